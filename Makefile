@@ -1,0 +1,143 @@
+# tracecast: plain Makefile, flags from pkg-config.
+#   make            build ./tracecast
+#   make check      unit tests (cmocka) + end-to-end tests
+#   make asan       everything built and tested with -fsanitize=address,undefined
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
+#   make deps       install the Debian packages a fresh machine lacks
+#   make bench      benchmarks, figures into docs/BENCHMARKS.md
+#   make demo       deps + build + record a sample session + replay it
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+PREFIX ?= /usr/local
+BUILD ?= build
+WERROR ?= 0
+SAN ?= 0
+FUZZ_SECONDS ?= 60
+
+PKGS := vterm jansson zlib
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wformat=2 -Wwrite-strings
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -Iinclude
+CFLAGS += -std=c11 $(OPT) $(WARN) -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+# libelf is used by the perf source's symboliser when present.
+ifneq ($(shell $(PKG_CONFIG) --exists libelf 2>/dev/null && echo y),)
+LDLIBS += $(shell $(PKG_CONFIG) --libs libelf)
+CPPFLAGS += -DHAVE_LIBELF=1 $(shell $(PKG_CONFIG) --cflags libelf)
+endif
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+REC_SRC := $(sort $(wildcard recorder/*.c))
+PLAY_SRC := $(sort $(wildcard player/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+HELPER_SRC := $(sort $(wildcard tests/progs/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIB_A := $(BUILD)/libtracecast.a
+REC_A := $(BUILD)/librecorder.a
+PLAY_A := $(BUILD)/libplayer.a
+BIN := $(BUILD)/tracecast
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+HELPER_BIN := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(HELPER_SRC))
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
+        libcmocka-dev libelf-dev strace asciinema tmux clang \
+        libclang-rt-14-dev python3 python3-eventlet bsdutils procps termrec \
+        hyperfine git
+
+.PHONY: all check unit e2e asan fuzz deps bench demo install clean helpers
+all: tracecast
+
+tracecast: $(BIN)
+	@if [ "$(BUILD)" = build ]; then cp $(BIN) tracecast; fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(call obj,$(LIB_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(REC_A): $(call obj,$(REC_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(PLAY_A): $(call obj,$(PLAY_SRC))
+	@rm -f $@; ar rcs $@ $^
+
+STUB_A := $(BUILD)/libstubs.a
+$(STUB_A): $(BUILD)/cli/stubs/stubs.o
+	@rm -f $@; ar rcs $@ $^
+
+ARCHIVES := $(PLAY_A) $(REC_A) $(LIB_A)
+$(BIN): $(call obj,$(CLI_SRC)) $(ARCHIVES) $(STUB_A)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(ARCHIVES) $(STUB_A) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ARCHIVES) $(STUB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(STUB_A) $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka) -lpthread
+
+# Helper programs used by the end-to-end tests (built without sanitizers:
+# they are workloads, not code under test; symbols kept for perf).
+$(BUILD)/progs/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fno-inline -o $@ $< -lpthread -lm
+
+$(BUILD)/bench/%: bench/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lutil
+
+helpers: $(HELPER_BIN)
+
+check: unit e2e
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+e2e: $(BIN) $(HELPER_BIN)
+	@TRACECAST=$(abspath $(BIN)) PROGS=$(abspath $(BUILD)/progs) tests/run-e2e.sh
+
+asan:
+	$(MAKE) BUILD=build-asan SAN=1 OPT="-O1 -g" check
+
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  $(shell $(PKG_CONFIG) --cflags $(PKGS)) -o $@ $< $(LIB_SRC) $(LDLIBS)
+fuzz: $(FUZZ_BIN)
+	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+bench: $(BIN) $(BENCH_BIN) $(HELPER_BIN)
+	@TRACECAST=$(abspath $(BIN)) BENCHBIN=$(abspath $(BUILD)/bench) PROGS=$(abspath $(BUILD)/progs) bench/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all helpers
+	@samples/demo.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tracecast
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tracecast
+	if [ -d recorder/python ]; then cp -r recorder/python $(DESTDIR)$(PREFIX)/share/tracecast/; fi
+
+clean:
+	rm -rf build build-asan build-fuzz tracecast
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

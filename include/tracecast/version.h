@@ -1,0 +1,4 @@
+#ifndef TRACECAST_VERSION_H
+#define TRACECAST_VERSION_H
+#define TRACECAST_VERSION "0.1.0"
+#endif

@@ -1,0 +1,42 @@
+/* zio: byte streams in and out, plain or gzip.
+ *
+ * zio_in detects gzip by its magic bytes and inflates on the fly (zlib),
+ * including concatenated members; a stream cut mid-block yields what could
+ * be inflated and reports truncation instead of failing. zio_out writes
+ * plain or gzip with a sync flush at each zio_out_flush(), so a file cut
+ * anywhere reads up to its last flush. */
+#ifndef TRACECAST_ZIO_H
+#define TRACECAST_ZIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct zio_in zio_in_t;
+typedef struct zio_out zio_out_t;
+
+/* Take ownership of fd (closed by zio_in_free). Returns 0 or -errno. */
+int zio_in_open_fd(zio_in_t **out, int fd);
+
+/* Read up to size decompressed bytes. Returns bytes read, 0 at the end,
+ * or -errno (-EBADMSG for corrupt gzip data). */
+ssize_t zio_in_read(zio_in_t *z, void *buf, size_t size);
+
+bool zio_in_is_gzip(const zio_in_t *z);
+/* True once the end was reached before a complete gzip trailer. */
+bool zio_in_truncated(const zio_in_t *z);
+void zio_in_free(zio_in_t *z);
+
+/* Write to fd (not owned unless close_fd). Returns 0 or -errno. */
+int zio_out_open_fd(zio_out_t **out, int fd, bool gzip, bool close_fd);
+/* Append bytes; may write to the fd when the internal buffer fills. */
+int zio_out_write(zio_out_t *z, const void *buf, size_t len);
+/* Everything appended so far reaches the fd (gzip: Z_SYNC_FLUSH). */
+int zio_out_flush(zio_out_t *z);
+/* Flush, finish the gzip stream, close the fd if owned. First -errno or 0. */
+int zio_out_close(zio_out_t *z);
+uint64_t zio_out_bytes(const zio_out_t *z);
+void zio_out_free(zio_out_t *z);
+
+#endif

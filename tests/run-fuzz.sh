@@ -1,0 +1,16 @@
+#!/bin/sh
+# Run each libFuzzer target for SECONDS, seeded from the corpus and samples.
+secs=$1; shift
+root=$(cd "$(dirname "$0")/.." && pwd)
+rc=0
+for f in "$@"; do
+	name=$(basename "$f")
+	work="$root/build-fuzz/corpus-$name"
+	mkdir -p "$work"
+	seeds="$root/tests/fuzz/seeds"
+	echo "fuzz: $name for ${secs}s"
+	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		"$work" "$root/../shared/corpus" "$seeds" >"$work.log" 2>&1 || { rc=1; tail -n 60 "$work.log"; }
+	grep -E 'stat::number_of_executed_units|Done' "$work.log" | head -n 2
+done
+exit $rc
