@@ -55,8 +55,9 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
         libcmocka-dev libelf-dev strace asciinema tmux clang \
         libclang-rt-14-dev python3 python3-eventlet bsdutils procps termrec \
-        hyperfine git
+        hyperfine git time
 
+.SECONDARY:
 .PHONY: all check unit e2e asan fuzz deps bench demo install clean helpers
 all: tracecast
 

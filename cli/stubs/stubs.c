@@ -4,8 +4,9 @@
 
 #include "tracecast/commands.h"
 
+/* weak: stubs.o is one object, pulled in whole; a real cmd_X must win */
 #define STUB(fn, name) \
-	int fn(int argc, char **argv) \
+	__attribute__((weak)) int fn(int argc, char **argv) \
 	{ \
 		(void)argc; (void)argv; \
 		fprintf(stderr, "tracecast: '%s' is not available in this build\n", name); \
@@ -26,14 +27,14 @@ STUB(cmd_export, "export")
 #include "tracecast/profile_source.h"
 #include "tracecast/strace_source.h"
 
-int strace_source_new(rec_source_t *src, const strace_source_opts_t *opts)
+__attribute__((weak)) int strace_source_new(rec_source_t *src, const strace_source_opts_t *opts)
 {
 	(void)src; (void)opts;
 	fprintf(stderr, "tracecast: --strace is not available in this build\n");
 	return -ENOSYS;
 }
 
-int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n)
+__attribute__((weak)) int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n)
 {
 	(void)spec; (void)srcs; (void)max;
 	*n = 0;

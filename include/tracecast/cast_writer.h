@@ -32,14 +32,18 @@ typedef struct cast_writer_opts {
  * Returns 0 or -errno. */
 int cast_writer_open_fd(cast_writer_t **out, int fd, const cast_writer_opts_t *opts);
 
-/* Write the header object on one line (jansson, compact, keys in the
- * object's order). Must be the first call. For v3 the caller gives a v3
- * header ("term": {...}). Returns 0 or -errno. */
+/* Write the header object on one line (jansson, keys in the object's
+ * order, asciinema's ", " and ": " separators, reals with the fewest
+ * digits that read back exactly) and flush it. Must be the first call
+ * (-EINVAL otherwise, or if header is not an object). For v3 the caller
+ * gives a v3 header ("term": {...}). Returns 0 or -errno. */
 int cast_writer_header(cast_writer_t *w, const json_t *header);
 
 /* Append one event. time_ns is absolute since time 0; times lower than the
- * previous event's are written as the previous time (and counted). code is
- * a NUL-terminated string; data is len bytes of UTF-8. Returns 0 or -errno. */
+ * previous event's (or than 0) are written as the previous time (and
+ * counted). code is a NUL-terminated string; data is len bytes of UTF-8.
+ * Written as `[TIME, "CODE", "DATA"]\n`. Returns 0 or -errno (-EINVAL
+ * before the header, -EBADF after close). */
 int cast_writer_event(cast_writer_t *w, int64_t time_ns, const char *code,
 		      const char *data, size_t len);
 

@@ -4,7 +4,13 @@
  * --syscall-times=ns` output: "TID SECS.NANOS REST". It strips the stamp
  * (strace_line_split_stamp) and stores REST in an "s" event; the player
  * parses REST (strace_line_parse) to show it. Pointers in strace_line_t
- * point into the parsed text; nothing is allocated. */
+ * point into the parsed text; nothing is allocated.
+ *
+ * Lines of a `--strace-pid PID` tracer (a process attached from outside the
+ * pty) are stored as "@PID " + REST: the "@" tag names the attached pid, so
+ * the player can tell them apart from the recorded command's tree (whose
+ * lines always start with a TID digit). strace_line_parse reads the tag into
+ * attach_pid. */
 #ifndef TRACECAST_STRACE_LINE_H
 #define TRACECAST_STRACE_LINE_H
 
@@ -24,18 +30,24 @@ typedef enum strace_kind {
 
 typedef struct strace_line {
 	strace_kind_t kind;
+	long attach_pid;     /* "@PID " tag of a --strace-pid line, else 0 */
 	long tid;            /* leading TID, 0 when absent */
 	const char *name;    /* syscall name (CALL/UNFINISHED/RESUMED) or
 				signal name (SIGNAL/KILLED) */
 	size_t name_len;
-	const char *args;    /* text between the parentheses as printed */
-	size_t args_len;     /* (RESUMED: what follows "resumed>") */
+	const char *args;    /* text between the parentheses as printed
+				(RESUMED: from "resumed>" to the closing
+				parenthesis; UNFINISHED: up to " <unfinished";
+				SIGNAL: "{...}" or NULL) */
+	size_t args_len;
 	bool has_ret;
 	const char *ret;     /* return value text after "= " ("-1", "0x7f..", "?") */
 	size_t ret_len;
 	const char *err;     /* errno name ("ENOENT"), NULL when none */
 	size_t err_len;
-	const char *err_text; /* "(No such file or directory)" inner text, or NULL */
+	const char *err_text; /* "(No such file or directory)" inner text, or NULL;
+				 also set without err ("= 0 (Timeout)",
+				 "= 1 ([{fd=3, revents=POLLIN}])") */
 	size_t err_text_len;
 	int64_t dur_ns;      /* <SECS.NANOS> at the end, -1 when absent */
 	int exit_code;       /* EXITED */

@@ -22,9 +22,18 @@ typedef struct strace_source_opts {
 	bool auto_markers;        /* false with --no-auto-markers */
 } strace_source_opts_t;
 
-/* Check the options and that strace can run; fill *src. On failure prints
- * a clear message to stderr and returns -EINVAL (bad options), -ENOENT
- * (strace missing) or -EPERM (ptrace refused). */
+/* Check the options and that strace can run (one `strace ... -- true`
+ * probe with the same options), make the private FIFO folder and start the
+ * --strace-pid tracers (attached when this returns); fill *src. On failure
+ * prints a clear message to stderr and returns -EINVAL (bad options, no
+ * such PID), -ENOENT (strace missing), -EPERM (ptrace refused) or another
+ * -errno. src->free stops the tracers (the targets keep running).
+ *
+ * Events: one "s" per strace line, the stamp removed (mapped to the
+ * timeline); lines of a --strace-pid tracer are tagged "@PID " (see
+ * strace_line.h). Header: tracecast.sources.strace = {"argv": [the exact
+ * strace argv of the command], "attach": [{"pid": PID, "argv": [...]}]}
+ * (each key only when used). Markers: see strace_markers.h. */
 int strace_source_new(rec_source_t *src, const strace_source_opts_t *opts);
 
 #endif

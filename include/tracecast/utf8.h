@@ -21,8 +21,9 @@ void utf8_carry_init(utf8_carry_t *c);
 /* Upper bound of the output of utf8_repair() for an input of len bytes. */
 #define UTF8_REPAIR_MAX(len) (3 * ((len) + 4))
 
-/* Decode carry + in[0..len) into out (capacity >= UTF8_REPAIR_MAX(len)),
- * which receives valid UTF-8 only. An incomplete sequence at the end is
+/* Decode carry + in[0..len) into out (capacity >= UTF8_REPAIR_MAX(len),
+ * all of which may be written to), which receives valid UTF-8 only. in may
+ * be NULL when len is 0. An incomplete sequence at the end is
  * kept in the carry unless final is true (then it becomes U+FFFD).
  * Returns the number of bytes written to out (may be 0). */
 size_t utf8_repair(utf8_carry_t *c, const void *in, size_t len, char *out, bool final);

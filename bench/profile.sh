@@ -1,0 +1,131 @@
+#!/bin/bash
+# bench/profile.sh: the cost of `tracecast rec --profile`, as the CPU
+# seconds (user + system) of the whole tree, recorder included, against the
+# same command recorded without --profile, in one run, median of RUNS
+# (default 3) runs each, baseline and profiled runs alternating:
+#   proc at 20 Hz    on a 10-process tree doing fixed work (bench/prof_work)
+#   perf at 99 Hz    on the same tree
+#   python at 100 Hz on the eventlet sample (samples/eventlet-wsgi/run.sh),
+#                    else on a pure-Python loop
+# and the samples lost (perf: PERF_RECORD_LOST; python: samples received
+# against the rate asked). Writes docs/bench/profile.md.
+# Environment (from make bench): TRACECAST, BENCHBIN, PROGS.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+: "${TRACECAST:=$PWD/build/tracecast}" "${BENCHBIN:=$PWD/build/bench}" "${PROGS:=$PWD/build/progs}"
+RUNS=${RUNS:-3}
+OUT=docs/bench/profile.md
+W=$(mktemp -d /tmp/tracecast-bench-prof.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+for x in "$TRACECAST" "$BENCHBIN/prof_work"; do
+	[ -x "$x" ] || { echo "bench/profile.sh: $x missing (make bench builds it)"; exit 1; }
+done
+export TRACECAST_PYTHONPATH=${TRACECAST_PYTHONPATH:-$PWD/recorder/python}
+TREE="$BENCHBIN/prof_work 10 40 10000000 80"
+if [ -x samples/eventlet-wsgi/run.sh ] && /usr/bin/python3 -c 'import eventlet' 2>/dev/null; then
+	PYW="env REQUESTS=${PY_REQUESTS:-40} samples/eventlet-wsgi/run.sh"
+	PYNAME="the eventlet sample (samples/eventlet-wsgi/run.sh, REQUESTS=${PY_REQUESTS:-40})"
+else
+	cat > "$W/loop.py" <<'PY'
+def f(n):
+    return sum(i * i for i in range(n))
+for _ in range(300):
+    f(20000)
+PY
+	PYW="/usr/bin/python3 $W/loop.py"
+	PYNAME="a pure-Python loop (eventlet sample not available)"
+fi
+
+# one SPEC CMD: one recording; prints "cpu_seconds" and keeps the file
+one() {
+	local spec=$1; shift
+	local t="$W/time" f="$W/rec.cast" prof=()
+	[ "$spec" = none ] || prof=(--profile="$spec")
+	rm -f "$f"
+	/usr/bin/time -o "$t" -f "%U %S" "$TRACECAST" rec -q --headless --overwrite "${prof[@]}" "$f" -- "$@" \
+		</dev/null >/dev/null 2>"$W/err" || { echo "bench/profile.sh: rec failed: $(cat "$W/err")" >&2; return 1; }
+	awk '{printf "%.3f\n", $1 + $2}' "$t"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# bench NAME SPEC CMD...: RUNS alternating pairs; sets BASE PROF PCT and
+# keeps the last profiled recording as $W/NAME.cast
+bench() {
+	local name=$1 spec=$2; shift 2
+	: > "$W/$name.base"; : > "$W/$name.prof"
+	for _ in $(seq "$RUNS"); do
+		one none "$@" >> "$W/$name.base" || return 1
+		one "$spec" "$@" >> "$W/$name.prof" || return 1
+		cp "$W/rec.cast" "$W/$name.cast"
+		cat "$W/err" >> "$W/$name.err"
+	done
+	BASE=$(median < "$W/$name.base"); PROF=$(median < "$W/$name.prof")
+	PCT=$(awk -v b="$BASE" -v p="$PROF" 'BEGIN {printf "%+.1f", 100 * (p - b) / b}')
+	echo "bench/profile.sh: $name: base $BASE s, profiled $PROF s ($PCT%) [$(tr '\n' ' ' < "$W/$name.base")| $(tr '\n' ' ' < "$W/$name.prof")]"
+}
+
+# counts of a recording: "perf_samples perf_lost py_samples py_threads_seconds proc_samples"
+counts() {
+	/usr/bin/python3 - "$1" <<'PY'
+import json, sys
+perf = lost = py = proc = 0
+first = last = None
+for line in open(sys.argv[1]).readlines()[1:]:
+    t, code, data = json.loads(line)
+    if code != "p":
+        continue
+    d = json.loads(data)
+    if d["src"] == "perf":
+        if "lost" in d: lost += d["lost"]
+        else: perf += 1
+    elif d["src"] == "py":
+        py += 1
+        first = t if first is None else first
+        last = t
+    elif d["src"] == "proc":
+        proc += 1
+print(perf, lost, py, round((last or 0) - (first or 0), 2), proc)
+PY
+}
+
+bench proc proc:20 $TREE || exit 1
+P_BASE=$BASE P_PROF=$PROF P_PCT=$PCT; read -r _ _ _ _ P_N <<< "$(counts "$W/proc.cast")"
+bench perf perf:99 $TREE || exit 1
+F_BASE=$BASE F_PROF=$PROF F_PCT=$PCT; read -r F_N F_LOST _ _ _ <<< "$(counts "$W/perf.cast")"
+F_REFUSED=$(grep -c "perf_event_open refused" "$W/perf.err")
+bench python python:100 $PYW || exit 1
+Y_BASE=$BASE Y_PROF=$PROF Y_PCT=$PCT; read -r _ _ Y_N Y_SPAN _ <<< "$(counts "$W/python.cast")"
+
+{
+	echo "## Profiler overhead (bench/profile.sh)"
+	echo
+	echo "CPU seconds (user + system) of the whole recorded tree including the"
+	echo "recorder, from \`/usr/bin/time -f '%U %S' $TRACECAST rec -q --headless"
+	echo "[--profile=SPEC] FILE -- CMD\`, against the same recording without --profile;"
+	echo "median of $RUNS runs each, baseline and profiled runs alternating, in one run"
+	echo "of \`make bench\` (BENCH_ONLY=profile). $(nproc) cores, shared with other work."
+	echo
+	echo "| source | workload | baseline CPU s | profiled CPU s | overhead | goal |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	echo "| proc:20 | \`prof_work 10 40 10000000 80\` (10 processes, fixed work) | $P_BASE | $P_PROF | $P_PCT% | < 1% |"
+	if [ "$F_REFUSED" -gt 0 ]; then
+		echo "| perf:99 | same tree | $F_BASE | $F_PROF | perf refused here: not measured | < 5% |"
+	else
+		echo "| perf:99 | same tree | $F_BASE | $F_PROF | $F_PCT% | < 5% |"
+	fi
+	echo "| python:100 | $PYNAME | $Y_BASE | $Y_PROF | $Y_PCT% | < 10% |"
+	echo
+	echo "Samples in the last profiled recording of each: proc $P_N ticks;"
+	echo "perf $F_N samples, **$F_LOST lost** (goal: none); python $Y_N samples over"
+	echo "${Y_SPAN} s of sampling (all threads of all Python processes; at 100 Hz per"
+	echo "thread; a CPU-bound thread holding the GIL delays the sampler thread, so"
+	echo "fewer samples than the rate asks are expected, never an error)."
+	echo
+	echo "Per-run CPU seconds (baseline | profiled):"
+	echo
+	for n in proc perf python; do
+		echo "- $n: $(tr '\n' ' ' < "$W/$n.base")| $(tr '\n' ' ' < "$W/$n.prof")"
+	done
+} > "$OUT"
+cat "$OUT"

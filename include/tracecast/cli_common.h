@@ -1,0 +1,45 @@
+/* cli_common: small helpers shared by the reading commands (cat, info,
+ * convert; play and dump may use them too).
+ *
+ * Kept deliberately small: a warning printer that plugs into the reader, a
+ * usage-error printer, a safe printer for recording text (so a recording's
+ * escape sequences never reach the viewer's terminal through a diagnostic
+ * or a report), and a full write(). */
+#ifndef TRACECAST_CLI_COMMON_H
+#define TRACECAST_CLI_COMMON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tracecast/cast_error.h"
+
+/* Counters for cli_warn_print(); zero-initialise and pass as `user`. */
+typedef struct cli_warn_state {
+	unsigned long printed; /* warnings printed */
+	unsigned long limit;   /* print at most this many (0 = no limit); the
+				* rest are only counted in `dropped` */
+	unsigned long dropped;
+} cli_warn_state_t;
+
+/* A cast_warn_fn: prints "tracecast: FILE:LINE:COL: warning: text" on
+ * stderr. user is a cli_warn_state_t * or NULL (then every warning is
+ * printed and nothing is counted). */
+void cli_warn_print(void *user, const cast_error_t *warning);
+
+/* Print "tracecast CMD: message" and "Try 'tracecast CMD --help'." on
+ * stderr. Returns 2, the usage exit code, so callers can
+ * `return cli_usage_error(...)`. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Write s[0..len) to fp with C0 controls, DEL, C1 controls (U+0080..U+009F)
+ * and backslashes escaped as \n, \r, \t, \\ or \u00XX; everything else
+ * (valid UTF-8) as is. For recording text shown on a terminal (titles,
+ * marker labels). */
+void cli_print_safe(FILE *fp, const char *s, size_t len);
+
+/* write() all of buf to fd, retrying on EINTR and short writes.
+ * Returns 0 or -errno. */
+int cli_write_all(int fd, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,77 @@
+/* cli_common: helpers shared by the reading commands (see cli_common.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "tracecast/cli_common.h"
+
+void cli_warn_print(void *user, const cast_error_t *warning)
+{
+	cli_warn_state_t *st = user;
+
+	if (st && st->limit && st->printed >= st->limit) {
+		st->dropped++;
+		return;
+	}
+	cast_error_print(stderr, "warning", warning);
+	if (st)
+		st->printed++;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tracecast %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'tracecast %s --help'.\n", cmd);
+	return 2;
+}
+
+void cli_print_safe(FILE *fp, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = p[i];
+
+		if (c == '\n') {
+			fputs("\\n", fp);
+		} else if (c == '\r') {
+			fputs("\\r", fp);
+		} else if (c == '\t') {
+			fputs("\\t", fp);
+		} else if (c == '\\') {
+			fputs("\\\\", fp);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(fp, "\\u%04x", c);
+		} else if (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+			/* C1 control in UTF-8: a terminal may act on it */
+			fprintf(fp, "\\u%04x", (unsigned)p[i + 1]);
+			i++;
+		} else {
+			fputc((int)c, fp);
+		}
+	}
+}
+
+int cli_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

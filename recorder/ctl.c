@@ -1,0 +1,315 @@
+/* ctl: the control socket, a rec_source_t that turns JSON lines from
+ * programs inside the session into "m" and "p" events.
+ *
+ * One epoll fd gathers the listening socket and its clients, so the
+ * recorder's loop polls a single fd for the whole source. */
+#include "tracecast/ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "tracecast/tc_clock.h"
+
+typedef struct ctl_client {
+	int fd;
+	char *line;
+	size_t len;
+	bool overlong;  /* dropping the rest of a line past CTL_LINE_MAX */
+} ctl_client_t;
+
+typedef struct ctl {
+	char dir[96];
+	char path[112];
+	int lfd;        /* listening socket */
+	int efd;        /* epoll over lfd and the clients */
+	ctl_client_t cl[CTL_CLIENTS];
+	unsigned long accepted, dropped;
+} ctl_t;
+
+/* Parse one line and emit it, or count it as dropped. */
+static void ctl_line(ctl_t *c, const char *s, size_t len, int64_t now,
+		     const rec_emit_t *out)
+{
+	json_error_t jerr;
+	json_t *o, *code, *data, *time;
+	const char *cs;
+	int64_t t = now;
+
+	while (len && (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (!len)
+		return; /* blank lines are not errors */
+	o = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (!o || !json_is_object(o))
+		goto bad;
+	code = json_object_get(o, "code");
+	data = json_object_get(o, "data");
+	time = json_object_get(o, "time");
+	if (!json_is_string(code) || !json_is_string(data))
+		goto bad;
+	cs = json_string_value(code);
+	if (strcmp(cs, "m") != 0 && strcmp(cs, "p") != 0)
+		goto bad;
+	if (time) {
+		if (!json_is_integer(time) || json_integer_value(time) <= 0)
+			goto bad;
+		t = (int64_t)json_integer_value(time);
+		if (t > now)
+			t = now;
+	}
+	out->emit(out->user, t, cs, json_string_value(data), json_string_length(data));
+	c->accepted++;
+	json_decref(o);
+	return;
+bad:
+	c->dropped++;
+	json_decref(o);
+}
+
+static void ctl_close_client(ctl_t *c, ctl_client_t *cl)
+{
+	epoll_ctl(c->efd, EPOLL_CTL_DEL, cl->fd, NULL);
+	close(cl->fd);
+	free(cl->line);
+	memset(cl, 0, sizeof *cl);
+	cl->fd = -1;
+}
+
+/* Accept every pending connection. */
+static void ctl_accept(ctl_t *c)
+{
+	for (;;) {
+		int fd = accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		ctl_client_t *cl = NULL;
+		for (size_t i = 0; i < CTL_CLIENTS && !cl; i++)
+			if (c->cl[i].fd < 0)
+				cl = &c->cl[i];
+		struct epoll_event ev = { .events = EPOLLIN };
+		if (!cl || !(cl->line = malloc(CTL_LINE_MAX))) {
+			close(fd);
+			continue;
+		}
+		cl->fd = fd;
+		ev.data.ptr = cl;
+		if (epoll_ctl(c->efd, EPOLL_CTL_ADD, fd, &ev) < 0)
+			ctl_close_client(c, cl);
+	}
+}
+
+/* Read what a client sent; complete lines are handled. At EOF a last line
+ * without its newline counts too. */
+static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *out)
+{
+	char buf[8192];
+
+	for (;;) {
+		ssize_t n = read(cl->fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			if (cl->overlong)
+				c->dropped++;
+			else if (cl->len)
+				ctl_line(c, cl->line, cl->len, now, out);
+			ctl_close_client(c, cl);
+			return;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				if (cl->overlong)
+					c->dropped++;
+				else
+					ctl_line(c, cl->line, cl->len, now, out);
+				cl->len = 0;
+				cl->overlong = false;
+			} else if (cl->overlong) {
+				continue;
+			} else if (cl->len == CTL_LINE_MAX) {
+				cl->overlong = true;
+			} else {
+				cl->line[cl->len++] = buf[i];
+			}
+		}
+	}
+}
+
+static int ctl_prepare(void *self, rec_spawn_t *spawn)
+{
+	ctl_t *c = self;
+
+	return strv_setenv(&spawn->env, "TRACECAST_CTL", c->path);
+}
+
+static int ctl_poll_fd(void *self)
+{
+	return ((ctl_t *)self)->efd;
+}
+
+static int ctl_readable(void *self, int64_t mono_ns, const rec_emit_t *out)
+{
+	ctl_t *c = self;
+	struct epoll_event ev[16];
+	int n = epoll_wait(c->efd, ev, 16, 0);
+
+	for (int i = 0; i < n; i++) {
+		if (ev[i].data.ptr == NULL)
+			ctl_accept(c);
+		else
+			ctl_read(c, ev[i].data.ptr, mono_ns, out);
+	}
+	return 0;
+}
+
+static void ctl_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
+{
+	ctl_t *c = self;
+
+	ctl_accept(c);
+	for (size_t i = 0; i < CTL_CLIENTS; i++)
+		if (c->cl[i].fd >= 0)
+			ctl_read(c, &c->cl[i], mono_ns, out);
+}
+
+static void ctl_free(void *self)
+{
+	ctl_t *c = self;
+
+	if (!c)
+		return;
+	for (size_t i = 0; i < CTL_CLIENTS; i++)
+		if (c->cl[i].fd >= 0)
+			ctl_close_client(c, &c->cl[i]);
+	if (c->lfd >= 0)
+		close(c->lfd);
+	if (c->efd >= 0)
+		close(c->efd);
+	if (c->path[0])
+		unlink(c->path);
+	if (c->dir[0])
+		rmdir(c->dir);
+	free(c);
+}
+
+int ctl_source_new(rec_source_t *src)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	ctl_t *c = calloc(1, sizeof *c);
+	int ret;
+
+	memset(src, 0, sizeof *src);
+	if (!c)
+		return -ENOMEM;
+	c->lfd = c->efd = -1;
+	for (size_t i = 0; i < CTL_CLIENTS; i++)
+		c->cl[i].fd = -1;
+	if (!tmp || !*tmp || strlen(tmp) > 80)
+		tmp = "/tmp";
+	snprintf(c->dir, sizeof c->dir, "%s/tracecast-ctl.XXXXXX", tmp);
+	if (!mkdtemp(c->dir)) {
+		ret = -errno;
+		fprintf(stderr, "tracecast: cannot create a folder in %s for the control socket: %s\n",
+			tmp, strerror(errno));
+		c->dir[0] = '\0';
+		goto fail;
+	}
+	snprintf(c->path, sizeof c->path, "%s/ctl.sock", c->dir);
+	if (strlen(c->path) >= sizeof sa.sun_path) { /* cannot happen: tmp <= 80 bytes */
+		ret = -ENAMETOOLONG;
+		goto fail;
+	}
+	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
+	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	c->efd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->lfd < 0 || c->efd < 0 || bind(c->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    listen(c->lfd, 64) < 0 || epoll_ctl(c->efd, EPOLL_CTL_ADD, c->lfd, &ev) < 0) {
+		ret = -errno;
+		fprintf(stderr, "tracecast: cannot open the control socket %s: %s\n",
+			c->path, strerror(errno));
+		if (c->lfd >= 0)
+			unlink(c->path);
+		c->path[0] = '\0';
+		goto fail;
+	}
+	src->name = "ctl";
+	src->self = c;
+	src->prepare = ctl_prepare;
+	src->poll_fd = ctl_poll_fd;
+	src->readable = ctl_readable;
+	src->finish = ctl_finish;
+	src->free = ctl_free;
+	return 0;
+fail:
+	ctl_free(c);
+	return ret;
+}
+
+const char *ctl_source_path(const rec_source_t *src)
+{
+	return ((const ctl_t *)src->self)->path;
+}
+
+unsigned long ctl_source_accepted(const rec_source_t *src)
+{
+	return ((const ctl_t *)src->self)->accepted;
+}
+
+unsigned long ctl_source_dropped(const rec_source_t *src)
+{
+	return ((const ctl_t *)src->self)->dropped;
+}
+
+int ctl_send(const char *path, const char *code, const char *data, int64_t time_ns)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	json_t *o;
+	char *text;
+	int fd, ret = 0;
+
+	if (strlen(path) >= sizeof sa.sun_path)
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	o = json_pack("{s:s, s:s}", "code", code, "data", data ? data : "");
+	if (!o)
+		return -EINVAL;
+	if (time_ns > 0)
+		json_object_set_new(o, "time", json_integer(time_ns));
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!text)
+		return -ENOMEM;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	size_t len = strlen(text), off = 0;
+	text[len++] = '\n'; /* json_dumps leaves room: replace the NUL */
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	return ret;
+}

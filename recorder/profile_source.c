@@ -1,0 +1,120 @@
+/* profile_source: parse --profile=SPEC and build the profiler sources. */
+#include "tracecast/profile_source.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracecast/perf_source.h"
+#include "tracecast/proc_sampler.h"
+#include "tracecast/python_source.h"
+
+typedef struct profile_kind {
+	const char *name;
+	unsigned def_hz, max_hz;
+	int (*make)(rec_source_t *src, unsigned hz);
+} profile_kind_t;
+
+static const profile_kind_t profile_kinds[] = {
+	{ "proc", 20, 1000, proc_sampler_source_new },
+	{ "perf", 99, 10000, perf_source_new },
+	{ "python", 100, 10000, python_source_new },
+};
+#define PROFILE_NKINDS (sizeof(profile_kinds) / sizeof(profile_kinds[0]))
+
+/* Parse one "NAME[:HZ]" item of length len. Returns the kind index or -1
+ * (message printed); *hz gets the rate. */
+static int profile_parse_item(const char *item, size_t len, unsigned *hz)
+{
+	const char *colon = memchr(item, ':', len);
+	size_t nl = colon ? (size_t)(colon - item) : len;
+	for (size_t k = 0; k < PROFILE_NKINDS; k++) {
+		const profile_kind_t *pk = &profile_kinds[k];
+		if (strlen(pk->name) != nl || strncmp(pk->name, item, nl) != 0)
+			continue;
+		*hz = pk->def_hz;
+		if (!colon)
+			return (int)k;
+		char num[16];
+		size_t dl = len - nl - 1;
+		char *end;
+		if (dl == 0 || dl >= sizeof(num))
+			goto bad_hz;
+		memcpy(num, colon + 1, dl);
+		num[dl] = '\0';
+		errno = 0;
+		unsigned long v = strtoul(num, &end, 10);
+		if (*end || errno || num[0] < '0' || num[0] > '9' || v < 1 || v > pk->max_hz)
+			goto bad_hz;
+		*hz = (unsigned)v;
+		return (int)k;
+bad_hz:
+		fprintf(stderr, "tracecast: --profile: bad rate in '%.*s': HZ must be a "
+			"whole number from 1 to %u (e.g. %s:%u)\n", (int)len, item,
+			pk->max_hz, pk->name, pk->def_hz);
+		return -1;
+	}
+	fprintf(stderr, "tracecast: --profile: unknown source '%.*s': use a comma "
+		"list of proc[:HZ], perf[:HZ], python[:HZ] (e.g. --profile=proc,python)\n",
+		(int)nl, item);
+	return -1;
+}
+
+int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n)
+{
+	unsigned hz[PROFILE_NKINDS] = {0};
+	bool want[PROFILE_NKINDS] = {false};
+	*n = 0;
+	if (!spec || !*spec)
+		spec = "proc";
+	for (const char *p = spec;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == 0) {
+			fprintf(stderr, "tracecast: --profile: empty item in '%s'\n", spec);
+			return -EINVAL;
+		}
+		unsigned h;
+		int k = profile_parse_item(p, len, &h);
+		if (k < 0)
+			return -EINVAL;
+		if (want[k]) {
+			fprintf(stderr, "tracecast: --profile: '%s' is given twice in '%s'\n",
+				profile_kinds[k].name, spec);
+			return -EINVAL;
+		}
+		want[k] = true;
+		hz[k] = h;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	for (size_t k = 0; k < PROFILE_NKINDS; k++) {
+		if (!want[k])
+			continue;
+		if (*n == max) {
+			fprintf(stderr, "tracecast: --profile: too many sources\n");
+			goto fail_einval;
+		}
+		int r = profile_kinds[k].make(&srcs[*n], hz[k]);
+		if (r < 0 && r != -ENOMEM && profile_kinds[k].make == perf_source_new)
+			continue; /* perf refused here: warned, record without it */
+		if (r < 0) {
+			for (size_t i = 0; i < *n; i++)
+				if (srcs[i].free)
+					srcs[i].free(srcs[i].self);
+			*n = 0;
+			return r;
+		}
+		(*n)++;
+	}
+	return 0;
+fail_einval:
+	for (size_t i = 0; i < *n; i++)
+		if (srcs[i].free)
+			srcs[i].free(srcs[i].self);
+	*n = 0;
+	return -EINVAL;
+}

@@ -1,0 +1,178 @@
+/* strace_attach: run `strace -p PID` outside the pty for --strace-pid. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tracecast/strace_attach.h"
+#include "tracecast/tc_clock.h"
+
+#define POLL_STEP_NS 5000000L /* 5 ms between checks of a condition */
+
+/* Read one "Key:\tvalue" line of /proc/PID/status into buf. */
+static int proc_status_field(pid_t pid, const char *key, char *buf, size_t cap)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	int rc = -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			const char *v = line + klen + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			snprintf(buf, cap, "%s", v);
+			buf[strcspn(buf, "\n")] = '\0';
+			rc = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+char strace_attach_proc_state(pid_t pid)
+{
+	char v[64];
+	if (proc_status_field(pid, "State", v, sizeof(v)) < 0)
+		return 0;
+	return v[0];
+}
+
+static pid_t proc_tracer(pid_t pid)
+{
+	char v[64];
+	if (proc_status_field(pid, "TracerPid", v, sizeof(v)) < 0)
+		return -1;
+	return (pid_t)atoi(v);
+}
+
+static void nap(void)
+{
+	struct timespec ts = { 0, POLL_STEP_NS };
+	nanosleep(&ts, NULL);
+}
+
+int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target,
+		       const char *fifo, const strv_t *extra)
+{
+	char pidbuf[24];
+	int rc = 0;
+	memset(a, 0, sizeof(*a));
+	strv_init(&a->argv);
+	a->target = target;
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)target);
+	const char *fixed[] = { strace_path, "-p", pidbuf, "-f", "-qq",
+				"--absolute-timestamps=unix,ns", "--syscall-times=ns",
+				"-o", fifo };
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && rc == 0; i++)
+		rc = strv_push(&a->argv, fixed[i]);
+	for (size_t i = 0; extra && i < extra->n && rc == 0; i++)
+		if (strcmp(extra->v[i], "--seccomp-bpf") != 0) /* not with -p */
+			rc = strv_push(&a->argv, extra->v[i]);
+	if (rc < 0)
+		strv_cleanup(&a->argv);
+	return rc;
+}
+
+/* In the forked child: a clean process to exec strace in. */
+static void attach_child(const strace_attach_t *a)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	setpgid(0, 0); /* the terminal's ^C is not ours to get */
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+	}
+	close_range(3, ~0U, 0); /* the recorder's files are not strace's */
+	execv(a->argv.v[0], a->argv.v);
+	fprintf(stderr, "tracecast: cannot run %s: %s\n", a->argv.v[0], strerror(errno));
+	_exit(127);
+}
+
+int strace_attach_start(strace_attach_t *a, int timeout_ms)
+{
+	if (kill(a->target, 0) < 0 && errno == ESRCH) {
+		fprintf(stderr, "tracecast: --strace-pid %d: no such process\n", (int)a->target);
+		return -ESRCH;
+	}
+	a->target_was_stopped = strace_attach_proc_state(a->target) == 'T';
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		attach_child(a);
+	a->tracer = pid;
+	int64_t end = tc_clock_mono_ns() + (int64_t)timeout_ms * 1000000;
+	for (;;) {
+		int status;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid || (w < 0 && errno == ECHILD)) {
+			a->tracer = 0;
+			fprintf(stderr, "tracecast: --strace-pid %d: strace could not attach "
+				"(see its message above; ptrace may be refused: root's "
+				"processes, kernel.yama.ptrace_scope, or a container "
+				"without CAP_SYS_PTRACE)\n", (int)a->target);
+			return -EPERM;
+		}
+		if (proc_tracer(a->target) == pid)
+			return 0;
+		if (tc_clock_mono_ns() > end) {
+			fprintf(stderr, "tracecast: --strace-pid %d: strace did not attach "
+				"within %d ms\n", (int)a->target, timeout_ms);
+			strace_attach_stop(a, 1000);
+			return -ETIMEDOUT;
+		}
+		nap();
+	}
+}
+
+void strace_attach_stop(strace_attach_t *a, int timeout_ms)
+{
+	if (a->tracer <= 0)
+		return;
+	pid_t pid = a->tracer;
+	a->tracer = 0;
+	kill(pid, SIGINT);
+	int64_t end = tc_clock_mono_ns() + (int64_t)timeout_ms * 1000000;
+	for (;;) {
+		int status;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid || (w < 0 && errno != EINTR))
+			break; /* reaped (or already reaped by someone else) */
+		if (tc_clock_mono_ns() > end) {
+			/* the kernel detaches the tracees of a dead tracer */
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		nap();
+	}
+	char st = strace_attach_proc_state(a->target);
+	if ((st == 't' || st == 'T') && !a->target_was_stopped) {
+		kill(a->target, SIGCONT);
+		fprintf(stderr, "tracecast: --strace-pid %d was left stopped; sent SIGCONT\n",
+			(int)a->target);
+	}
+}
+
+void strace_attach_cleanup(strace_attach_t *a)
+{
+	strace_attach_stop(a, 3000);
+	strv_cleanup(&a->argv);
+}

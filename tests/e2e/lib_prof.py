@@ -1,0 +1,93 @@
+"""Shared helpers of the profile e2e tests (tests/e2e/prof_*.py).
+
+Exit codes: 0 pass, 77 skip (the last stderr line says why), else fail."""
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+TRACECAST = os.environ.get("TRACECAST") or sys.exit("TRACECAST not set (run through make check)")
+PROGS = os.environ.get("PROGS", "")
+ROOT = os.environ.get("TC_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def skip(msg):
+    print("skipped: " + msg, file=sys.stderr)
+    sys.exit(77)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def tmpdir():
+    return tempfile.mkdtemp(prefix="tracecast-prof-")
+
+
+def rec(out, cmd, profile="proc", extra=(), env=None, timeout=60, wrapper=()):
+    """Record cmd headless; returns (rc, stdout text, stderr text)."""
+    argv = list(wrapper) + [TRACECAST, "rec", "--headless", "-q", "--overwrite"]
+    if profile is not None:
+        argv.append("--profile=" + profile)
+    argv += list(extra) + [out, "--"] + list(cmd)
+    e = dict(os.environ)
+    e["TRACECAST_PYTHONPATH"] = os.path.join(ROOT, "recorder/python")
+    if env:
+        e.update(env)
+    p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                       env=e, timeout=timeout)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def read_cast(path):
+    """(header dict, [(time, code, data)])"""
+    op = gzip.open if path.endswith(".gz") else open
+    with op(path, "rt", encoding="utf-8") as f:
+        lines = [l for l in f if l.strip()]
+    header = json.loads(lines[0])
+    events = []
+    for l in lines[1:]:
+        t, code, data = json.loads(l)
+        events.append((t, code, data))
+    return header, events
+
+
+def samples(events, src):
+    """[(time, parsed p data)] of one source."""
+    out = []
+    for t, code, data in events:
+        if code == "p":
+            d = json.loads(data)
+            if d.get("src") == src:
+                out.append((t, d))
+    return out
+
+
+def first(events, code, pred):
+    """Time of the first event of code whose data satisfies pred, or fail."""
+    for t, c, d in events:
+        if c == code and pred(d):
+            return t
+    fail("no %r event matching in the recording" % code)
+
+
+def perf_refused(stderr):
+    return "perf_event_open refused" in stderr or "perf events are not available" in stderr
+
+
+def nondecreasing(events):
+    last = -1.0
+    for i, (t, c, d) in enumerate(events):
+        if t < last:
+            return "event %d (%r at %.6f) is before the previous one (%.6f)" % (i + 1, c, t, last)
+        last = t
+    return None

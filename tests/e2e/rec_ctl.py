@@ -1,0 +1,67 @@
+"""The control socket: `tracecast mark` inside a session adds an m event,
+outside one says so and exits 2; malformed lines, a refused "o" code and
+an overlong line are dropped and counted, and the recorder goes on."""
+import os
+import stat
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib_rec import *  # noqa: E402,F403
+
+need_pty()
+
+# Outside a session.
+env = {k: v for k, v in os.environ.items() if not k.startswith("TRACECAST")}
+p = subprocess.run([TC, "mark", "x"], capture_output=True, env=env)
+check(p.returncode == 2 and b"not inside a recorded session" in p.stderr,
+      "mark outside: exit %d %r" % (p.returncode, p.stderr))
+
+# Inside: the marker lands between the outputs around it.
+f = path("mark.cast")
+# (pauses: output read in the same read as a later marker is stamped after it)
+rec(["-q", f, "-c", "echo before; sleep 0.2; '%s' mark 'step one'; sleep 0.2; echo after" % TC], check_rc=0)
+h, ev = read_cast(f)
+codes = [(e[1], e[2]) for e in ev]
+check(("m", "step one") in codes, "no marker: %r" % codes)
+i = codes.index(("m", "step one"))
+check("before" in output(ev[:i]) and "after" in output(ev[i:]), "marker out of place: %r" % codes)
+interop(f)
+
+# The socket's folder is private; garbage is dropped and counted.
+client = r'''
+import json, os, socket, stat, time
+path = os.environ["TRACECAST_CTL"]
+d = os.path.dirname(path)
+print("mode", oct(stat.S_IMODE(os.stat(d).st_mode)), "dir", d, "end")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(path)
+now = time.monotonic_ns()
+s.sendall(b"not json\n{\"code\":\"o\",\"data\":\"fake output\"}\n[1,2]\n"
+          b"{\"code\":\"m\"}\n{\"code\":\"m\",\"data\":5}\n{\"code\":\"m\",\"data\":\"x\",\"time\":\"1\"}\n"
+          b"\xff\xfe\n\n" + b"y" * 70000 + b"\n")
+s.sendall(json.dumps({"code": "m", "data": "good \u00e9"}).encode() + b"\n")
+s.sendall(json.dumps({"code": "p", "data": "{\"src\":\"test\"}", "time": now}).encode() + b"\n")
+s.sendall(b'{"code":"m","data":"no newline at the end"}')
+s.close()
+s2 = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s2.connect(path)
+s2.sendall(b'{"code":"m","data":"second client"}\n')
+s2.close()
+print("client done")
+'''
+f = path("ctl.cast")
+rc, _, err = rec([f, "--", "python3", "-c", client], check_rc=0)
+h, ev = read_cast(f)
+out = output(ev)
+check("mode 0o700" in out and "client done" in out, "client output: %r" % out)
+marks = [e[2] for e in ev if e[1] == "m"]
+check(marks == ["good \u00e9", "no newline at the end", "second client"], "markers: %r" % marks)
+check([e[2] for e in ev if e[1] == "p"] == ['{"src":"test"}'], "p event: %r" % ev)
+check("fake output" not in out, "an o event from the socket was accepted")
+check("8 malformed control lines dropped" in err, "drop count not reported: %r" % err)
+check(ev[-1][1] == "x" and ev[-1][2] == "0", "recorder did not finish normally: %r" % ev[-1])
+sockdir = out.split(" dir ")[1].split(" end")[0]
+check(sockdir.startswith("/") and not os.path.exists(sockdir), "socket folder left: %r" % sockdir)
+interop(f)
+cleanup()

@@ -1,0 +1,99 @@
+/* Unit tests of the symboliser on this very process and on bad files. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tracecast/elf_sym.h"
+
+/* A function with a name to find (not static: also in .dynsym if exported). */
+__attribute__((noinline)) int tc_elf_sym_probe_fn(int x);
+__attribute__((noinline)) int tc_elf_sym_probe_fn(int x)
+{
+	return x * 3 + 1;
+}
+
+static void test_own_function(void **state)
+{
+	(void)state;
+	elf_sym_t *es;
+	char buf[256];
+	assert_int_equal(elf_sym_new(&es), 0);
+	assert_int_equal(elf_sym_load_proc(es, getpid()), 0);
+	uintptr_t a = (uintptr_t)&tc_elf_sym_probe_fn;
+	assert_string_equal(elf_sym_lookup(es, getpid(), a, buf, sizeof(buf)), "tc_elf_sym_probe_fn");
+	assert_string_equal(elf_sym_lookup(es, getpid(), a + 1, buf, sizeof(buf)), "tc_elf_sym_probe_fn");
+	/* a shared library's function through its dynamic symbol table (not
+	 * libc's: under ASan, &fopen is the sanitizer's interceptor) */
+	assert_string_equal(elf_sym_lookup(es, getpid(), (uintptr_t)&_cmocka_run_group_tests,
+					   buf, sizeof(buf)), "_cmocka_run_group_tests");
+	/* no mapping */
+	assert_string_equal(elf_sym_lookup(es, getpid(), 16, buf, sizeof(buf)), "[unknown]");
+	elf_sym_free(es);
+	elf_sym_free(NULL);
+}
+
+/* A pid never seen is read from /proc on first lookup; fork copies maps,
+ * exec forgets them. */
+static void test_lazy_fork_exec(void **state)
+{
+	(void)state;
+	elf_sym_t *es;
+	char buf[256];
+	uintptr_t a = (uintptr_t)&tc_elf_sym_probe_fn;
+	assert_int_equal(elf_sym_new(&es), 0);
+	assert_string_equal(elf_sym_lookup(es, getpid(), a, buf, sizeof(buf)), "tc_elf_sym_probe_fn");
+	assert_int_equal(elf_sym_fork(es, getpid(), 999999), 0);
+	assert_string_equal(elf_sym_lookup(es, 999999, a, buf, sizeof(buf)), "tc_elf_sym_probe_fn");
+	elf_sym_exec(es, 999999);
+	assert_string_equal(elf_sym_lookup(es, 999999, a, buf, sizeof(buf)), "[unknown]");
+	elf_sym_exit(es, 999999);
+	elf_sym_free(es);
+}
+
+/* Files that are not ELF, cut short or garbage give the object's name. */
+static void test_bad_files(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tc-elfsym-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unsigned char junk[4096];
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (unsigned char)(i * 131 + 7);
+	memcpy(junk, "\177ELF\2\1\1", 7); /* looks like ELF64 LE, offsets are garbage */
+	assert_int_equal(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	close(fd);
+	elf_sym_t *es;
+	char buf[256];
+	assert_int_equal(elf_sym_new(&es), 0);
+	assert_int_equal(elf_sym_add_map(es, 42, 0x10000, 0x1000, 0, path), 0);
+	assert_int_equal(elf_sym_add_map(es, 42, 0x20000, 0x1000, 0, "[vdso]"), 0);
+	const char *base = strrchr(path, '/') + 1;
+	char want[64];
+	snprintf(want, sizeof(want), "[%s]", base);
+	assert_string_equal(elf_sym_lookup(es, 42, 0x10010, buf, sizeof(buf)), want);
+	assert_string_equal(elf_sym_lookup(es, 42, 0x20010, buf, sizeof(buf)), "[unknown]");
+	/* a new mapping over the old one replaces it */
+	assert_int_equal(elf_sym_add_map(es, 42, 0x10000, 0x2000, 0, "/nonexistent/libx.so"), 0);
+	assert_string_equal(elf_sym_lookup(es, 42, 0x10010, buf, sizeof(buf)), "[libx.so]");
+	unlink(path);
+	elf_sym_free(es);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_function),
+		cmocka_unit_test(test_lazy_fork_exec),
+		cmocka_unit_test(test_bad_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
