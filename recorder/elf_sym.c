@@ -49,6 +49,7 @@ typedef struct eproc {
 	pid_t pid;
 	emap_t *maps; /* sorted by start, not overlapping */
 	size_t n, cap;
+	bool reloaded; /* /proc/PID/maps read since the last exec */
 } eproc_t;
 
 struct elf_sym {
@@ -298,8 +299,10 @@ int elf_sym_fork(elf_sym_t *es, pid_t ppid, pid_t pid)
 void elf_sym_exec(elf_sym_t *es, pid_t pid)
 {
 	eproc_t *p = es_proc(es, pid, true);
-	if (p)
+	if (p) {
 		p->n = 0;
+		p->reloaded = false;
+	}
 }
 
 void elf_sym_exit(elf_sym_t *es, pid_t pid)
@@ -326,6 +329,7 @@ int elf_sym_load_proc(elf_sym_t *es, pid_t pid)
 		return -ENOMEM;
 	}
 	p->n = 0;
+	p->reloaded = true;
 	int r = 0;
 	while (r == 0 && fgets(line, sizeof(line), fp)) {
 		uint64_t start, end, off;
@@ -361,6 +365,20 @@ static const esym_t *efile_find(const efile_t *f, uint64_t va)
 	return s;
 }
 
+/* The mapping of p holding addr, or NULL. */
+static const emap_t *es_find_map(const eproc_t *p, uint64_t addr)
+{
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->maps[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && addr < p->maps[lo - 1].end ? &p->maps[lo - 1] : NULL;
+}
+
 const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
 			   char *buf, size_t size)
 {
@@ -370,18 +388,17 @@ const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
 			es_proc(es, pid, true); /* gone: do not try again */
 		p = es_proc(es, pid, false);
 	}
-	const emap_t *m = NULL;
-	if (p) {
-		size_t lo = 0, hi = p->n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (p->maps[mid].start <= addr)
-				lo = mid + 1;
-			else
-				hi = mid;
+	const emap_t *m = p ? es_find_map(p, addr) : NULL;
+	if (!m && p && !p->reloaded) {
+		/* perf attached in the middle of an exec: its COMM record and
+		 * the first MMAP2 records were missed, the later ones (ld.so,
+		 * libc) made the pid known; what it maps now is in /proc: once */
+		elf_sym_load_proc(es, pid);
+		p = es_proc(es, pid, false);
+		if (p) {
+			p->reloaded = true;
+			m = es_find_map(p, addr);
 		}
-		if (lo > 0 && addr < p->maps[lo - 1].end)
-			m = &p->maps[lo - 1];
 	}
 	if (!m) {
 		snprintf(buf, size, "[unknown]");

@@ -15,6 +15,15 @@ import sys
 import threading
 import time
 
+# Bound now, before the program runs: a program that monkey-patches time
+# and socket (eventlet, gevent) must not turn the sampler's real thread
+# into green calls.
+_sleep = time.sleep
+_monotonic = time.monotonic
+_monotonic_ns = time.monotonic_ns
+_thread_time = time.thread_time
+_socket = socket.socket
+
 FLUSH_S = 0.05        # send at least this often (the reorder window is 100 ms)
 FLUSH_LINES = 64      # or when this many lines are waiting
 MAX_DEPTH = 256       # frames kept per stack (the innermost ones)
@@ -33,8 +42,10 @@ class _Sampler(object):
         self.lines = []
         self.names = {}       # code object -> "module:qualname"
         self.native = {}      # thread ident -> native thread id
+        self.last = {}        # thread ident -> (frame, f_lasti, f_back, data)
         self.stopped = threading.Event()
         self.dead = False
+        self.cpu = None       # the sampler thread's CPU seconds, once stopped
         self.thread = threading.Thread(target=self._run,
                                        name="tracecast-sampler", daemon=True)
 
@@ -57,25 +68,45 @@ class _Sampler(object):
         return tid
 
     def _sample(self, me):
-        now = time.monotonic_ns()
+        now = _monotonic_ns()
         frames = sys._current_frames()
+        last = self.last
         try:
             for ident, frame in frames.items():
                 if ident == me:
                     continue
-                stack = []
-                while frame is not None and len(stack) < MAX_DEPTH:
-                    stack.append(self._name(frame))
-                    frame = frame.f_back
-                if frame is not None:
-                    stack.append("[truncated]")
-                stack.reverse()
-                data = '{"src":"py","pid":%d,"tid":%d,"stack":%s}' % (
-                    self.pid, self._tid(ident), json.dumps(";".join(stack)))
-                self.lines.append('{"code":"p","data":%s,"time":%d}\n'
-                                  % (json.dumps(data), now))
+                # A thread still in the same frame at the same instruction
+                # under the same caller (blocked in a call, most threads
+                # most of the time) has the stack of the last sample: reuse
+                # its text. The frames are held until the next sample.
+                lasti = frame.f_lasti
+                back = frame.f_back
+                prev = last.get(ident)
+                if (prev is not None and prev[0] is frame and prev[1] == lasti
+                        and prev[2] is back):
+                    data = prev[3]
+                else:
+                    data = self._stack_data(ident, frame)
+                    last[ident] = (frame, lasti, back, data)
+                self.lines.append('{"code":"p","data":%s,"time":%d}\n' % (data, now))
+            if len(last) > len(frames):     # threads that ended
+                for ident in [i for i in last if i not in frames]:
+                    del last[ident]
         finally:
             del frames
+
+    def _stack_data(self, ident, frame):
+        """The event's data string, already JSON-encoded for the line."""
+        stack = []
+        while frame is not None and len(stack) < MAX_DEPTH:
+            stack.append(self._name(frame))
+            frame = frame.f_back
+        if frame is not None:
+            stack.append("[truncated]")
+        stack.reverse()
+        data = '{"src":"py","pid":%d,"tid":%d,"stack":%s}' % (
+            self.pid, self._tid(ident), json.dumps(";".join(stack)))
+        return json.dumps(data)
 
     def _flush(self):
         if not self.lines:
@@ -83,7 +114,7 @@ class _Sampler(object):
         blob = "".join(self.lines).encode("utf-8", "replace")
         self.lines = []
         if self.sock is None:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s = _socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.connect(self.path)
             self.sock = s
         self.sock.sendall(blob)
@@ -91,19 +122,20 @@ class _Sampler(object):
     def _run(self):
         try:
             me = threading.get_ident()
-            nxt = time.monotonic()
+            nxt = _monotonic()
             last = nxt
             while not self.stopped.is_set():
                 self._sample(me)
-                now = time.monotonic()
+                now = _monotonic()
                 if len(self.lines) >= FLUSH_LINES or now - last >= FLUSH_S:
                     self._flush()
                     last = now
                 nxt += self.period
                 if nxt < now:          # late (a long GIL hold): skip, no burst
                     nxt = now + self.period
-                time.sleep(nxt - now)  # one GIL hand-off (Event.wait takes more)
+                _sleep(nxt - now)  # one GIL hand-off (Event.wait takes more)
             self._flush()
+            self.cpu = _thread_time()
         except Exception as err:
             self._die(err)
 
@@ -127,6 +159,15 @@ class _Sampler(object):
             self._flush()
         except Exception as err:
             self._die(err)
+            return
+        # bench/profile.sh: the sampler thread's own CPU time
+        stats = os.environ.get("TRACECAST_PY_STATS")
+        if stats and self.cpu is not None:
+            try:
+                with open(stats, "a") as f:
+                    f.write("%d %.6f\n" % (self.pid, self.cpu))
+            except Exception:
+                pass
 
     def forget_socket(self):
         """In a forked child: the socket belongs to the parent."""
@@ -137,6 +178,7 @@ class _Sampler(object):
                 pass
         self.sock = None
         self.lines = []
+        self.last = {}
 
 
 def _at_exit():

@@ -17,6 +17,18 @@ D --size 120x12 --at 1.499 "$F" > "$TC_TMP/before" || fail "dump --overlay faile
 grep -q 'ENOENT' "$TC_TMP/before" && { cat "$TC_TMP/before"; fail "ENOENT shown before it happened"; }
 grep -q '0:01.4 / 0:02.2' "$TC_TMP/before" || fail "no status line: $(tail -1 "$TC_TMP/before")"
 grep -q '\[about to open\]' "$TC_TMP/before" || fail "marker label not in the status line"
+# profile strip: CPU and RSS now, top process state/wchan, hottest frame of the last second
+grep -q 'CPU .* 41.0%' "$TC_TMP/at" || fail "CPU% of the last proc sample (0.40 + 0.01 cores) not shown"
+grep -q 'RSS .* 5.1M' "$TC_TMP/at" || fail "RSS (4200 + 1000 kB) not shown"
+grep -q 'top: prog  state S  wchan do_sys_poll' "$TC_TMP/at" || fail "top process state/wchan not shown"
+grep -q 'hot (1s): config:parse 50%' "$TC_TMP/at" || fail "hottest frame of the last second not shown"
+grep -q 'top: prog  state R  wchan 0' "$TC_TMP/before" && fail "profile strip shows a sample from after the playhead"
+# timeline bar: markers and the playhead
+[ "$(sed -n 11p "$TC_TMP/at" | grep -o '◆' | wc -l)" -eq 2 ] || fail "timeline bar: not 2 markers: $(sed -n 11p "$TC_TMP/at")"
+sed -n 11p "$TC_TMP/at" | grep -q '┃' || fail "timeline bar: no playhead"
+# slow calls bold (--slow 40: nanosleep took 50 ms), others not
+D --size 120x12 --at end --format ansi --slow 40 "$F" | grep -q $'\e\[0;1m[^\e]*nanosleep' || fail "slow call not bold"
+D --size 120x12 --at end --format ansi --slow 60 "$F" | grep -q $'\e\[0;1m[^\e]*nanosleep' && fail "a call under --slow is bold"
 # in flight at 1.8: read( unfinished at 1.6, resumed at 2.0
 D --size 120x12 --at 1.8 "$F" | grep -q 'read(0, ... in flight 0.200s' || fail "in-flight read not shown"
 D --size 120x12 --at 2.1 "$F" | grep -q 'read(0, "x", 1) = 1' || fail "resumed read not shown whole"

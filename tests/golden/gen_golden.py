@@ -88,7 +88,10 @@ def golden(path):
         f.write("  while [ ! -e %s/go$i ]; do sleep 0.02; done\n" % tmp)
         f.write("  cat %s/seg$i\n  : > %s/done$i\n  i=$((i+1))\ndone\n" % (tmp, tmp))
         f.write("exec sleep 100000\n")
-    sock = "tcgolden%d" % os.getpid()
+    # a fresh server per recording: reusing a name races with the previous
+    # server's shutdown
+    golden.count = getattr(golden, "count", 0) + 1
+    sock = "tcgolden%d-%d" % (os.getpid(), golden.count)
     try:
         tmux(sock, "new-session", "-d", "-s", "g", "-x", str(cols), "-y", str(rows),
              "env", "-i", "PATH=/usr/bin:/bin", "sh", script)

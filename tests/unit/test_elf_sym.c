@@ -56,6 +56,13 @@ static void test_lazy_fork_exec(void **state)
 	assert_string_equal(elf_sym_lookup(es, 999999, a, buf, sizeof(buf)), "[unknown]");
 	elf_sym_exit(es, 999999);
 	elf_sym_free(es);
+
+	/* a pid known from some mappings only (perf attached mid-exec): a miss
+	 * reads /proc/PID/maps once */
+	assert_int_equal(elf_sym_new(&es), 0);
+	assert_int_equal(elf_sym_add_map(es, getpid(), 0x1000, 0x1000, 0, "/nonexistent/ld.so"), 0);
+	assert_string_equal(elf_sym_lookup(es, getpid(), a, buf, sizeof(buf)), "tc_elf_sym_probe_fn");
+	elf_sym_free(es);
 }
 
 /* Files that are not ELF, cut short or garbage give the object's name. */

@@ -140,6 +140,26 @@ static void test_decrqss_filter(void **state)
 	screen_free(whole);
 }
 
+/* libvterm 0.1.4 restores a saved cursor outside a shrunk screen and then
+ * crashes on DECDWL: the cursor is put back on the screen first (under
+ * ASan this test crashes without it). Scroll regions across a resize and
+ * wide characters in one column: the other two crashes worked around. */
+static void test_resize_crashes(void **state)
+{
+	(void)state;
+	screen_t *s = screen_new(38, 17);
+	FEED(s, "\f\f\f\x1b" "7");
+	screen_resize(s, 2, 1);
+	FEED(s, "\x1b" "8\x1b#6x");
+	screen_resize(s, 30, 8);
+	FEED(s, "\x1b[3;6r\x1b[6;1H");
+	screen_resize(s, 30, 4);
+	FEED(s, "\x1b" "D\x1b" "Dok");
+	screen_resize(s, 1, 3);
+	FEED(s, "\xe6\xbc\xa2");
+	screen_free(s);
+}
+
 static void test_alt_screen_and_cursor(void **state)
 {
 	(void)state;
@@ -237,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_wide_overwritten_halves),
 		cmocka_unit_test(test_hostile_stays_inside),
 		cmocka_unit_test(test_decrqss_filter),
+		cmocka_unit_test(test_resize_crashes),
 		cmocka_unit_test(test_alt_screen_and_cursor),
 		cmocka_unit_test(test_pending_wrap),
 		cmocka_unit_test(test_resize_and_reset),
