@@ -147,12 +147,16 @@ L_OWN=$(awk -v n="$RUNS_PY" '{s += $2} END {printf "%.3f", s / n}' "$W/pystats.p
 	echo "fewer samples than the rate asks are expected, never an error)."
 	echo
 	echo "The python sampler's cost is per second and per Python process, not per"
-	echo "unit of work: measured here, a Python thread that only wakes up 100 times a"
-	echo "second costs about 5 ms of CPU a second (this VM's timer wake-ups), the"
-	echo "sampling itself 1-3 us a round once stacks repeat (a blocked thread's stack"
-	echo "text is reused), and the recorder's side (the control socket lines, the"
-	echo "file) a few ms a second more. The eventlet sample keeps only a fraction of"
-	echo "a core busy, so that fixed cost weighs more there than on busy code."
+	echo "unit of work, and is mostly wake-ups: measured here (2026-11-27), a C"
+	echo "program doing nothing but nanosleep 100 times a second costs 2.9-3.0 ms of"
+	echo "CPU a second, a Python thread doing only time.sleep 3.6 ms/s (5.4-7.5 ms/s"
+	echo "in a process with other threads), and a wake-up finds the caches cold: the"
+	echo "same small piece of Python costs ~7x more just after a 10 ms sleep than"
+	echo "run again right after (sum of a 100-item list: 19 us, then 2.6 us). The"
+	echo "recorder's own CPU goes from ~0.01 s to ~0.07 s per run of the eventlet"
+	echo "sample: it wakes to write each sample one reorder window after the sample's"
+	echo "time, i.e. at the sampling rate (the samplers now sample on one"
+	echo "CLOCK_MONOTONIC grid so all processes' samples of a round share that wake-up)."
 	echo
 	echo "Per-run CPU seconds (baseline | profiled):"
 	echo

@@ -11,33 +11,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#define BLOCK 16
-#else
-#define BLOCK 8
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* Per byte: high bit set where the byte is zero (lowest one exact). */
-static inline uint64_t word_zero(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
-
-/* Per byte: high bit set where the byte is < 0x20 (lowest one exact). */
-static inline uint64_t word_control(uint64_t v)
-{
-	return (v - 0x20 * ONES) & ~v & HIGHS;
-}
-#endif
+#include "simd.h"
+#include "utf8_seq.h"
 
 /* Flags (bit k for byte k, lowest set bit exact) of the block at p: bytes
  * jstr_escape must rewrite, plus bytes >= 0x80 when with_high. */
-static inline uint64_t block_escape_mask(const char *p, bool with_high)
+static inline uint64_t block_escape_mask(const void *p, bool with_high)
 {
 #ifdef __SSE2__
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
 	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
 				 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
 	m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
@@ -59,10 +41,10 @@ static inline uint64_t block_escape_mask(const char *p, bool with_high)
 
 /* Flags of the block at p: bytes that do not unescape to themselves
  * (controls, '"', '\\', >= 0x80). */
-static inline uint64_t block_unescape_mask(const char *p)
+static inline uint64_t block_unescape_mask(const void *p)
 {
 #ifdef __SSE2__
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
 	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
 				 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
 	m = _mm_or_si128(m, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
@@ -73,21 +55,6 @@ static inline uint64_t block_unescape_mask(const char *p)
 	return (v & HIGHS) | word_control(v) | word_zero(v ^ ('"' * ONES)) |
 	       word_zero(v ^ ('\\' * ONES));
 #endif
-}
-
-/* Byte index of the lowest flag of a block mask (not 0). */
-static inline size_t mask_first(uint64_t m)
-{
-#ifdef __SSE2__
-	return (size_t)__builtin_ctzll(m);
-#else
-	return (size_t)__builtin_ctzll(m) >> 3;
-#endif
-}
-
-static inline void block_copy(char *o, const char *in)
-{
-	memcpy(o, in, BLOCK);
 }
 
 /* What follows the backslash for bytes jstr_escape must rewrite (0: the
@@ -146,40 +113,6 @@ static const escape_text_t escape_texts[256] = {
 	[0x7f] = {"\\u007f", 6},
 };
 
-/* Length of the valid UTF-8 sequence (2-4 bytes) at s[0..len), or 0 if
- * invalid or incomplete (as jansson's utf8_check_first + utf8_check_full:
- * no overlongs, no surrogates, nothing above U+10FFFF). */
-static inline size_t utf8_seq_len(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t k = 2; k < n; k++)
-		if (s[k] < 0x80 || s[k] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* The escaper; with check, non-ASCII is validated on the way and invalid
  * UTF-8 gives -1. The block store has room: after i input bytes at most
  * 6 * i were written, and i + BLOCK <= len. */
@@ -189,22 +122,13 @@ static inline long escape_impl(char *out, const char *in, size_t len, bool check
 	size_t i = 0;
 
 	for (;;) {
-		unsigned char c;
 		if (i + BLOCK <= len) {
-			uint64_t m = block_escape_mask(in + i, check);
-			block_copy(o, in + i);
-			if (!m) {
-				o += BLOCK;
-				i += BLOCK;
+			if (block_store(&o, in, &i, block_escape_mask(in + i, check)))
 				continue;
-			}
-			size_t k = mask_first(m);
-			o += k;
-			i += k;
 		} else if (i == len) {
 			break;
 		}
-		c = (unsigned char)in[i];
+		unsigned char c = (unsigned char)in[i];
 		if (escape_tab[c]) {
 			if (i + 2 <= len) { /* room for 8: at most 6 * (i + 2) - 4 used */
 				memcpy(o, escape_texts[c].s, 8);
@@ -290,16 +214,8 @@ long jstr_unescape(char *out, const char *in, size_t len, size_t *bad_offset)
 	/* The block store has room: out holds len + 1 and o - out <= i. */
 	for (;;) {
 		if (i + BLOCK <= len) {
-			uint64_t m = block_unescape_mask(in + i);
-			block_copy(o, in + i);
-			if (!m) {
-				o += BLOCK;
-				i += BLOCK;
+			if (block_store(&o, in, &i, block_unescape_mask(in + i)))
 				continue;
-			}
-			size_t k = mask_first(m);
-			o += k;
-			i += k;
 		} else if (i == len) {
 			break;
 		}

@@ -358,6 +358,9 @@ int strace_line_split_stamp(const char *s, size_t len, int64_t *real_ns,
 		goto nostamp;
 	while (digits++ < 9)
 		frac *= 10;
+	/* seconds whose nanoseconds would overflow int64: not a stamp */
+	if (secs > (INT64_MAX - frac) / 1000000000)
+		goto nostamp;
 	if (sc.p < sc.end)
 		sc.p++; /* the one space after the stamp */
 	size_t head = (size_t)(tid_end - s);

@@ -11,37 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#define BLOCK 16
-#else
-#define BLOCK 8
-#endif
-
-/* Step result of utf8_seq(). */
-enum { SEQ_INCOMPLETE = -1 };
-
-/* Flags of the non-ASCII bytes of the block at s (lowest one exact). */
-static inline uint64_t block_high(const unsigned char *s)
-{
-#ifdef __SSE2__
-	return (uint64_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)s));
-#else
-	uint64_t v;
-	memcpy(&v, s, sizeof v);
-	return v & UINT64_C(0x8080808080808080);
-#endif
-}
-
-/* Byte index of the lowest flag of a block mask (not 0). */
-static inline size_t mask_first(uint64_t m)
-{
-#ifdef __SSE2__
-	return (size_t)__builtin_ctzll(m);
-#else
-	return (size_t)__builtin_ctzll(m) >> 3;
-#endif
-}
+#include "simd.h"
+#include "utf8_seq.h"
 
 /* Length of the leading ASCII run of s[0..len). */
 static size_t ascii_run(const unsigned char *s, size_t len)
@@ -64,46 +35,6 @@ void utf8_carry_init(utf8_carry_t *c)
 	c->len = 0;
 }
 
-/* Look at the sequence starting with a byte >= 0x80 at s[0..len).
- * Returns n > 0 with *valid set: the sequence is n valid bytes (copy them)
- * or an ill-formed maximal subpart of n bytes (one U+FFFD). Returns
- * SEQ_INCOMPLETE when s is a valid but unfinished prefix. */
-static inline int utf8_seq(const unsigned char *s, size_t len, int *valid)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, k;
-
-	*valid = 0;
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		if (c == 0xe0)
-			lo = 0xa0; /* no overlongs */
-		else if (c == 0xed)
-			hi = 0x9f; /* no surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		if (c == 0xf0)
-			lo = 0x90; /* no overlongs */
-		else if (c == 0xf4)
-			hi = 0x8f; /* nothing above U+10FFFF */
-	} else {
-		return 1; /* 80..C1, F5..FF: never a lead byte */
-	}
-	for (k = 1; k < need; k++) {
-		if (k >= len)
-			return SEQ_INCOMPLETE;
-		if (s[k] < lo || s[k] > hi)
-			return (int)k; /* the subpart s[0..k) */
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*valid = 1;
-	return (int)need;
-}
-
 static inline char *put_fffd(char *o)
 {
 	o[0] = (char)0xef;
@@ -123,16 +54,8 @@ static size_t repair_run(const unsigned char *s, size_t len, char **op)
 
 	for (;;) {
 		if (i + BLOCK <= len) {
-			uint64_t m = block_high(s + i);
-			memcpy(o, s + i, BLOCK);
-			if (!m) {
-				o += BLOCK;
-				i += BLOCK;
+			if (block_store(&o, (const char *)s, &i, block_high(s + i)))
 				continue;
-			}
-			size_t k = mask_first(m);
-			o += k;
-			i += k;
 		} else if (i == len) {
 			break;
 		} else if (s[i] < 0x80) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "tracecast/cli_common.h"
@@ -29,6 +30,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'tracecast %s --help'.\n", cmd);
 	return 2;
+}
+
+int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int64_t *ns)
+{
+	char *end;
+	double ms = strtod(arg, &end);
+
+	/* !(ms >= 0) also refuses NaN; 9e12 ms keeps ms * 1e6 in int64 */
+	if (*end || !(ms >= 0) || ms > 9e12)
+		return cli_usage_error(cmd, "%s: '%s' is not milliseconds", opt, arg);
+	*ns = (int64_t)(ms * 1e6);
+	return 0;
 }
 
 void cli_print_safe(FILE *fp, const char *s, size_t len)

@@ -196,14 +196,10 @@ int cmd_dump(int argc, char **argv)
 		case 'e':
 			d.copts.errors_only = true;
 			break;
-		case OPT_SLOW: {
-			char *end;
-			double ms = strtod(optarg, &end);
-			if (*end || ms < 0)
-				return cli_usage_error("dump", "--slow: '%s' is not milliseconds", optarg);
-			d.copts.slow_ns = (int64_t)(ms * 1e6);
+		case OPT_SLOW:
+			if (cli_parse_ms("dump", "--slow", optarg, &d.copts.slow_ns))
+				return 2;
 			break;
-		}
 		case 'h':
 			dump_usage(stdout);
 			return 0;

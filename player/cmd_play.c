@@ -97,13 +97,10 @@ int cmd_play(int argc, char **argv)
 		case OPT_FILTER:
 			o.compose.filter = optarg;
 			break;
-		case OPT_SLOW: {
-			double ms = strtod(optarg, &end);
-			if (*end || ms < 0)
-				return cli_usage_error("play", "--slow: '%s' is not milliseconds", optarg);
-			o.compose.slow_ns = (int64_t)(ms * 1e6);
+		case OPT_SLOW:
+			if (cli_parse_ms("play", "--slow", optarg, &o.compose.slow_ns))
+				return 2;
 			break;
-		}
 		case 'Q':
 			o.quit_at_end = true;
 			break;

@@ -26,6 +26,10 @@ struct screen {
 	int dcs_state;
 	size_t dcs_len;
 	bool esc_carry;       /* an ESC not yet given to libvterm (screen_out) */
+	int csi_state;        /* screen_write: 0 text, 1 after ESC, 2 in CSI,
+			       * 3 in a string (OSC, DCS, APC, PM, SOS) */
+	unsigned csi_seps;    /* argument separators in this CSI so far */
+	bool printed;         /* an ASCII character was printed (REP) */
 };
 
 /* Clamp a dimension to min..SCREEN_MAX_DIM. */
@@ -92,6 +96,9 @@ static int screen_open(screen_t *s)
 	s->dcs_state = 0;
 	s->dcs_len = 0;
 	s->esc_carry = false;
+	s->csi_state = 0;
+	s->csi_seps = 0;
+	s->printed = false;
 	vterm_screen_reset(s->vs, 1);
 	return 0;
 }
@@ -130,6 +137,111 @@ int screen_reset(screen_t *s, unsigned cols, unsigned rows)
 	return screen_open(s);
 }
 
+static void screen_clamp_cursor(screen_t *s);
+
+/* Write to libvterm, ending a write after every '8' to clamp the cursor:
+ * DECRC ("ESC 8", also with C0 controls between ESC and 8) in libvterm
+ * 0.1.4 restores a cursor saved before the screen shrank as it was,
+ * outside the screen, and the next character then reads its line's info
+ * out of bounds (a heap over-read, a crash when it leaves the mapping).
+ * xterm clamps the cursor when restoring; so do we, right after. */
+static void screen_write_raw(screen_t *s, const char *p, size_t n)
+{
+	while (n) {
+		const char *e = memchr(p, '8', n);
+		size_t k = e ? (size_t)(e - p) + 1 : n;
+		vterm_input_write(s->vt, p, k);
+		if (e)
+			screen_clamp_cursor(s);
+		p += k;
+		n -= k;
+	}
+}
+
+/* libvterm 0.1.4 keeps 16 CSI arguments and does not check the bound:
+ * the 16th ';' or ':' of one CSI writes past the array and corrupts the
+ * parser, which crashes right after ("ESC [" + 16 ";" + "m"). xterm
+ * ignores arguments past its limit; here separators past the 15th and the
+ * digits after them are dropped before libvterm sees them. C0 controls
+ * (and bytes >= 0x80) inside ESC and CSI keep the state, as in libvterm.
+ *
+ * Also: REP ("CSI N b", repeat the last character) before any character
+ * was printed loops forever in libvterm 0.1.4 (the last character has
+ * width 0). Until an ASCII character went out as text, a REP is cancelled
+ * with CAN instead of its final byte (so a leading non-ASCII character
+ * loses its repeats: harmless, and rare). */
+#define SCREEN_CSI_MAX_SEPS 15
+
+static void screen_write(screen_t *s, const char *p, size_t n)
+{
+	size_t i = 0, start = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)p[i];
+		if (s->csi_state == 0) {
+			const char *e = memchr(p + i, 0x1b, n - i);
+			size_t end = e ? (size_t)(e - p) : n;
+			for (size_t k = i; k < end && !s->printed; k++)
+				s->printed = p[k] >= 0x20 && p[k] < 0x7f;
+			if (!e)
+				break;
+			i = end + 1;
+			s->csi_state = 1;
+			continue;
+		}
+		if (s->csi_state == 3) {
+			/* a string: up to ESC (ST), BEL, CAN or SUB */
+			if (c == 0x1b)
+				s->csi_state = 1;
+			else if (c == 0x07 || c == 0x18 || c == 0x1a)
+				s->csi_state = 0;
+			i++;
+			continue;
+		}
+		i++;
+		if (c == 0x18 || c == 0x1a) {         /* CAN, SUB: abort */
+			s->csi_state = 0;
+			continue;
+		}
+		if (c == 0x1b) {
+			s->csi_state = 1;
+			continue;
+		}
+		if (c < 0x20 || c >= 0x7f)            /* executed or ignored */
+			continue;
+		if (s->csi_state == 1) {
+			s->csi_state = c == '[' ? 2 : strchr("]P_^X", c) ? 3 : 0;
+			s->csi_seps = 0;
+			continue;
+		}
+		if (c >= 0x40) {                      /* final byte */
+			s->csi_state = 0;
+			if (c != 'b' || s->printed)
+				continue;
+			if (i - 1 > start)
+				screen_write_raw(s, p + start, i - 1 - start);
+			screen_write_raw(s, "\x18", 1);  /* CAN: no REP */
+			start = i;
+			continue;
+		}
+		if (c == ';' || c == ':') {
+			if (s->csi_seps < SCREEN_CSI_MAX_SEPS) {
+				s->csi_seps++;
+				continue;
+			}
+			s->csi_seps = SCREEN_CSI_MAX_SEPS + 1;
+		} else if (!(c >= '0' && c <= '9' && s->csi_seps > SCREEN_CSI_MAX_SEPS)) {
+			continue;
+		}
+		/* drop p[i - 1] */
+		if (i - 1 > start)
+			screen_write_raw(s, p + start, i - 1 - start);
+		start = i;
+	}
+	if (n > start)
+		screen_write_raw(s, p + start, n - start);
+}
+
 /* Give bytes to libvterm, never ending a write with ESC: libvterm 0.1.4
  * overflows a heap buffer when a write ends with ESC inside a string (OSC,
  * DCS) that holds a control character and the next write starts with
@@ -145,7 +257,7 @@ static void screen_out(screen_t *s, const char *p, size_t n)
 		if (!n)
 			return;
 		char two[2] = { 0x1b, p[0] };
-		vterm_input_write(s->vt, two, 2);
+		screen_write(s, two, 2);
 		s->esc_carry = false;
 		p++;
 		n--;
@@ -155,13 +267,14 @@ static void screen_out(screen_t *s, const char *p, size_t n)
 		n--;
 	}
 	if (n)
-		vterm_input_write(s->vt, p, n);
+		screen_write(s, p, n);
 }
 
 /* libvterm 0.1.4 does not clamp a restored cursor (DECRC after the screen
- * shrank) and then crashes on DECDWL/DECDHL ("ESC # 3..6"); xterm clamps
- * it when restoring. Put an out-of-bounds cursor back on the screen before
- * such a sequence. */
+ * shrank) and then crashes on DECDWL/DECDHL ("ESC # 3..6") or reads out of
+ * bounds on the next character; xterm clamps it when restoring. Put an
+ * out-of-bounds cursor back on the screen (after a DECRC, before such a
+ * sequence). */
 static void screen_clamp_cursor(screen_t *s)
 {
 	VTermPos pos;

@@ -16,6 +16,7 @@
 
 #include "tracecast/elf_sym.h"
 #include "tracecast/jstr.h"
+#include "tracecast/profile_source.h"
 #include "tracecast/utf8.h"
 
 #define PERF_RING_PAGES 128       /* data pages per CPU ring (512 KiB) */
@@ -406,15 +407,7 @@ static void perf_drain(perf_source_t *ps, const rec_emit_t *out)
 static int src_prepare(void *self, rec_spawn_t *spawn)
 {
 	perf_source_t *ps = self;
-	if (!spawn->sources)
-		return 0;
-	json_t *prof = json_object_get(spawn->sources, "profile");
-	if (!prof) {
-		prof = json_object();
-		if (!prof || json_object_set_new(spawn->sources, "profile", prof) < 0)
-			return -ENOMEM;
-	}
-	return json_object_set_new(prof, "perf_hz", json_integer(ps->hz)) < 0 ? -ENOMEM : 0;
+	return profile_source_note_rate(spawn->sources, "perf_hz", ps->hz);
 }
 
 static void src_started(void *self, pid_t pid, int64_t mono_ns)

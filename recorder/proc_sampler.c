@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tracecast/jstr.h"
+#include "tracecast/profile_source.h"
 #include "tracecast/utf8.h"
 
 typedef struct proc_ent {
@@ -247,6 +248,9 @@ static int parse_stat(const char *s, proc_stat_t *st)
 static int stat_once(pid_t pid, proc_stat_t *st)
 {
 	char path[64], buf[1024];
+	/* *st is defined on every path: no caller can read an unset field
+	 * (gcc's -Wmaybe-uninitialized flagged the st.ppid use) */
+	memset(st, 0, sizeof(*st));
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -573,15 +577,7 @@ int proc_sampler_sample(proc_sampler_t *ps, int64_t mono_ns,
 static int src_prepare(void *self, rec_spawn_t *spawn)
 {
 	proc_sampler_t *ps = self;
-	if (!spawn->sources)
-		return 0;
-	json_t *prof = json_object_get(spawn->sources, "profile");
-	if (!prof) {
-		prof = json_object();
-		if (!prof || json_object_set_new(spawn->sources, "profile", prof) < 0)
-			return -ENOMEM;
-	}
-	return json_object_set_new(prof, "proc_hz", json_integer(ps->hz)) < 0 ? -ENOMEM : 0;
+	return profile_source_note_rate(spawn->sources, "proc_hz", ps->hz);
 }
 
 static void src_started(void *self, pid_t pid, int64_t mono_ns)

@@ -62,6 +62,19 @@ bad_hz:
 	return -1;
 }
 
+int profile_source_note_rate(json_t *sources, const char *key, unsigned hz)
+{
+	if (!sources)
+		return 0;
+	json_t *prof = json_object_get(sources, "profile");
+	if (!prof) {
+		prof = json_object();
+		if (!prof || json_object_set_new(sources, "profile", prof) < 0)
+			return -ENOMEM;
+	}
+	return json_object_set_new(prof, key, json_integer(hz)) < 0 ? -ENOMEM : 0;
+}
+
 int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n)
 {
 	unsigned hz[PROFILE_NKINDS] = {0};

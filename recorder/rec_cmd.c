@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tracecast/cast_writer.h"
@@ -251,6 +252,56 @@ static char *rec_join(char **argv)
 	return s;
 }
 
+/* 0 when path is a file we may execute, else -errno (as execve would). */
+static int rec_exec_ok(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode) || access(path, X_OK) < 0)
+		return -EACCES;
+	return 0;
+}
+
+/* Find the command as execvp would (a name with a '/' as is, else the
+ * first executable in PATH, "/bin:/usr/bin" when unset). Used when strace
+ * wraps the command: strace's own exec error would land in the recording.
+ * Returns 0 or -errno (-ENOENT, or -EACCES when a match is not
+ * executable). */
+static int rec_resolve(const char *name)
+{
+	const char *path = getenv("PATH");
+	int ret = -ENOENT;
+
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/'))
+		return rec_exec_ok(name);
+	if (!path)
+		path = "/bin:/usr/bin";
+	size_t nlen = strlen(name);
+	while (1) {
+		const char *end = strchrnul(path, ':');
+		size_t dlen = (size_t)(end - path);
+		char *cand = malloc(dlen + nlen + 3);
+		if (!cand)
+			return -ENOMEM;
+		/* an empty PATH entry is the current folder */
+		snprintf(cand, dlen + nlen + 3, "%.*s/%s", (int)(dlen ? dlen : 1),
+			 dlen ? path : ".", name);
+		int r = rec_exec_ok(cand);
+		free(cand);
+		if (r == 0)
+			return 0;
+		if (r == -EACCES)
+			ret = -EACCES;
+		if (!*end)
+			return ret;
+		path = end + 1;
+	}
+}
+
 /* Create the sources the options ask for. Returns 0 or an exit code. */
 static int rec_sources(rec_t *r)
 {
@@ -352,6 +403,14 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 		const char *sh = getenv("SHELL");
 		strv_push(&sp->argv, sh && *sh ? sh : "/bin/sh");
 	}
+	/* Under strace a missing command would fail inside the session with
+	 * strace's message recorded as output: fail now, as plain rec's child
+	 * does (same message, status 127), before any file is made. */
+	if (r->o.strace && sp->argv.n && (ret = rec_resolve(sp->argv.v[0])) < 0) {
+		fprintf(stderr, "tracecast: cannot run '%s': %s\n", sp->argv.v[0],
+			strerror(-ret));
+		return 127;
+	}
 	for (char **e = environ; *e; e++)
 		strv_push(&sp->env, *e);
 	if ((ret = rec_file_open(&r->f, r->o.file, r->o.overwrite, r->o.append)) != 0)
@@ -364,6 +423,61 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	if (!sp->argv.n)
 		return 1;
 	return 0;
+}
+
+/* Redact every string inside j (object values, array items) in place. */
+static int rec_redact_json(redact_t *rd, json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(j)) {
+		size_t n;
+		char *red = redact_apply(rd, json_string_value(j), json_string_length(j), &n);
+		if (!red)
+			return -ENOMEM;
+		/* a match that cut a character leaves nothing of the string */
+		int ret = json_string_setn(j, utf8_valid(red, n) ? red : REDACT_TEXT,
+					   utf8_valid(red, n) ? n : strlen(REDACT_TEXT));
+		free(red);
+		return ret < 0 ? -ENOMEM : 0;
+	}
+	if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+			if (rec_redact_json(rd, v) < 0)
+				return -ENOMEM;
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			if (rec_redact_json(rd, v) < 0)
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+/* --redact on the header's free text: title, command, env values and the
+ * sources' details (strace's argv holds the command line). A filter of its
+ * own, so the header's redaction count stays that of the recorded data. */
+static int rec_redact_header(rec_t *r, json_t *h)
+{
+	redact_t *hrd = NULL;
+	char errbuf[256];
+	static const char *const keys[] = { "title", "command", "env" };
+	int ret = redact_new(&hrd, (const char *const *)r->o.redact.v, r->o.redact.n,
+			     errbuf, sizeof errbuf);
+
+	if (ret < 0)
+		return ret;
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0] && ret == 0; k++) {
+		json_t *v = json_object_get(h, keys[k]);
+		if (v)
+			ret = rec_redact_json(hrd, v);
+	}
+	json_t *src = json_object_get(json_object_get(h, "tracecast"), "sources");
+	if (src && ret == 0)
+		ret = rec_redact_json(hrd, src);
+	redact_free(hrd);
+	return ret;
 }
 
 /* Start and end notices (stderr, not the recording). */
@@ -500,6 +614,12 @@ int cmd_rec(int argc, char **argv)
 	if (r.f.appending)
 		r.offset = r.f.last_ns;
 	header = rec_header(&r, sources, start_unix, command_text);
+	if (r.rd && (ret = rec_redact_header(&r, header)) < 0) {
+		term_restore(&r.term);
+		fprintf(stderr, "tracecast rec: --redact: %s\n", strerror(-ret));
+		code = 1;
+		goto out;
+	}
 	if ((ret = rec_writer(&r, header)) < 0) {
 		term_restore(&r.term);
 		fprintf(stderr, "tracecast rec: cannot write %s: %s\n", r.o.file, strerror(-ret));

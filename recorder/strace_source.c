@@ -101,23 +101,31 @@ static void src_line(void *user, const char *line, size_t len)
 	}
 }
 
+/* Push our strace's argv up to and including "--" onto v, writing its
+ * trace to out: the one option set the recording and the probe share. */
+static int src_push_strace(const strace_src_t *s, strv_t *v, const char *out)
+{
+	int rc = 0;
+	const char *fixed[] = { s->strace_path, "-f", "-qq",
+				"--absolute-timestamps=unix,ns", "--syscall-times=ns",
+				"-o", out };
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && rc == 0; i++)
+		rc = strv_push(v, fixed[i]);
+	for (size_t i = 0; i < s->extra.n && rc == 0; i++)
+		rc = strv_push(v, s->extra.v[i]);
+	if (rc == 0 && s->add_seccomp)
+		rc = strv_push(v, "--seccomp-bpf");
+	if (rc == 0)
+		rc = strv_push(v, "--");
+	return rc;
+}
+
 /* The exact argv of the command's strace, the command appended. */
 static int src_wrap_argv(strace_src_t *s, rec_spawn_t *spawn, const char *fifo)
 {
 	strv_t v;
-	int rc = 0;
 	strv_init(&v);
-	const char *fixed[] = { s->strace_path, "-f", "-qq",
-				"--absolute-timestamps=unix,ns", "--syscall-times=ns",
-				"-o", fifo };
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && rc == 0; i++)
-		rc = strv_push(&v, fixed[i]);
-	for (size_t i = 0; i < s->extra.n && rc == 0; i++)
-		rc = strv_push(&v, s->extra.v[i]);
-	if (rc == 0 && s->add_seccomp)
-		rc = strv_push(&v, "--seccomp-bpf");
-	if (rc == 0)
-		rc = strv_push(&v, "--");
+	int rc = src_push_strace(s, &v, fifo);
 	for (size_t i = 0; i < spawn->argv.n && rc == 0; i++)
 		rc = strv_push(&v, spawn->argv.v[i]);
 	if (rc < 0) {
@@ -405,19 +413,8 @@ static int probe_strace(const strace_src_t *s)
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
 	strv_t v;
-	int rc = 0;
 	strv_init(&v);
-	const char *fixed[] = { s->strace_path, "-f", "-qq",
-				"--absolute-timestamps=unix,ns", "--syscall-times=ns",
-				"-o", "/dev/null" };
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && rc == 0; i++)
-		rc = strv_push(&v, fixed[i]);
-	for (size_t i = 0; i < s->extra.n && rc == 0; i++)
-		rc = strv_push(&v, s->extra.v[i]);
-	if (rc == 0 && s->add_seccomp)
-		rc = strv_push(&v, "--seccomp-bpf");
-	if (rc == 0)
-		rc = strv_push(&v, "--");
+	int rc = src_push_strace(s, &v, "/dev/null");
 	if (rc == 0)
 		rc = strv_push(&v, access("/bin/true", X_OK) == 0 ? "/bin/true" : "true");
 	if (rc < 0)

@@ -30,13 +30,13 @@ echo
 echo "demo: recorded $DEMO_CAST (asciinema play $DEMO_CAST plays it too)"
 
 # Replay: in a terminal, play it at double speed, quitting at the end;
-# elsewhere print the frames a 120x30 viewer sees at each marker and at the end.
+# elsewhere print the frames a 128x30 viewer sees at each marker and at the end.
 if [ -t 1 ] && [ -t 0 ]; then
 	echo "demo: tracecast play --speed 2 --quit-at-end $DEMO_CAST"
 	"$TC" play --speed 2 --quit-at-end "$DEMO_CAST"
 else
 	at=$(python3 -c 'import json, sys
 print("".join("%.6f," % e[0] for e in map(json.loads, open(sys.argv[1]).read().splitlines()[1:]) if e[1] == "m"))' "$DEMO_CAST")
-	echo "demo: not a terminal: tracecast dump --overlay --size 120x30 --at ${at}end $DEMO_CAST"
-	"$TC" dump --overlay --size 120x30 --at "${at}end" "$DEMO_CAST"
+	echo "demo: not a terminal: tracecast dump --overlay --size 128x30 --at ${at}end $DEMO_CAST"
+	"$TC" dump --overlay --size 128x30 --at "${at}end" "$DEMO_CAST"
 fi

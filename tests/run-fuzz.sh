@@ -10,7 +10,15 @@ for f in "$@"; do
 	seeds="$root/tests/fuzz/seeds"
 	echo "fuzz: $name for ${secs}s"
 	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		"$work" "$root/../shared/corpus" "$seeds" >"$work.log" 2>&1 || { rc=1; tail -n 60 "$work.log"; }
+		"$work" "$root/../shared/corpus" "$seeds" >"$work.log" 2>&1
+	st=$?
+	# A sanitizer report is a failure even if the process exited 0
+	# (UBSan "runtime error", ASan/libFuzzer "ERROR: ...").
+	if [ $st -ne 0 ] || grep -qE 'runtime error|ERROR: ' "$work.log"; then
+		rc=1
+		echo "fuzz: $name FAILED (exit $st); log: $work.log"
+		tail -n 60 "$work.log"
+	fi
 	grep -E 'stat::number_of_executed_units|Done' "$work.log" | head -n 2
 done
 exit $rc

@@ -9,6 +9,7 @@
 #define TRACECAST_CLI_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "tracecast/cast_error.h"
@@ -31,6 +32,12 @@ void cli_warn_print(void *user, const cast_error_t *warning);
  * `return cli_usage_error(...)`. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Parse the value of a milliseconds option (play's and dump's --slow MS:
+ * a decimal >= 0, fractions allowed) into *ns. Returns 0, or prints
+ * "tracecast CMD: OPT: 'ARG' is not milliseconds" the cli_usage_error() way
+ * and returns 2 (NaN and values too large for int64 nanoseconds refused). */
+int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int64_t *ns);
 
 /* Write s[0..len) to fp with C0 controls, DEL, C1 controls (U+0080..U+009F)
  * and backslashes escaped as \n, \r, \t, \\ or \u00XX; everything else

@@ -15,4 +15,9 @@
  * refused, warns once and is left out or runs disabled). */
 int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n);
 
+/* For a profiler source's prepare hook: set KEY (e.g. "perf_hz") to hz in
+ * the "profile" object of the header's sources object, creating that
+ * object if needed. sources NULL is a no-op. Returns 0 or -ENOMEM. */
+int profile_source_note_rate(json_t *sources, const char *key, unsigned hz);
+
 #endif

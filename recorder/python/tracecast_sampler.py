@@ -5,9 +5,15 @@
 # first) stamped with time.monotonic_ns() (CLOCK_MONOTONIC, the recorder's
 # clock) to the recorder's control socket, one JSON line per sample:
 #   {"code":"p","data":"{\"src\":\"py\",\"pid\":1,\"tid\":1,\"stack\":\"..\"}","time":NS}
-# Lines are batched (a send every FLUSH_S or FLUSH_LINES, well inside the
-# recorder's reorder window). Any error stops the sampler with one line on
-# stderr; the program itself is never disturbed.
+# Lines are batched (a send every FLUSH_S, well inside the recorder's
+# reorder window). Any error stops the sampler with one line on stderr; the
+# program itself is never disturbed.
+#
+# The cost is per wake-up, and a wake-up 10 ms after the last one finds
+# the CPU's caches cold (here: a Python statement costs ~10x what it does
+# in a hot loop), so the round is kept short: one function, locals only,
+# and a thread whose stack did not change reuses the line's text whole
+# (only the time is formatted per sample).
 import json
 import os
 import socket
@@ -22,91 +28,83 @@ _sleep = time.sleep
 _monotonic = time.monotonic
 _monotonic_ns = time.monotonic_ns
 _thread_time = time.thread_time
+_current_frames = sys._current_frames
+_get_ident = threading.get_ident
 _socket = socket.socket
 
 FLUSH_S = 0.05        # send at least this often (the reorder window is 100 ms)
-FLUSH_LINES = 64      # or when this many lines are waiting
 MAX_DEPTH = 256       # frames kept per stack (the innermost ones)
+MAX_STACKS = 4096     # distinct stack texts kept before the cache restarts
 
 _sampler = None
 
 
 class _Sampler(object):
-    def __init__(self, path, hz):
+    def __init__(self, path, hz, native=None):
         if hz < 1 or hz > 10000:
             raise ValueError("bad rate %r" % (hz,))
         self.path = path
         self.period = 1.0 / hz
         self.pid = os.getpid()
         self.sock = None
-        self.lines = []
-        self.names = {}       # code object -> "module:qualname"
-        self.native = {}      # thread ident -> native thread id
-        self.last = {}        # thread ident -> (frame, f_lasti, f_back, data)
+        self.lines = []       # text waiting to be sent (line heads and tails)
+        # Keyed by id(): code objects compare by content (two modules'
+        # identical functions are equal), and the values hold the code
+        # objects, so an id is not reused while its entry exists.
+        self.names = {}       # id(code) -> (code, "module:qualname")
+        self.stacks = {}      # (id(code)..., tid) -> (codes, line head)
+        self.native = native or {}  # ident -> native id threading has wrong
+        self.running = True
         self.stopped = threading.Event()
         self.dead = False
         self.cpu = None       # the sampler thread's CPU seconds, once stopped
         self.thread = threading.Thread(target=self._run,
                                        name="tracecast-sampler", daemon=True)
 
-    def _name(self, frame):
-        code = frame.f_code
-        name = self.names.get(code)
-        if name is None:
-            mod = frame.f_globals.get("__name__") or "?"
-            qual = getattr(code, "co_qualname", None) or code.co_name
-            name = ("%s:%s" % (mod, qual)).replace(";", "_")
-            self.names[code] = name
-        return name
-
     def _tid(self, ident):
+        """The native id of the thread ident names now (idents are reused)."""
         tid = self.native.get(ident)
-        if tid is None:
-            self.native = {t.ident: (t.native_id or 0)
-                           for t in threading.enumerate()}
-            tid = self.native.setdefault(ident, 0)
-        return tid
-
-    def _sample(self, me):
-        now = _monotonic_ns()
-        frames = sys._current_frames()
-        last = self.last
+        if tid is not None:
+            return tid
         try:
-            for ident, frame in frames.items():
-                if ident == me:
-                    continue
-                # A thread still in the same frame at the same instruction
-                # under the same caller (blocked in a call, most threads
-                # most of the time) has the stack of the last sample: reuse
-                # its text. The frames are held until the next sample.
-                lasti = frame.f_lasti
-                back = frame.f_back
-                prev = last.get(ident)
-                if (prev is not None and prev[0] is frame and prev[1] == lasti
-                        and prev[2] is back):
-                    data = prev[3]
-                else:
-                    data = self._stack_data(ident, frame)
-                    last[ident] = (frame, lasti, back, data)
-                self.lines.append('{"code":"p","data":%s,"time":%d}\n' % (data, now))
-            if len(last) > len(frames):     # threads that ended
-                for ident in [i for i in last if i not in frames]:
-                    del last[ident]
-        finally:
-            del frames
+            return threading._active[ident].native_id or 0
+        except Exception:      # not a threading.Thread (or no native ids)
+            return 0
 
-    def _stack_data(self, ident, frame):
-        """The event's data string, already JSON-encoded for the line."""
+    def _head(self, tid, frame):
+        """The line up to its time, for the stack that frame tops."""
+        codes = []
+        f = frame
+        while f is not None and len(codes) < MAX_DEPTH:
+            codes.append(f.f_code)
+            f = f.f_back
+        truncated = f is not None
+        key = tuple(map(id, codes)) + (tid,)
+        stacks = self.stacks
+        got = stacks.get(key)
+        if got is not None:
+            return got[1]
+        names = self.names
         stack = []
-        while frame is not None and len(stack) < MAX_DEPTH:
-            stack.append(self._name(frame))
-            frame = frame.f_back
-        if frame is not None:
+        f = frame
+        for code in codes:
+            got = names.get(id(code))
+            if got is None:
+                mod = f.f_globals.get("__name__") or "?"
+                qual = getattr(code, "co_qualname", None) or code.co_name
+                got = names[id(code)] = (code, ("%s:%s" % (mod, qual)).replace(";", "_"))
+            stack.append(got[1])
+            f = f.f_back
+        if truncated:
             stack.append("[truncated]")
         stack.reverse()
         data = '{"src":"py","pid":%d,"tid":%d,"stack":%s}' % (
-            self.pid, self._tid(ident), json.dumps(";".join(stack)))
-        return json.dumps(data)
+            self.pid, tid, json.dumps(";".join(stack)))
+        head = '{"code":"p","data":%s,"time":' % (json.dumps(data),)
+        if len(stacks) >= MAX_STACKS:
+            stacks.clear()
+        stacks[key] = (codes, head)
+        return head
 
     def _flush(self):
         if not self.lines:
@@ -119,29 +117,71 @@ class _Sampler(object):
             self.sock = s
         self.sock.sendall(blob)
 
+    def _loop(self):
+        me = _get_ident()
+        mono = _monotonic
+        mono_ns = _monotonic_ns
+        sleep = _sleep
+        current = _current_frames
+        head_of = self._head
+        tid_of = self._tid
+        period = self.period
+        # ident -> (top frame, its f_lasti, its f_back, line head): a thread
+        # still in the same frame at the same instruction under the same
+        # caller (blocked in a call: most threads most of the time) has the
+        # stack of the last sample. The frames are held until the next one.
+        last = {}
+        lines = self.lines
+        add = lines.append
+        # Rounds fall on one grid of CLOCK_MONOTONIC (multiples of the
+        # period) and sends on multiples of FLUSH_S, in every process: the
+        # recorder, which wakes to write each sample a reorder window after
+        # its time, then wakes once for all the processes' samples of a
+        # round, and reads their sends in one go.
+        now = mono()
+        nxt = (now // period + 1) * period
+        flush_at = (now // FLUSH_S + 1) * FLUSH_S
+        sleep(nxt - now)
+        while self.running:
+            tail = "%d}\n" % mono_ns()
+            frames = current()
+            for ident, frame in frames.items():
+                if ident == me:
+                    continue
+                prev = last.get(ident)
+                if (prev is None or prev[0] is not frame
+                        or prev[1] != frame.f_lasti or prev[2] is not frame.f_back):
+                    prev = last[ident] = (frame, frame.f_lasti, frame.f_back,
+                                          head_of(tid_of(ident), frame))
+                add(prev[3])
+                add(tail)
+            if len(last) >= len(frames):     # threads that ended
+                for ident in [i for i in last if i not in frames]:
+                    del last[ident]
+            frames = frame = prev = None
+            now = mono()
+            if now >= flush_at:
+                self._flush()
+                lines = self.lines
+                add = lines.append
+                flush_at = (now // FLUSH_S + 1) * FLUSH_S
+            nxt += period
+            if nxt < now:          # late (a long GIL hold): skip, no burst
+                nxt = (now // period + 1) * period
+            sleep(nxt - now)       # one GIL hand-off (Event.wait takes more)
+
     def _run(self):
         try:
-            me = threading.get_ident()
-            nxt = _monotonic()
-            last = nxt
-            while not self.stopped.is_set():
-                self._sample(me)
-                now = _monotonic()
-                if len(self.lines) >= FLUSH_LINES or now - last >= FLUSH_S:
-                    self._flush()
-                    last = now
-                nxt += self.period
-                if nxt < now:          # late (a long GIL hold): skip, no burst
-                    nxt = now + self.period
-                _sleep(nxt - now)  # one GIL hand-off (Event.wait takes more)
+            self._loop()
             self._flush()
             self.cpu = _thread_time()
         except Exception as err:
             self._die(err)
+        self.stopped.set()
 
     def _die(self, err):
         self.dead = True
-        self.stopped.set()
+        self.running = False
         self.lines = []
         try:
             sys.stderr.write("tracecast: python sampler stopped: %s\n" % (err,))
@@ -150,7 +190,7 @@ class _Sampler(object):
 
     def stop(self):
         """At exit: stop the thread and send what is left."""
-        self.stopped.set()
+        self.running = False
         if self.thread.is_alive():
             self.thread.join(0.5)
         if self.dead or self.thread.is_alive():
@@ -178,7 +218,6 @@ class _Sampler(object):
                 pass
         self.sock = None
         self.lines = []
-        self.last = {}
 
 
 def _at_exit():
@@ -195,7 +234,10 @@ def _after_fork():
         return
     old.forget_socket()
     try:
-        start(old.path, int(round(1.0 / old.period)))
+        # threading keeps the parent's native_id for the thread that forked
+        # (Python 3.11): the child's own, from the thread itself
+        native = {_get_ident(): threading.get_native_id()}
+        start(old.path, int(round(1.0 / old.period)), native)
     except Exception as err:
         try:
             sys.stderr.write("tracecast: python sampler disabled: %s\n" % (err,))
@@ -203,12 +245,12 @@ def _after_fork():
             pass
 
 
-def start(path, hz):
+def start(path, hz, native=None):
     """Start sampling this process at hz, sending to the socket at path."""
     global _sampler
     if _sampler is not None:
         return
-    s = _Sampler(path, hz)
+    s = _Sampler(path, hz, native)
     s.thread.start()
     _sampler = s
     if not getattr(start, "_hooked", False):

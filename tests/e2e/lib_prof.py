@@ -1,9 +1,11 @@
 """Shared helpers of the profile e2e tests (tests/e2e/prof_*.py).
 
 Exit codes: 0 pass, 77 skip (the last stderr line says why), else fail."""
+import atexit
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +32,10 @@ def check(cond, msg):
 
 
 def tmpdir():
-    return tempfile.mkdtemp(prefix="tracecast-prof-")
+    """A temporary folder, removed when the test exits (pass, fail or skip)."""
+    d = tempfile.mkdtemp(prefix="tracecast-prof-")
+    atexit.register(shutil.rmtree, d, True)
+    return d
 
 
 def rec(out, cmd, profile="proc", extra=(), env=None, timeout=60, wrapper=()):

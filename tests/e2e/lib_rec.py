@@ -8,24 +8,36 @@ import os
 import shutil
 import subprocess
 import sys
+import atexit
 import tempfile
 import time
 
 TC = os.environ.get("TRACECAST") or sys.exit("TRACECAST not set (run through make check)")
 PROGS = os.environ.get("PROGS", "")
 TMP = tempfile.mkdtemp(prefix="tracecast-rec-test.")
+_TMUX = []          # tmux servers started by this test: killed by cleanup()
+_KEEP = []          # non-empty: TC_KEEP asked to keep TMP after a failure
 
 
 def cleanup():
-    shutil.rmtree(TMP, ignore_errors=True)
+    """Kill the test's tmux servers (before their socket in TMP goes), then
+    remove TMP. Also run at exit, so an exception leaves nothing behind."""
+    while _TMUX:
+        _TMUX.pop().kill()
+    if not _KEEP:
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
+atexit.register(cleanup)
 
 
 def fail(msg):
     print("FAIL: " + msg, file=sys.stderr)
     if os.environ.get("TC_KEEP"):
         print("kept " + TMP, file=sys.stderr)
-    else:
-        cleanup()
+        _KEEP.append(True)
+    # no cleanup() here: it runs at exit. A caller that polls and catches
+    # SystemExit (a file read while still empty) must keep its tmux and TMP.
     sys.exit(1)
 
 
@@ -165,6 +177,7 @@ class Tmux:
         for k in ("TRACECAST", "TRACECAST_CTL", "TRACECAST_FILE", "TMUX"):
             env.pop(k, None)
         self.env = env
+        _TMUX.append(self)
         r = self.tmux("new-session", "-d", "-x", str(cols), "-y", str(rows),
                       "bash --norc --noprofile", check=False)
         if r.returncode != 0:
@@ -204,4 +217,7 @@ class Tmux:
         wait_for(lambda: os.path.exists(done_file), timeout, "'%s'" % cmd)
 
     def kill(self):
-        self.tmux("kill-server", check=False)
+        try:
+            self.tmux("kill-server", check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            pass

@@ -95,9 +95,13 @@ def main():
         buf = tmux("show-buffer")
         if "hacked" in buf:
             fail("OSC 52 reached tmux's clipboard buffer")
-        time.sleep(0.2)
-        with open(log, "rb") as f:
-            out = f.read()
+
+        def logged():
+            with open(log, "rb") as f:
+                return f.read()
+        # the pane's last line is in the log: so is all the player wrote
+        wait_for(lambda: b"DONE=0" in logged(), "the pane's output in the pipe-pane log")
+        out = logged()
         if b"visible text" not in out:
             fail("raw pane output does not hold the drawn text (pipe-pane failed?)")
         for b in BAD:

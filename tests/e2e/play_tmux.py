@@ -80,9 +80,9 @@ def check_screen_matches_dump(label):
 
 
 def stty_of_pane(path):
-    tmux("send-keys", "-t", "t", "stty -a > %s" % path, "Enter")
-    wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 0, "stty -a")
-    time.sleep(0.1)
+    # written under another name and renamed: complete once it exists
+    tmux("send-keys", "-t", "t", "stty -a > %s.tmp && mv %s.tmp %s" % (path, path, path), "Enter")
+    wait_for(lambda: os.path.exists(path), "stty -a")
     with open(path) as f:
         return f.read()
 

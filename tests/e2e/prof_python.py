@@ -2,7 +2,10 @@
 the script's own output and exit status are the same as unprofiled; the
 sampler's thread is not sampled; with a broken sitecustomize already on
 PYTHONPATH, both load: the script runs, our sampler runs, theirs ran and
-its error is shown exactly as Python shows it without tracecast."""
+its error is shown exactly as Python shows it without tracecast; each
+thread's samples carry its own native tid and stack, at most HZ a second;
+a forked child samples itself under its own pid and tid; a file run as
+__main__ and imported as a module keeps both module names."""
 import os
 import sys
 
@@ -81,4 +84,100 @@ check("theirs ran" in o2 and "RuntimeError: boom from theirs" in o2,
       "python itself did not show their error? %r" % o2)
 check(o2 == o3, "output differs with their broken sitecustomize:\n%r\n%r" % (o2, o3))
 check_stacks("theirs-prof", theirs_prof)
+
+# 3. threads: each thread's samples carry its own native id and its own
+# stack (a thread started late, after the sampler, included), at most HZ
+# samples a second per thread (no bursts), times non-decreasing.
+tscript = os.path.join(d, "threads.py")
+tidfile = os.path.join(d, "tids")
+with open(tscript, "w") as f:
+    f.write('''import os, sys, threading, time
+def worker_spin(secs):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        sum(i * i for i in range(200))
+def worker_wait(ev):
+    ev.wait()
+ev = threading.Event()
+time.sleep(0.2)
+a = threading.Thread(target=worker_wait, args=(ev,))
+b = threading.Thread(target=worker_spin, args=(0.6,))
+a.start(); b.start()
+b.join(); ev.set(); a.join()
+with open(sys.argv[1], "w") as f:
+    f.write("%d %d %d\\n" % (os.getpid(), a.native_id, b.native_id))
+''')
+out = os.path.join(d, "threads.cast")
+rc, so, se = rec(out, [PY, tscript, tidfile], profile="python")
+check(rc == 0, "threads: rec exit %d: %s" % (rc, se))
+check("python sampler" not in se, "threads: sampler complained: %s" % se)
+hdr, ev = read_cast(out)
+bad = nondecreasing(ev)
+check(bad is None, "threads: %s" % bad)
+pid, tid_a, tid_b = (int(x) for x in open(tidfile).read().split())
+py = samples(ev, "py")
+by_tid = {}
+for t, s in py:
+    check(s["pid"] == pid, "threads: pid %r, want %d" % (s["pid"], pid))
+    by_tid.setdefault(s["tid"], []).append((t, s["stack"]))
+check(set(by_tid) <= {pid, tid_a, tid_b}, "threads: tids %r, want of %r" % (sorted(by_tid), (pid, tid_a, tid_b)))
+for tid, fn in ((tid_a, "__main__:worker_wait"), (tid_b, "__main__:worker_spin")):
+    got = by_tid.get(tid, [])
+    check(len(got) >= 5, "threads: %d samples of thread %d (%s)" % (len(got), tid, fn))
+    check(all(fn in st for t, st in got), "threads: thread %d stacks without %s: %r" % (tid, fn, got[:3]))
+for tid, got in by_tid.items():
+    span = got[-1][0] - got[0][0]
+    check(len(got) <= 100 * span * 1.1 + 2, "threads: %d samples of %d in %.2f s: above 100 Hz" % (len(got), tid, span))
+print("threads: %s samples per thread" % {k: len(v) for k, v in by_tid.items()})
+
+# 4. os.fork: the child samples itself, under its own pid and its own tid
+# (not the parent's, which threading still holds for the forking thread).
+fscript = os.path.join(d, "fork.py")
+with open(fscript, "w") as f:
+    f.write('''import os, time
+def child_spin():
+    end = time.monotonic() + 0.5
+    while time.monotonic() < end:
+        sum(range(100))
+time.sleep(0.1)
+pid = os.fork()
+if pid == 0:
+    child_spin()
+    os._exit(0)
+os.waitpid(pid, 0)
+print("child", pid, flush=True)
+''')
+out = os.path.join(d, "fork.cast")
+rc, so, se = rec(out, [PY, fscript], profile="python")
+check(rc == 0 and "python sampler" not in se, "fork: rec exit %d: %s" % (rc, se))
+hdr, ev = read_cast(out)
+child = int(output(ev).split("child", 1)[1].split()[0])
+got = [s for t, s in samples(ev, "py") if s["pid"] == child]
+check(len(got) >= 5, "fork: %d samples of the child %d" % (len(got), child))
+check(all(s["tid"] == child for s in got), "fork: child tids %r" % got[:3])
+check(sum("__main__:child_spin" in s["stack"] for s in got) >= 5, "fork: child stacks %r" % got[:3])
+print("fork: %d samples of the child" % len(got))
+
+# 5. one file run as __main__ and imported as a module: equal code objects
+# (same content) of two modules keep their own names.
+dscript = os.path.join(d, "dupmod.py")
+with open(dscript, "w") as f:
+    f.write('''import time
+def spin(secs):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        sum(range(100))
+if __name__ == "__main__":
+    import dupmod
+    spin(0.4)
+    dupmod.spin(0.4)
+''')
+out = os.path.join(d, "dup.cast")
+rc, so, se = rec(out, [PY, dscript], profile="python")
+check(rc == 0 and "python sampler" not in se, "dup: rec exit %d: %s" % (rc, se))
+hdr, ev = read_cast(out)
+tops = [s["stack"].split(";")[-1] for t, s in samples(ev, "py")]
+n_main, n_mod = tops.count("__main__:spin"), tops.count("dupmod:spin")
+check(n_main >= 5 and n_mod >= 5, "dup: %d __main__:spin, %d dupmod:spin" % (n_main, n_mod))
+print("dup: %d __main__:spin, %d dupmod:spin" % (n_main, n_mod))
 print("ok")

@@ -19,8 +19,12 @@ check(p.returncode == 2 and b"not inside a recorded session" in p.stderr,
 
 # Inside: the marker lands between the outputs around it.
 f = path("mark.cast")
-# (pauses: output read in the same read as a later marker is stamped after it)
-rec(["-q", f, "-c", "echo before; sleep 0.2; '%s' mark 'step one'; sleep 0.2; echo after" % TC], check_rc=0)
+# (the command waits until "before" is in the file, flushed every 100 ms,
+# before the mark, and until the marker is, before "after": a marker and
+# output pending at once are recorded in the order the recorder reads them)
+until_in = "for i in $(seq 400); do grep -qF '%s' '%s' && break; sleep 0.05; done"
+rec(["-q", f, "-c", "echo before; %s; '%s' mark 'step one'; %s; echo after"
+     % (until_in % ('"o", "before', f), TC, until_in % ('"m", "step one"', f))], check_rc=0)
 h, ev = read_cast(f)
 codes = [(e[1], e[2]) for e in ev]
 check(("m", "step one") in codes, "no marker: %r" % codes)

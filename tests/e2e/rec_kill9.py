@@ -23,6 +23,7 @@ for n in range(100000):
 '''
 f = path("k.cast")
 env = {k: v for k, v in os.environ.items() if not k.startswith("TRACECAST")}
+env["TMPDIR"] = TMP  # the control socket's folder outlives a kill -9: cleanup() removes it
 p = subprocess.Popen([TC, "rec", "-q", "--flush-ms", "100", f, "--", "python3", "-c", ticker, side],
                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 

@@ -1,23 +1,39 @@
 """--redact: a secret split across two reads is still replaced; input,
 markers and gzip output too; the header counts the redactions."""
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib_rec import *  # noqa: E402,F403
 
 need_pty()
-cmd = "printf sec; sleep 0.3; printf 'ret123 and secret9 end\\n'; '%s' mark 'key secret77'" % TC
+# The second write waits until the recorder has read "sec" (it relays what it
+# reads to its stdout, a file here; at most 20 s): two reads, whatever the load.
+relay = path("relay")
+cmd = ("printf sec; for i in $(seq 400); do grep -q sec '%s' && break; sleep 0.05; done; "
+       "printf 'ret123 and secret9 end\\n'; '%s' mark 'key secret77'" % (relay, TC))
+
+
+def rec_split(args):
+    """rec ARGS headless, stdout (the relay) into the file `relay`."""
+    e = {k: v for k, v in os.environ.items() if k not in ("TRACECAST", "TRACECAST_CTL", "TRACECAST_FILE")}
+    with open(relay, "wb") as out:
+        p = subprocess.run([TC, "rec"] + args, stdin=subprocess.DEVNULL, stdout=out,
+                           stderr=subprocess.PIPE, timeout=60, env=e)
+    check(p.returncode == 0, "tracecast rec %s: exit %d; stderr: %s"
+          % (" ".join(args), p.returncode, p.stderr.decode(errors="replace")))
+
 
 # Without --redact the two writes are two reads: "sec" alone, then the rest.
 f = path("plain.cast")
-rec(["-q", f, "-c", cmd], check_rc=0)
+rec_split(["-q", f, "-c", cmd])
 ev = read_cast(f)[1]
 o = [e[2] for e in ev if e[1] == "o"]
 check(o and o[0] == "sec" and "secret123" in "".join(o), "no split read: %r" % o)
 
 f = path("red.cast")
-rec(["-q", "--redact", "secret[0-9]+", f, "-c", cmd], check_rc=0)
+rec_split(["-q", "--redact", "secret[0-9]+", f, "-c", cmd])
 h, ev = read_cast(f)
 check(output(ev) == "[REDACTED] and [REDACTED] end\r\n", "redacted output %r" % output(ev))
 check([e[2] for e in ev if e[1] == "m"] == ["key [REDACTED]"], "marker: %r" % ev)
@@ -45,7 +61,7 @@ check(h["tracecast"]["redactions"] == 6, "count %r" % h["tracecast"])
 
 # gzip: the header cannot be patched; a "t" event before "x" has the count.
 f = path("red.cast.gz")
-rec(["-q", "--redact", "secret[0-9]+", f, "-c", cmd], check_rc=0)
+rec_split(["-q", "--redact", "secret[0-9]+", f, "-c", cmd])
 h, ev = read_cast(f)
 check(h["tracecast"]["redactions"] is None, "gzip header: %r" % h["tracecast"])
 check(ev[-2][1:] == ["t", '{"redactions":3}'] and ev[-1][1] == "x", "trailer: %r" % ev[-2:])

@@ -31,7 +31,9 @@ tracer=$(awk '/^TracerPid:/ {print $2}' /proc/$bg/status)
 case $state in T|t) fail "the attached process was left stopped (State $state)" ;; esac
 [ "$tracer" = 0 ] || fail "the attached process is still traced by $tracer"
 # and it keeps running: its loop forks new sleeps
-sleep_children() { pgrep -P "$bg" >/dev/null; }
+# (read from /proc/PID/task/PID/children in one go: `pgrep -P` scans all of
+# /proc and, on a loaded machine, misses a 20 ms sleep every time)
+sleep_children() { [ -n "$(cat "/proc/$bg/task/$bg/children" 2>/dev/null)" ]; }
 wait_for 10 sleep_children || fail "the attached process does not run on"
 
 python3 - "$TC_TMP/f.cast" "$bg" "$probe" <<'EOF' || fail "checks on the recording failed"

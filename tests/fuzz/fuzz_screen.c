@@ -3,7 +3,11 @@
  * libvterm 0.1.4, with resizes, then every cell read and rendered as text
  * and ANSI. It found the libvterm 0.1.4 crashes that screen.c now works
  * around (DECRQSS, ESC at the end of a write inside a string, wide
- * characters in one column, scroll regions across a resize).
+ * characters in one column, scroll regions across a resize, a cursor
+ * restored outside a shrunk screen, CSI with 16+ arguments). Each input
+ * gets a fresh screen, so a crash reproduces from its input alone; an
+ * over-read that stays inside the ASan heap may still not crash every
+ * time: run the input under valgrind (see docs/player.md).
  *
  * The Makefile builds fuzz targets from lib/ only, so the player modules it
  * needs are included here. */

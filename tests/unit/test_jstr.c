@@ -23,6 +23,24 @@ static uint64_t rng_next(uint64_t *s)
 	return *s * UINT64_C(2685821657736338717);
 }
 
+/* Fill buf (capacity cap) with 0..maxparts-1 random atoms end to end,
+ * stopping before one that does not fit; returns the length. */
+static size_t join_atoms(char *buf, size_t cap, const char *const *atoms, size_t natoms,
+			 unsigned maxparts, uint64_t *rng)
+{
+	size_t n = 0, parts = rng_next(rng) % maxparts;
+
+	while (parts--) {
+		const char *a = atoms[rng_next(rng) % natoms];
+		size_t al = strlen(a);
+		if (n + al > cap)
+			break;
+		memcpy(buf + n, a, al);
+		n += al;
+	}
+	return n;
+}
+
 /* Decode "<s>" with jansson as the reader does; NULL if rejected. */
 static json_t *jansson_string(const char *s, size_t len)
 {
@@ -311,15 +329,8 @@ static void test_unescape_random(void **state)
 
 	(void)state;
 	for (int iter = 0; iter < 200000; iter++) {
-		size_t n = 0, parts = rng_next(&rng) % 12;
-		while (parts--) {
-			const char *a = atoms[rng_next(&rng) % (sizeof atoms / sizeof *atoms)];
-			size_t al = strlen(a);
-			if (n + al > sizeof buf)
-				break;
-			memcpy(buf + n, a, al);
-			n += al;
-		}
+		size_t n = join_atoms(buf, sizeof buf, atoms, sizeof atoms / sizeof *atoms,
+				      12, &rng);
 		check_unescape(buf, n);
 	}
 	/* Fully random bytes too. */
@@ -367,15 +378,8 @@ static void test_escape_valid(void **state)
 
 	(void)state;
 	for (int iter = 0; iter < 100000; iter++) {
-		size_t n = 0, parts = rng_next(&rng) % 16;
-		while (parts--) {
-			const char *a = atoms[rng_next(&rng) % (sizeof atoms / sizeof *atoms)];
-			size_t al = strlen(a);
-			if (n + al > sizeof buf)
-				break;
-			memcpy(buf + n, a, al);
-			n += al;
-		}
+		size_t n = join_atoms(buf, sizeof buf, atoms, sizeof atoms / sizeof *atoms,
+				      16, &rng);
 		check_escape_valid(buf, n);
 	}
 	/* A bad byte at every position of runs longer than a block. */

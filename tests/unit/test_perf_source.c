@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -18,11 +19,23 @@
 #include "tracecast/perf_source.h"
 #include "tracecast/tc_clock.h"
 
-__attribute__((noinline)) unsigned long tc_perf_spin(int64_t until_ns);
-__attribute__((noinline)) unsigned long tc_perf_spin(int64_t until_ns)
+static int64_t cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Spin until the process has used `cpu` ns of CPU (perf's cpu-clock samples
+ * follow CPU time, not wall time: on a loaded machine a wall-clock spin gets
+ * a fraction of a core and few samples), or until the wall-clock `until_ns`
+ * (only a guard against hanging). */
+__attribute__((noinline)) unsigned long tc_perf_spin(int64_t cpu, int64_t until_ns);
+__attribute__((noinline)) unsigned long tc_perf_spin(int64_t cpu, int64_t until_ns)
 {
 	volatile unsigned long x = 0;
-	while (tc_clock_mono_ns() < until_ns)
+	int64_t end = cpu_ns() + cpu;
+	while (cpu_ns() < end && tc_clock_mono_ns() < until_ns)
 		for (int i = 0; i < 100000; i++)
 			x += (unsigned long)i;
 	return x;
@@ -77,7 +90,7 @@ static void test_spin_sampled(void **state)
 		close(go[1]);
 		if (read(go[0], &b, 1) != 1)
 			_exit(1);
-		tc_perf_spin(tc_clock_mono_ns() + 600000000);
+		tc_perf_spin(600000000, tc_clock_mono_ns() + INT64_C(60000000000));
 		_exit(0);
 	}
 	close(go[0]);

@@ -160,6 +160,80 @@ static void test_resize_crashes(void **state)
 	screen_free(s);
 }
 
+/* The fuzz_screen crash (SEGV in vterm_input_write, minimised from the
+ * audit's input): DECRC after the screen shrank leaves libvterm 0.1.4's
+ * cursor outside the screen, and the next character reads its line info
+ * out of bounds (a crash only where the read leaves the mapping, so the
+ * saved input did not reproduce: valgrind shows the read every time). The
+ * cursor is clamped right after the restore, as xterm does; also when C0
+ * controls stand between ESC and 8 (libvterm executes them there). */
+static void test_restore_after_shrink(void **state)
+{
+	(void)state;
+	int r, c;
+	bool vis;
+	/* the minimised input: 4x15, one line down, save, shrink, restore */
+	screen_t *s = screen_new(4, 15);
+	FEED(s, "\n\x1b" "7");
+	screen_resize(s, 1, 1);
+	FEED(s, "\x1b" "8");
+	screen_cursor(s, &r, &c, &vis);
+	assert_int_equal(r, 0);
+	FEED(s, "X");
+	ROW_IS(s, 0, "X");
+	screen_free(s);
+
+	/* ESC GS 8, split across feeds, restoring a column outside */
+	s = screen_new(20, 3);
+	FEED(s, "0123456789\x1b" "7");
+	screen_resize(s, 4, 3);
+	FEED(s, "\x1b");
+	FEED(s, "\x1d" "8");
+	screen_cursor(s, &r, &c, &vis);
+	assert_int_equal(r, 0);
+	assert_int_equal(c, 3);
+	FEED(s, "Y");
+	ROW_IS(s, 0, "012Y");
+	screen_free(s);
+}
+
+/* libvterm 0.1.4 crashes on a CSI with 16 or more argument separators
+ * (found by the cursor-bounds fuzzer): the separators past the 15th and
+ * their digits are dropped; 15 pass as they are. */
+static void test_csi_many_args(void **state)
+{
+	(void)state;
+	screen_t *s = screen_new(10, 3);
+	FEED(s, "\x1b[2;3H\x1b[;;;;;;;;;;;;;;;;;;;;mA");
+	ROW_IS(s, 1, "  A");
+	/* split across feeds: CUP with every argument missing: home */
+	FEED(s, "\x1b[;;;;;;;;;;");
+	FEED(s, ";;;;;;;;;;22;33HB");
+	ROW_IS(s, 0, "B");
+	/* exactly 15 separators (16 arguments): untouched */
+	FEED(s, "\x1b[3;;;;;;;;;;;;;;;HC");
+	ROW_IS(s, 2, "C");
+	/* C0 controls inside the CSI do not end it */
+	FEED(s, "\x1b[;;;;;;;;\a;;;;;;;;;;;;;;2;3HD");
+	ROW_IS(s, 0, "D");
+	screen_free(s);
+}
+
+/* REP before any character was printed loops forever in libvterm 0.1.4
+ * (found by the same fuzzer): it is cancelled; after a character it
+ * repeats it, also split across feeds and after a title string. */
+static void test_rep_first(void **state)
+{
+	(void)state;
+	screen_t *s = screen_new(10, 2);
+	FEED(s, "\x1b]0;title\a\x1b[3b");
+	ROW_IS(s, 0, "");
+	FEED(s, "x\x1b[");
+	FEED(s, "2b|");
+	ROW_IS(s, 0, "xxx|");
+	screen_free(s);
+}
+
 static void test_alt_screen_and_cursor(void **state)
 {
 	(void)state;
@@ -258,6 +332,9 @@ int main(void)
 		cmocka_unit_test(test_hostile_stays_inside),
 		cmocka_unit_test(test_decrqss_filter),
 		cmocka_unit_test(test_resize_crashes),
+		cmocka_unit_test(test_restore_after_shrink),
+		cmocka_unit_test(test_csi_many_args),
+		cmocka_unit_test(test_rep_first),
 		cmocka_unit_test(test_alt_screen_and_cursor),
 		cmocka_unit_test(test_pending_wrap),
 		cmocka_unit_test(test_resize_and_reset),

@@ -256,6 +256,35 @@ static void test_split_stamp(void **state)
 	in = "12 read(0, \"\", 1) = 0";
 	assert_int_equal(strace_line_split_stamp(in, strlen(in), &ns, buf, &n), -1);
 	assert_string_equal(buf, in);
+
+	/* the largest stamp whose nanoseconds fit in int64 */
+	in = "9223372036.854775807 x";
+	assert_int_equal(strace_line_split_stamp(in, strlen(in), &ns, buf, &n), 0);
+	assert_int_equal(ns, INT64_MAX);
+	assert_string_equal(buf, "x");
+}
+
+/* Seconds whose nanoseconds overflow int64 (found by fuzz_strace_line under
+ * UBSan: signed overflow in secs * 1000000000) are not a stamp. */
+static void test_split_stamp_overflow(void **state)
+{
+	(void)state;
+	const char *bad[] = {
+		"9223372036.854775808 x",
+		"9223372037.0 x",
+		"12 99999999999999999999.5 read(0) = 0",
+		"999999999999999.999999999 +++ exited with 0 +++",
+	};
+	char buf[128];
+	size_t n;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int64_t ns = 42;
+		assert_int_equal(strace_line_split_stamp(bad[i], strlen(bad[i]),
+							 &ns, buf, &n), -1);
+		assert_string_equal(buf, bad[i]);
+		assert_int_equal(n, strlen(bad[i]));
+		assert_int_equal(ns, 0);
+	}
 }
 
 int main(void)
@@ -270,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_attach_tag_and_other),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_split_stamp),
+		cmocka_unit_test(test_split_stamp_overflow),
 	};
 	return cmocka_run_group_tests_name("strace_line", tests, NULL, NULL);
 }
