@@ -210,6 +210,8 @@ static void screen_write(screen_t *s, const char *p, size_t n)
 		if (c < 0x20 || c >= 0x7f)            /* executed or ignored */
 			continue;
 		if (s->csi_state == 1) {
+			if (c < 0x30)  /* intermediates: "ESC ) [" is a CSI too */
+				continue;
 			s->csi_state = c == '[' ? 2 : strchr("]P_^X", c) ? 3 : 0;
 			s->csi_seps = 0;
 			continue;

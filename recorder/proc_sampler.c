@@ -498,6 +498,8 @@ static int ps_sample_one(proc_sampler_t *ps, proc_ent_t *e, int64_t mono_ns,
 	e->last_ns = mono_ns;
 	if (e->pid == ps->root && (strcmp(st.comm, "strace") == 0 || ps_root_pre_exec(ps)))
 		return 0; /* --strace wraps the command, or not exec'd yet: not shown */
+	if (st.ppid == ps->root && strcmp(st.comm, "strace") == 0)
+		return 0; /* strace's child before it execs the command: not shown */
 
 	unsigned long long rchar = 0, wchar = 0;
 	if (e->fd_io >= 0 && read_at0(e->fd_io, buf, sizeof(buf)) > 0) {

@@ -59,8 +59,12 @@ def check_stacks(name, ev):
     hit = sum(1 for s in stacks if "__main__:outer_call;__main__:crunch_numbers" in s)
     print("%s: %d py samples, %d in outer_call;crunch_numbers" % (name, len(py), hit))
     check(hit >= 5, "%s: known functions missing from stacks: %r" % (name, stacks[:5]))
-    check(all(s.split(";")[0].startswith(("__main__:", "site:", "importlib", "<frozen")) or
-              s.startswith("importlib") for s in stacks), "%s: stacks not root first: %r" % (name, stacks[:3]))
+    # Roots are entry points: the script, or import machinery called from C
+    # during start-up (site, importlib, zipimport for python3XX.zip paths).
+    check(all(s.split(";")[0].startswith(("__main__:", "site:", "importlib", "<frozen", "zipimport:"))
+              for s in stacks), "%s: stacks not root first: %r" % (name, stacks[:3]))
+    check(all(s.startswith("__main__:<module>;") for s in stacks if "crunch_numbers" in s),
+          "%s: a crunch_numbers stack does not start at the script's <module>" % name)
     check(not any(s.split(";")[-1].startswith("tracecast_sampler:_Sampler") for s in stacks),
           "%s: the sampler's own thread was sampled" % name)
     pids = {s["pid"] for t, s in py}

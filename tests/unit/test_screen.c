@@ -213,6 +213,9 @@ static void test_csi_many_args(void **state)
 	/* exactly 15 separators (16 arguments): untouched */
 	FEED(s, "\x1b[3;;;;;;;;;;;;;;;HC");
 	ROW_IS(s, 2, "C");
+	/* libvterm takes "ESC ) [" (an intermediate before '[') as a CSI */
+	FEED(s, "\x1b))[?::::::::::::::::::::::::mE");
+	ROW_IS(s, 2, "CE");
 	/* C0 controls inside the CSI do not end it */
 	FEED(s, "\x1b[;;;;;;;;\a;;;;;;;;;;;;;;2;3HD");
 	ROW_IS(s, 0, "D");
