@@ -28,11 +28,6 @@ ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
-# libelf is used by the perf source's symboliser when present.
-ifneq ($(shell $(PKG_CONFIG) --exists libelf 2>/dev/null && echo y),)
-LDLIBS += $(shell $(PKG_CONFIG) --libs libelf)
-CPPFLAGS += -DHAVE_LIBELF=1 $(shell $(PKG_CONFIG) --cflags libelf)
-endif
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 REC_SRC := $(sort $(wildcard recorder/*.c))
@@ -53,7 +48,7 @@ HELPER_BIN := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(HELPER_SRC))
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
-        libcmocka-dev libelf-dev strace asciinema tmux clang \
+        libcmocka-dev strace asciinema tmux clang \
         libclang-rt-14-dev python3 python3-eventlet bsdutils procps termrec \
         hyperfine git time
 
