@@ -1,5 +1,5 @@
 """The perf warning path: with perf_event_open refused (EACCES from a
-seccomp filter installed by tests/progs/prof_noperf around the recorder,
+seccomp filter installed by tests/progs/seccomp_deny around the recorder,
 as in a container), --profile=proc,perf prints ONE clear warning, records
 the command anyway (its output and exit status), without perf in the
 header and without perf samples, with the proc samples."""
@@ -12,7 +12,7 @@ from lib_prof import PROGS, check, read_cast, rec, samples, tmpdir  # noqa: E402
 d = tmpdir()
 out = os.path.join(d, "noperf.cast")
 rc, so, se = rec(out, ["/bin/sh", "-c", "echo recorded-anyway; sleep 0.3; exit 3"],
-                 profile="proc,perf", wrapper=[os.path.join(PROGS, "prof_noperf")])
+                 profile="proc,perf", wrapper=[os.path.join(PROGS, "seccomp_deny"), "perf_event_open", "EACCES"])
 if rc == 77:
     from lib_prof import skip
     skip("cannot install a seccomp filter here: " + se.strip())
