@@ -14,29 +14,9 @@ import time
 TRACECAST = os.environ["TRACECAST"]
 ROOT = os.environ.get("TC_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
 FIX = os.path.join(ROOT, "tests", "fixtures", "player", "hostile.cast")
-SOCK = "tchost%d" % os.getpid()
+from lib_tmux import SOCK, fail, tmux, wait_for  # noqa: E402
 BAD = [b"\x1b]", b"aGFja2Vk", b"HACKED", b"\x1b[c", b"\x1b[>c", b"\x1b[6n", b"\x1b[5n",
        b"\x1b[?1000h", b"\x1b[?1002h", b"\x1b[?1006h", b"\x1b[?2004h", b"\x1bP", b"\x1b[21t"]
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    subprocess.run(["tmux", "-L", SOCK, "kill-server"], capture_output=True)
-    sys.exit(1)
-
-
-def tmux(*args):
-    return subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
-                          capture_output=True, text=True).stdout
-
-
-def wait_for(cond, what, timeout=15.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return
-        time.sleep(0.05)
-    fail("timed out waiting for " + what)
 
 
 def main():

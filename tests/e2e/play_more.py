@@ -27,25 +27,10 @@ ROOT = os.environ.get("TC_ROOT", os.path.join(os.path.dirname(__file__), "..", "
 FIXD = os.path.join(ROOT, "tests", "fixtures", "player")
 INTER = os.path.join(FIXD, "interactive.cast")   # 60x10, 59.7 s, s events
 STRACE = os.path.join(FIXD, "strace_enoent.cast")  # 60x6, 2.2 s, s and p events
-SOCK = "tcmore%d" % os.getpid()
+from lib_tmux import SOCK, skip, fail, tmux  # noqa: E402
+import lib_tmux  # noqa: E402
 COLS, ROWS = 120, 24
 CALL = re.compile(r"^\s*[+-]\d+\.\d{3} ")
-
-
-def skip(msg):
-    print("skipped: " + msg, file=sys.stderr)
-    sys.exit(77)
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    subprocess.run(["tmux", "-L", SOCK, "kill-server"], capture_output=True)
-    sys.exit(1)
-
-
-def tmux(*args):
-    return subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
-                          capture_output=True, text=True).stdout
 
 
 def pane_rows():
@@ -67,13 +52,7 @@ def text():
 
 
 def wait_for(cond, what, timeout=20.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        r = cond()
-        if r:
-            return r
-        time.sleep(0.05)
-    fail("timed out waiting for %s; screen:\n%s" % (what, text()))
+    return lib_tmux.wait_for(cond, what, timeout, text)
 
 
 def shown_time():

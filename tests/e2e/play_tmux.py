@@ -17,24 +17,9 @@ import time
 TRACECAST = os.environ["TRACECAST"]
 ROOT = os.environ.get("TC_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
 FIX = os.path.join(ROOT, "tests", "fixtures", "player", "interactive.cast")
-SOCK = "tcplay%d" % os.getpid()
+from lib_tmux import SOCK, skip, fail, tmux  # noqa: E402
+import lib_tmux  # noqa: E402
 COLS, ROWS = 120, 24   # recording is 60x10: side panel on the right
-
-
-def skip(msg):
-    print("skipped: " + msg, file=sys.stderr)
-    sys.exit(77)
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    subprocess.run(["tmux", "-L", SOCK, "kill-server"], capture_output=True)
-    sys.exit(1)
-
-
-def tmux(*args):
-    return subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
-                          capture_output=True, text=True).stdout
 
 
 def capture():
@@ -47,13 +32,7 @@ def status():
 
 
 def wait_for(cond, what, timeout=15.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        r = cond()
-        if r:
-            return r
-        time.sleep(0.05)
-    fail("timed out waiting for %s; screen:\n%s" % (what, "\n".join(capture())))
+    return lib_tmux.wait_for(cond, what, timeout, lambda: "\n".join(capture()))
 
 
 def shown_time():

@@ -12,34 +12,7 @@
 #include "tracecast/frame.h"
 #include "tracecast/screen.h"
 
-/* The text of row r of s. */
-static char *row_text(const screen_t *s, int r)
-{
-	frame_t *f = frame_new(1, 1);
-	sbuf_t b;
-
-	sbuf_init(&b);
-	assert_int_equal(screen_to_frame(s, f), 0);
-	frame_row_text(f, r, &b);
-	frame_free(f);
-	char *out = strdup(b.data ? b.data : "");
-	sbuf_cleanup(&b);
-	return out;
-}
-
-static char *row_ansi(const screen_t *s, int r)
-{
-	frame_t *f = frame_new(1, 1);
-	sbuf_t b;
-
-	sbuf_init(&b);
-	assert_int_equal(screen_to_frame(s, f), 0);
-	frame_row_ansi(f, r, true, &b);
-	frame_free(f);
-	char *out = strdup(b.data ? b.data : "");
-	sbuf_cleanup(&b);
-	return out;
-}
+#include "screen_rows.h"
 
 /* Every row as ANSI, one line each. */
 static char *all_ansi(const screen_t *s)
@@ -60,7 +33,6 @@ static char *all_ansi(const screen_t *s)
 	return out;
 }
 
-#define FEED(s, lit) screen_feed((s), (lit), sizeof(lit) - 1)
 #define ROW_IS(s, r, want) do { char *t_ = row_text((s), (r)); assert_string_equal(t_, (want)); free(t_); } while (0)
 
 static void test_text_trailing_and_wide(void **state)

@@ -16,22 +16,7 @@
 #include "tracecast/screen.h"
 #include "tracecast/term_out.h"
 
-#define FEED(s, lit) screen_feed((s), (lit), sizeof(lit) - 1)
-
-/* Row r of s as dump --format ansi writes it. */
-static char *row_ansi(const screen_t *s, int r)
-{
-	frame_t *f = frame_new(1, 1);
-	sbuf_t b;
-
-	sbuf_init(&b);
-	assert_int_equal(screen_to_frame(s, f), 0);
-	frame_row_ansi(f, r, true, &b);
-	frame_free(f);
-	char *out = strdup(b.data ? b.data : "");
-	sbuf_cleanup(&b);
-	return out;
-}
+#include "screen_rows.h"
 
 static void test_italic_strike_ansi(void **state)
 {
