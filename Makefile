@@ -35,7 +35,8 @@ PLAY_SRC := $(sort $(wildcard player/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC := $(sort $(wildcard tests/progs/*.c))
-BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_SRC := $(filter-out %_preload.c,$(sort $(wildcard bench/*.c)))
+BENCH_SO := $(patsubst bench/%.c,$(BUILD)/bench/%.so,$(sort $(wildcard bench/*_preload.c)))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
@@ -49,12 +50,21 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
         libcmocka-dev strace asciinema tmux clang \
-        libclang-rt-14-dev python3 python3-eventlet bsdutils procps termrec \
-        hyperfine git time
+        libclang-rt-14-dev python3 python3-dev python3-eventlet bsdutils \
+        procps termrec hyperfine git time linux-perf
+
+# The python sampler's native module, built for the system's Python
+# (without python3-dev it is skipped and the pure-Python sampler runs;
+# the tests then fail, saying so). Never built with sanitizers: Python
+# would have to preload their runtimes.
+PYTHON ?= /usr/bin/python3
+PY_INC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
+PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX") or "")' 2>/dev/null)
+PY_NATIVE := $(if $(and $(PY_EXT),$(wildcard $(PY_INC)/Python.h)),$(BUILD)/python/_tracecast_sampler$(PY_EXT))
 
 .SECONDARY:
 .PHONY: all check unit e2e asan fuzz deps bench demo install clean helpers
-all: tracecast
+all: tracecast $(PY_NATIVE)
 
 tracecast: $(BIN)
 	@if [ "$(BUILD)" = build ]; then cp $(BIN) tracecast; fi
@@ -88,12 +98,22 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lutil
 
+ifneq ($(PY_NATIVE),)
+$(PY_NATIVE): recorder/pysampler/pysampler.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -fPIC -shared $(WARN) -isystem $(PY_INC) -o $@ $< -lpthread
+endif
+
+$(BUILD)/bench/%_preload.so: bench/%_preload.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -fPIC -shared $(WARN) -o $@ $< -lpthread
+
 helpers: $(HELPER_BIN)
 
 check: unit e2e
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
-e2e: $(BIN) $(HELPER_BIN)
+e2e: $(BIN) $(HELPER_BIN) $(PY_NATIVE)
 	@TRACECAST=$(abspath $(BIN)) PROGS=$(abspath $(BUILD)/progs) tests/run-e2e.sh
 
 asan:
@@ -120,17 +140,19 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-bench: $(BIN) $(BENCH_BIN) $(HELPER_BIN)
+bench: $(BIN) $(BENCH_BIN) $(BENCH_SO) $(HELPER_BIN) $(PY_NATIVE)
 	@TRACECAST=$(abspath $(BIN)) BENCHBIN=$(abspath $(BUILD)/bench) PROGS=$(abspath $(BUILD)/progs) bench/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all helpers
 	@samples/demo.sh
 
-install: $(BIN)
+install: $(BIN) $(PY_NATIVE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tracecast
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tracecast
-	if [ -d recorder/python ]; then cp -r recorder/python $(DESTDIR)$(PREFIX)/share/tracecast/; fi
+	install -d $(DESTDIR)$(PREFIX)/share/tracecast/python
+	install -m 644 recorder/python/*.py $(DESTDIR)$(PREFIX)/share/tracecast/python/
+	$(if $(PY_NATIVE),install -m 644 $(PY_NATIVE) $(DESTDIR)$(PREFIX)/share/tracecast/python/)
 
 clean:
 	rm -rf build build-asan build-fuzz tracecast

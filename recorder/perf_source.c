@@ -494,6 +494,7 @@ int perf_source_new(rec_source_t *src, unsigned hz)
 	ps->root_is_strace = -1;
 	memset(src, 0, sizeof(*src));
 	src->name = "perf";
+	src->late = true;
 	src->self = ps;
 	src->prepare = src_prepare;
 	src->started = src_started;

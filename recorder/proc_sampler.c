@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -510,8 +511,11 @@ static int ps_sample_one(proc_sampler_t *ps, proc_ent_t *e, int64_t mono_ns,
 		if (p)
 			wchar = strtoull(p + 6, NULL, 10);
 	}
+	/* A running task has no wait channel (the kernel prints "0"): one
+	 * read saved per busy process and tick. */
 	char wchan[128] = "";
-	if (e->fd_wchan >= 0 && read_at0(e->fd_wchan, wchan, sizeof(wchan)) > 0) {
+	if (st.state != 'R' && e->fd_wchan >= 0 &&
+	    read_at0(e->fd_wchan, wchan, sizeof(wchan)) > 0) {
 		wchan[strcspn(wchan, "\n")] = '\0';
 		if (strcmp(wchan, "0") == 0)
 			wchan[0] = '\0';
@@ -601,16 +605,22 @@ static void src_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 	proc_sampler_t *ps = self;
 	if (ps->root <= 0 || mono_ns < ps->next_ns)
 		return;
-	ps->next_ns += ps->period_ns;
-	if (ps->next_ns <= mono_ns)
-		ps->next_ns = mono_ns + ps->period_ns;
+	/* Ticks on multiples of the period plus half the batch grid: at 20 Hz
+	 * the batch grid itself (rec_source.h), so the writer's flush and the
+	 * window's wake-ups share the tick's wake-up. */
+	const int64_t half = REC_BATCH_NS / 2, p = ps->period_ns;
+	ps->next_ns = ((mono_ns - half) / p + 1) * p + half;
 	const char *json;
 	size_t len;
 	int r = proc_sampler_sample(ps, mono_ns, &json, &len);
 	if (r > 0)
 		out->emit(out->user, mono_ns, "p", json, len);
-	else if (r == 0 && json == NULL && ps->n_ents == 0)
-		ps->root = -1; /* the whole tree is gone: stop sampling */
+	else if (r == 0 && json == NULL && ps->n_ents == 0) {
+		if (kill(ps->root, 0) < 0 && errno == ESRCH)
+			ps->root = -1; /* the whole tree is gone: stop sampling */
+		else
+			ps->last_pid = 0; /* not read this time: list /proc again */
+	}
 }
 
 static void src_free(void *self)

@@ -3,6 +3,7 @@
 #include "tracecast/python_source.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 typedef struct python_source {
 	unsigned hz;
 	char dir[PATH_MAX];
+	char native[PATH_MAX]; /* folder of _tracecast_sampler*.so, or "" */
 } python_source_t;
 
 /* Is dir a sampler folder (has our sitecustomize.py and sampler)? */
@@ -23,6 +25,31 @@ static int py_dir_ok(const char *dir)
 		return 0;
 	snprintf(p, sizeof(p), "%s/sitecustomize.py", dir);
 	return access(p, R_OK) == 0;
+}
+
+/* The first folder DIR/rel[i] (DIR: the executable's folder) that ok()
+ * accepts, made absolute into buf. Returns 0 or -ENOENT. */
+static int py_near_exe(const char *const *rel, size_t n_rel, int (*ok)(const char *),
+		       char *buf, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -ENOENT;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	for (size_t i = 0; i < n_rel; i++) {
+		char cand[PATH_MAX + 64], real[PATH_MAX];
+		snprintf(cand, sizeof(cand), "%s%s", exe, rel[i]);
+		if (ok(cand) && realpath(cand, real) && strlen(real) < size) {
+			snprintf(buf, size, "%s", real);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int python_source_find_dir(char *buf, size_t size)
@@ -37,22 +64,32 @@ int python_source_find_dir(char *buf, size_t size)
 		snprintf(buf, size, "%s", env);
 		return 0;
 	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return -ENOENT;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-		char cand[PATH_MAX + 64], real[PATH_MAX];
-		snprintf(cand, sizeof(cand), "%s%s", exe, rel[i]);
-		if (py_dir_ok(cand) && realpath(cand, real) && strlen(real) < size) {
-			snprintf(buf, size, "%s", real);
-			return 0;
-		}
+	return py_near_exe(rel, sizeof(rel) / sizeof(rel[0]), py_dir_ok, buf, size);
+}
+
+/* Does dir hold a build of the native module (for some Python)? */
+static int py_native_ok(const char *dir)
+{
+	char pat[PATH_MAX + 128];
+	glob_t g;
+	if (strlen(dir) >= PATH_MAX)
+		return 0;
+	snprintf(pat, sizeof(pat), "%s/_tracecast_sampler*.so", dir);
+	int ok = glob(pat, GLOB_NOSORT, NULL, &g) == 0;
+	if (ok)
+		globfree(&g);
+	return ok;
+}
+
+int python_source_find_native(const char *pydir, char *buf, size_t size)
+{
+	static const char *const rel[] = { "/python", "/build/python" };
+
+	if (py_near_exe(rel, sizeof(rel) / sizeof(rel[0]), py_native_ok, buf, size) == 0)
+		return 0;
+	if (py_native_ok(pydir) && strlen(pydir) < size) { /* installed */
+		snprintf(buf, size, "%s", pydir);
+		return 0;
 	}
 	return -ENOENT;
 }
@@ -85,6 +122,10 @@ static int src_prepare(void *self, rec_spawn_t *spawn)
 	snprintf(hz, sizeof(hz), "%u", py->hz);
 	if (strv_setenv(&spawn->env, "PYTHONPATH", val) < 0 ||
 	    strv_setenv(&spawn->env, "TRACECAST_PY_HZ", hz) < 0)
+		goto out;
+	/* set already (empty: the pure-Python sampler): the user's choice */
+	if (py->native[0] && !py_getenv(&spawn->env, "TRACECAST_PY_NATIVE") &&
+	    strv_setenv(&spawn->env, "TRACECAST_PY_NATIVE", py->native) < 0)
 		goto out;
 	if (spawn->sources) {
 		json_t *prof = json_object_get(spawn->sources, "profile");
@@ -130,8 +171,11 @@ int python_source_new(rec_source_t *src, unsigned hz)
 		free(py);
 		return -ENOENT;
 	}
+	if (python_source_find_native(py->dir, py->native, sizeof(py->native)) < 0)
+		py->native[0] = '\0'; /* not built: the pure-Python sampler runs */
 	memset(src, 0, sizeof(*src));
 	src->name = "python";
+	src->late = true;
 	src->self = py;
 	src->prepare = src_prepare;
 	src->free = src_free;

@@ -45,6 +45,7 @@ typedef struct rec {
 	int relay_fd;               /* /dev/tty opened for FILE "-" */
 	rec_source_t src[REC_MAX_SOURCES];
 	size_t n_src;
+	int64_t window; /* the reorder window (ns): 0 without late sources */
 	rec_source_t *ctl;
 	rec_emit_t emit;
 	rec_session_t *sess;
@@ -176,14 +177,32 @@ static void rec_on_source(void *user, int64_t mono_ns, const char *code,
 	free(fixed);
 }
 
+/* The first point of the batch grid at or after t. */
+static int64_t rec_grid_up(int64_t t)
+{
+	const int64_t g = REC_BATCH_NS, half = REC_BATCH_NS / 2;
+
+	return t <= half ? half : ((t - half - 1) / g + 1) * g + half;
+}
+
+/* When the loop must wake at the latest. The reorder window's events are
+ * due one by one, and the writer's flush at its own time, but rec_tick
+ * runs after every wake-up and does all that is due then; so the loop's
+ * own wake-up for them is put off to the next point of the batch grid
+ * (REC_BATCH_NS): at most 20 wake-ups a second, not one per event time
+ * (the python sampler stamps 100 a second), shared with the control
+ * socket's batch reads and the proc sampler's ticks. An event is written,
+ * and the file flushed, at most REC_BATCH_NS after it is due. */
 static int64_t rec_deadline(void *user)
 {
 	rec_t *r = user;
 	int64_t d = reorder_deadline(r->rq);
 
+	if (r->window == 0 && d != INT64_MAX)
+		return d; /* cannot happen: a zero window holds nothing */
 	if (r->dirty && r->next_flush < d)
 		d = r->next_flush;
-	return d;
+	return d == INT64_MAX ? d : rec_grid_up(d);
 }
 
 static void rec_tick(void *user, int64_t now)
@@ -569,8 +588,11 @@ int cmd_rec(int argc, char **argv)
 	if (r.o.rows)
 		r.rows = r.o.rows;
 	/* Only sources that stamp events after the fact need the window. */
-	int64_t window = r.n_src > 1 ? (int64_t)r.o.reorder_ms * 1000000 : 0;
-	if (reorder_new(&r.rq, window, 0, rec_write, &r) < 0) {
+	for (size_t i = 0; i < r.n_src; i++)
+		if (r.src[i].late)
+			r.window = (int64_t)r.o.reorder_ms * 1000000;
+	ctl_source_batch(r.ctl, r.window >= 2 * REC_BATCH_NS);
+	if (reorder_new(&r.rq, r.window, 0, rec_write, &r) < 0) {
 		code = 1;
 		goto out;
 	}

@@ -395,13 +395,13 @@ static int rec_session_timeout(rec_session_t *s, int64_t now)
 /* Timers: the caller's, the sources', the kill after a hang-up. */
 static void rec_session_timers(rec_session_t *s, int64_t now)
 {
-	if (s->cb.deadline && s->cb.tick && s->cb.deadline(s->user) <= now)
-		s->cb.tick(s->user, now);
 	for (size_t i = 0; i < s->o.n_sources; i++) {
 		rec_source_t *src = &s->o.sources[i];
 		if (src->deadline && src->tick && src->deadline(src->self) <= now)
 			src->tick(src->self, now, s->o.emit);
 	}
+	if (s->cb.tick) /* after the sources: what they emitted is counted */
+		s->cb.tick(s->user, now);
 	if (s->hup_at <= now && !s->exited)
 		rec_session_hangup(s, now);
 	if (s->kill_at <= now && !s->exited) {

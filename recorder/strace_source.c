@@ -542,6 +542,7 @@ int strace_source_new(rec_source_t *src, const strace_source_opts_t *opts)
 		goto fail;
 	memset(src, 0, sizeof(*src));
 	src->name = "strace";
+	src->late = true;
 	src->self = s;
 	src->prepare = src_prepare;
 	src->started = src_started;

@@ -46,7 +46,9 @@ typedef struct rec_session_cbs {
 	void (*marker)(void *user, int64_t mono_ns);
 	void (*resize)(void *user, int64_t mono_ns, unsigned cols, unsigned rows);
 	void (*child_exit)(void *user, int64_t mono_ns, int status);
-	/* Next time tick is due (CLOCK_MONOTONIC ns) or INT64_MAX. */
+	/* The latest time the loop must wake for tick (CLOCK_MONOTONIC ns) or
+	 * INT64_MAX. tick is called after every wake-up, due or not, so work
+	 * it finds ready rides on wake-ups the loop makes anyway. */
 	int64_t (*deadline)(void *user);
 	void (*tick)(void *user, int64_t mono_ns);
 } rec_session_cbs_t;

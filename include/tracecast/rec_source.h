@@ -20,6 +20,14 @@
 
 #include "tracecast/strv.h"
 
+/* The batch grid: work that need not be done at once (reading the python
+ * samplers' sends, writing the reorder window's due events) is done on
+ * multiples of REC_BATCH_NS plus half of it, so it shares one wake-up of
+ * the loop. The python sampler sends on multiples of REC_BATCH_NS: a send
+ * is read within 1.5 REC_BATCH_NS of its oldest sample, inside the default
+ * 100 ms window. */
+#define REC_BATCH_NS 50000000LL
+
 /* Where sources put their events. time_ns is absolute CLOCK_MONOTONIC; the
  * recorder subtracts time 0. code is one letter ("s", "p", "m"); data is
  * len bytes (made valid UTF-8 and redacted by the recorder). */
@@ -39,6 +47,11 @@ typedef struct rec_spawn {
 typedef struct rec_source {
 	const char *name;   /* "strace", "proc", "perf", "python", "ctl" */
 	void *self;
+	/* Its events are stamped before they reach the loop (strace's lines,
+	 * perf's rings, the python sampler's batches): the recorder then holds
+	 * every event for the reorder window. Sources stamped by the loop
+	 * itself (proc, ctl's marks) need no window. */
+	bool late;
 	/* Before the fork. Return 0, or -errno with a message already printed
 	 * to stderr: the recording does not start. */
 	int (*prepare)(void *self, rec_spawn_t *spawn);

@@ -9,6 +9,11 @@
 # reorder window). Any error stops the sampler with one line on stderr; the
 # program itself is never disturbed.
 #
+# Two implementations send the same lines: the native module
+# _tracecast_sampler (recorder/pysampler/pysampler.c, built with tracecast
+# for the system's Python; found in the folder $TRACECAST_PY_NATIVE names,
+# and only if built for the running Python), else the pure-Python one here.
+#
 # The cost is per wake-up, and a wake-up 10 ms after the last one finds
 # the CPU's caches cold (here: a Python statement costs ~10x what it does
 # in a hot loop), so the round is kept short: one function, locals only,
@@ -37,13 +42,74 @@ MAX_DEPTH = 256       # frames kept per stack (the innermost ones)
 MAX_STACKS = 4096     # distinct stack texts kept before the cache restarts
 
 _sampler = None
+_native_mod = None    # the native module, False if there is none
+
+
+def _write_stats(pid, cpu, impl, rounds):
+    """bench/profile.sh and the tests: the sampler thread's own CPU time,
+    which sampler it was, the rounds it took and those it skipped (late)."""
+    stats = os.environ.get("TRACECAST_PY_STATS")
+    if stats and cpu is not None:
+        try:
+            with open(stats, "a") as f:
+                f.write("%d %.6f %s %d %d\n" % ((pid, cpu, impl) + tuple(rounds)))
+        except Exception:
+            pass
+
+
+def _load_native():
+    """The _tracecast_sampler module built for this Python, or None."""
+    where = os.environ.get("TRACECAST_PY_NATIVE")
+    if not where:
+        return None
+    import importlib.machinery
+    import importlib.util
+    m = importlib.machinery
+    # only files named for this interpreter (EXTENSION_SUFFIXES): a module
+    # built for another Python is not loaded
+    spec = m.FileFinder(where, (m.ExtensionFileLoader, m.EXTENSION_SUFFIXES)
+                        ).find_spec("_tracecast_sampler")
+    if spec is None:
+        return None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class _Native(object):
+    """The native sampler behind the interface of _Sampler."""
+    impl = "native"
+
+    def __init__(self, mod, path, hz):
+        self.path = path
+        self.hz = hz
+        self.pid = os.getpid()
+        self.s = mod.Sampler(path, hz, self.pid)
+
+    @property
+    def dead(self):
+        return self.s.dead
+
+    def start(self):
+        self.s.start()
+
+    def stop(self):
+        if self.s.stop(0.5) and not self.s.dead:
+            _write_stats(self.pid, self.s.cpu, self.impl, self.s.rounds)
+
+    def forget_socket(self):
+        """In a forked child: the copy is inert; its socket is the parent's."""
+        self.s.forget()
 
 
 class _Sampler(object):
+    impl = "python"
+
     def __init__(self, path, hz, native=None):
         if hz < 1 or hz > 10000:
             raise ValueError("bad rate %r" % (hz,))
         self.path = path
+        self.hz = hz
         self.period = 1.0 / hz
         self.pid = os.getpid()
         self.sock = None
@@ -58,6 +124,7 @@ class _Sampler(object):
         self.stopped = threading.Event()
         self.dead = False
         self.cpu = None       # the sampler thread's CPU seconds, once stopped
+        self.rounds = [0, 0]  # rounds taken, rounds skipped (late)
         self.thread = threading.Thread(target=self._run,
                                        name="tracecast-sampler", daemon=True)
 
@@ -106,6 +173,9 @@ class _Sampler(object):
         stacks[key] = (codes, head)
         return head
 
+    def start(self):
+        self.thread.start()
+
     def _flush(self):
         if not self.lines:
             return
@@ -133,6 +203,7 @@ class _Sampler(object):
         last = {}
         lines = self.lines
         add = lines.append
+        rounds = self.rounds
         # Rounds fall on one grid of CLOCK_MONOTONIC (multiples of the
         # period) and sends on multiples of FLUSH_S, in every process: the
         # recorder, which wakes to write each sample a reorder window after
@@ -159,6 +230,7 @@ class _Sampler(object):
                 for ident in [i for i in last if i not in frames]:
                     del last[ident]
             frames = frame = prev = None
+            rounds[0] += 1
             now = mono()
             if now >= flush_at:
                 self._flush()
@@ -167,6 +239,7 @@ class _Sampler(object):
                 flush_at = (now // FLUSH_S + 1) * FLUSH_S
             nxt += period
             if nxt < now:          # late (a long GIL hold): skip, no burst
+                rounds[1] += int((now - nxt) // period) + 1
                 nxt = (now // period + 1) * period
             sleep(nxt - now)       # one GIL hand-off (Event.wait takes more)
 
@@ -200,14 +273,7 @@ class _Sampler(object):
         except Exception as err:
             self._die(err)
             return
-        # bench/profile.sh: the sampler thread's own CPU time
-        stats = os.environ.get("TRACECAST_PY_STATS")
-        if stats and self.cpu is not None:
-            try:
-                with open(stats, "a") as f:
-                    f.write("%d %.6f\n" % (self.pid, self.cpu))
-            except Exception:
-                pass
+        _write_stats(self.pid, self.cpu, self.impl, self.rounds)
 
     def forget_socket(self):
         """In a forked child: the socket belongs to the parent."""
@@ -237,7 +303,7 @@ def _after_fork():
         # threading keeps the parent's native_id for the thread that forked
         # (Python 3.11): the child's own, from the thread itself
         native = {_get_ident(): threading.get_native_id()}
-        start(old.path, int(round(1.0 / old.period)), native)
+        start(old.path, old.hz, native)
     except Exception as err:
         try:
             sys.stderr.write("tracecast: python sampler disabled: %s\n" % (err,))
@@ -247,11 +313,20 @@ def _after_fork():
 
 def start(path, hz, native=None):
     """Start sampling this process at hz, sending to the socket at path."""
-    global _sampler
+    global _sampler, _native_mod
     if _sampler is not None:
         return
-    s = _Sampler(path, hz, native)
-    s.thread.start()
+    s = None
+    if _native_mod is None:
+        try:
+            _native_mod = _load_native() or False
+        except Exception:    # unloadable: the pure-Python sampler instead
+            _native_mod = False
+    if _native_mod:
+        s = _Native(_native_mod, path, hz)
+    else:
+        s = _Sampler(path, hz, native)
+    s.start()
     _sampler = s
     if not getattr(start, "_hooked", False):
         import atexit

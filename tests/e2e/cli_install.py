@@ -3,8 +3,10 @@ binary under test: BUILD is the folder of $TRACECAST, and make is told not
 to remake it) and share/tracecast/python; the INSTALLED binary, run from
 another folder with TRACECAST_PYTHONPATH unset, records --profile=python of
 a small script and its stacks hold the script's functions (so it found its
-sampler in ../share/tracecast/python)."""
+sampler in ../share/tracecast/python), taken by the native sampler module
+installed beside it."""
 import filecmp
+import glob
 import json
 import os
 import shutil
@@ -82,6 +84,9 @@ def install(prefix, destdir=None):
         f = os.path.join(root, "share/tracecast/python", name)
         check(os.path.isfile(f) and filecmp.cmp(f, os.path.join(ROOT, "recorder/python", name), shallow=False),
               "%s not installed (or differs from recorder/python)" % f)
+    so = glob.glob(os.path.join(root, "share/tracecast/python/_tracecast_sampler*.so"))
+    check(len(so) == 1, "the native sampler module is not installed: %r (is python3-dev"
+          " installed? make deps)" % so)
     return binp
 
 
@@ -89,9 +94,10 @@ def record(binp, name):
     out = os.path.join(TMP, name + ".cast")
     elsewhere = os.path.join(TMP, "elsewhere")
     os.makedirs(elsewhere, exist_ok=True)
+    stats = os.path.join(TMP, name + ".stats")
     p = subprocess.run([binp, "rec", "--headless", "-q", "--profile=python", out, "--", PY, script],
-                       cwd=elsewhere, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                       timeout=60)
+                       cwd=elsewhere, env=dict(env, TRACECAST_PY_STATS=stats),
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
     err = p.stderr.decode(errors="replace")
     check(p.returncode == 0, "%s rec: exit %d: %s" % (binp, p.returncode, err))
     check("sampler" not in err, "%s: sampler complained: %s" % (binp, err))
@@ -114,6 +120,8 @@ def record(binp, name):
     hit = [s for s in stacks if "__main__:top_install_check;__main__:grind_install_check" in s]
     print("%s: %d py samples, %d in the script's functions" % (name, len(stacks), len(hit)))
     check(len(hit) >= 3, "%s: the script's functions are not in the stacks: %r" % (name, stacks[:5]))
+    impl = open(stats).read().split()
+    check(len(impl) == 5 and impl[2] == "native", "%s: sampler stats %r, want the native one" % (name, impl))
 
 
 pre = os.path.join(TMP, "prefix")

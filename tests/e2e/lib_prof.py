@@ -14,6 +14,12 @@ TRACECAST = os.environ.get("TRACECAST") or sys.exit("TRACECAST not set (run thro
 PROGS = os.environ.get("PROGS", "")
 ROOT = os.environ.get("TC_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+# Which python sampler the --profile=python recordings use: "native" (the
+# _tracecast_sampler module the build makes; the default) or "python" (the
+# pure-Python one, forced with TRACECAST_PY_NATIVE=""). prof_py_pure.sh
+# runs the python tests again with TC_PY_IMPL=python.
+IMPL = os.environ.get("TC_PY_IMPL", "native")
+_STATS = []   # the TRACECAST_PY_STATS file of this test, once made
 
 
 def fail(msg):
@@ -46,6 +52,12 @@ def rec(out, cmd, profile="proc", extra=(), env=None, timeout=60, wrapper=()):
     argv += list(extra) + [out, "--"] + list(cmd)
     e = dict(os.environ)
     e["TRACECAST_PYTHONPATH"] = os.path.join(ROOT, "recorder/python")
+    e.pop("TRACECAST_PY_NATIVE", None)
+    if IMPL == "python":
+        e["TRACECAST_PY_NATIVE"] = ""
+    if not _STATS:
+        _STATS.append(os.path.join(tmpdir(), "py-stats"))
+    e["TRACECAST_PY_STATS"] = _STATS[0]
     if env:
         e.update(env)
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
@@ -96,3 +108,22 @@ def nondecreasing(events):
             return "event %d (%r at %.6f) is before the previous one (%.6f)" % (i + 1, c, t, last)
         last = t
     return None
+
+
+def impls_used():
+    """The sampler implementations that reported at their exit (a sampler
+    writes "PID CPU_SECONDS IMPL ROUNDS SKIPPED" to $TRACECAST_PY_STATS when
+    it stops)."""
+    if not _STATS or not os.path.exists(_STATS[0]):
+        return set()
+    with open(_STATS[0]) as f:
+        return {line.split()[2] for line in f if len(line.split()) == 5}
+
+
+def check_impl(name):
+    """Every sampler that ran was the one this run asked for."""
+    got = impls_used()
+    check(got == {IMPL}, "%s: samplers that ran: %r, want only %r%s" % (
+        name, sorted(got), IMPL,
+        " (is the native module built? make builds it when python3-dev is"
+        " installed: make deps)" if IMPL == "native" else ""))

@@ -11,7 +11,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib_prof import PY, check, read_cast, rec, tmpdir  # noqa: E402
+from lib_prof import IMPL, PY, check, check_impl, read_cast, rec, tmpdir  # noqa: E402
 
 d = tmpdir()
 script = os.path.join(d, "target.py")
@@ -88,4 +88,9 @@ for name, ctl in (("regular", regular), ("missing", os.path.join(d, "no", "such"
     check(not any(c == "p" for t, c, x in ev), "%s: samples arrived through a bad socket?" % name)
 check(accepted, "the hang-up listener was never connected to")
 lsn.close()
+# and against the real recorder, the sampler asked for ran and stopped well
+rc, text, errl, ev = run("good", "python")
+check(rc == rc0 and text == text0 and errl == err0, "good: %d %r %r" % (rc, text, errl))
+check(any(c == "p" for t, c, x in ev), "good: no samples")
+check_impl("good (%s)" % IMPL)
 print("ok")

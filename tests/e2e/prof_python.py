@@ -5,12 +5,16 @@ PYTHONPATH, both load: the script runs, our sampler runs, theirs ran and
 its error is shown exactly as Python shows it without tracecast; each
 thread's samples carry its own native tid and stack, at most HZ a second;
 a forked child samples itself under its own pid and tid; a file run as
-__main__ and imported as a module keeps both module names."""
+__main__ and imported as a module keeps both module names; every sampler
+that ran was the implementation asked for (TC_PY_IMPL: native, the
+default, or python); a native module built for another Python is not
+loaded."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib_prof import PY, check, read_cast, rec, samples, tmpdir, nondecreasing  # noqa: E402
+from lib_prof import (IMPL, PY, check, check_impl, read_cast, rec, samples,  # noqa: E402
+                      tmpdir, nondecreasing)
 
 d = tmpdir()
 script = os.path.join(d, "target.py")
@@ -184,4 +188,21 @@ tops = [s["stack"].split(";")[-1] for t, s in samples(ev, "py")]
 n_main, n_mod = tops.count("__main__:spin"), tops.count("dupmod:spin")
 check(n_main >= 5 and n_mod >= 5, "dup: %d __main__:spin, %d dupmod:spin" % (n_main, n_mod))
 print("dup: %d __main__:spin, %d dupmod:spin" % (n_main, n_mod))
+check_impl("all runs")
+print("impl: %s" % IMPL)
+
+# 6. a native module built for another Python (its file name says so) is
+# not loaded: the pure-Python sampler runs instead, and nothing breaks.
+if IMPL == "native":
+    other = os.path.join(d, "other")
+    os.mkdir(other)
+    with open(os.path.join(other, "_tracecast_sampler.cpython-399-x86_64-linux-gnu.so"), "w") as f:
+        f.write("not an ELF file\n")
+    stats = os.path.join(d, "other-stats")
+    h6, ev6 = run("other-native", "python",
+                  {"TRACECAST_PY_NATIVE": other, "TRACECAST_PY_STATS": stats})
+    check_stacks("other-native", ev6)
+    got = open(stats).read().split()
+    check(len(got) == 5 and got[2] == "python", "other-native: stats %r" % got)
+    print("other-native: fell back to the pure-Python sampler")
 print("ok")

@@ -1,6 +1,10 @@
 """The control socket: `tracecast mark` inside a session adds an m event,
 outside one says so and exits 2; malformed lines, a refused "o" code and
-an overlong line are dropped and counted, and the recorder goes on."""
+an overlong line are dropped and counted, and the recorder goes on. With
+a reorder window (here --profile=python), a client of stamped lines (a
+sampler) is read in batches: every line arrives with its own time, none
+clamped, and a mark sent meanwhile from another client arrives too."""
+import json
 import os
 import stat
 import subprocess
@@ -67,5 +71,51 @@ check("8 malformed control lines dropped" in err, "drop count not reported: %r" 
 check(ev[-1][1] == "x" and ev[-1][2] == "0", "recorder did not finish normally: %r" % ev[-1])
 sockdir = out.split(" dir ")[1].split(" end")[0]
 check(sockdir.startswith("/") and not os.path.exists(sockdir), "socket folder left: %r" % sockdir)
+interop(f)
+
+# Batch mode (docs/FORMAT.md, "Changes and precisions" 6): 12 sends, 40 ms
+# apart, of 4 lines stamped 10 ms apart each, as the python sampler sends;
+# a mark from a second client after the 6th. --profile=python puts the
+# 100 ms window on (and our sampler runs in the client too: its samples
+# are left aside).
+sampler = r'''
+import json, os, socket, time
+path = os.environ["TRACECAST_CTL"]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(path)
+sent = []
+for k in range(12):
+    t0 = time.monotonic_ns()
+    lines = []
+    for j in range(4):
+        t = t0 - (3 - j) * 10000000
+        sent.append(t)
+        lines.append(json.dumps({"code": "p", "data": json.dumps({"src": "test", "n": len(sent),
+                                                                  "s": "a\\b\u00e9\"\t"}),
+                                 "time": t}))
+    s.sendall(("\n".join(lines) + "\n").encode())
+    if k == 5:
+        m = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        m.connect(path)
+        m.sendall(b'{"code":"m","data":"meanwhile"}\n')
+        m.close()
+    time.sleep(0.04)
+s.close()
+print("gaps", ",".join(str(b - a) for a, b in zip(sent, sent[1:])), "end")
+'''
+f = path("batch.cast")
+rc, _, err = rec([f, "--profile=python", "--", "python3", "-c", sampler], check_rc=0)
+h, ev = read_cast(f)
+check("late events clamped" not in err, "batch: samples clamped: %r" % err)
+ps = [(e[0], json.loads(e[2])) for e in ev if e[1] == "p"]
+ps = [(t, d) for t, d in ps if d["src"] == "test"]  # (not our sampler's)
+check(all(d["s"] == "a\\b\u00e9\"\t" for t, d in ps), "batch: data changed: %r" % ps[:2])
+ps = [(t, d["n"]) for t, d in ps]
+check([n for t, n in ps] == list(range(1, 49)), "batch: samples %r" % ps)
+gaps = [int(g) for g in output(ev).split("gaps ")[1].split(" end")[0].split(",")]
+# each recorded gap is the sent one, to the microsecond (no clamping)
+for (ta, _), (tb, _), g in zip(ps, ps[1:], gaps):
+    check(abs((tb - ta) - g / 1e9) <= 2e-6, "batch: gap %.6f, sent %d ns" % (tb - ta, g))
+check([e[2] for e in ev if e[1] == "m"] == ["meanwhile"], "batch: marks %r" % ev)
 interop(f)
 cleanup()
