@@ -182,6 +182,12 @@ static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *
 
 	for (;;) {
 		ssize_t n = read(cl->fd, buf, sizeof buf);
+		/* A line's "time" is clamped to now, the loop's time of the
+		 * wake-up. A batch read comes later in the wake-up than a poll's
+		 * read: a sampler may have sent meanwhile, so take the time again
+		 * (with a window on, as batching needs, order is kept anyway). */
+		if (cl->batch)
+			now = tc_clock_mono_ns();
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {

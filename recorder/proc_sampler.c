@@ -48,6 +48,7 @@ struct proc_sampler {
 	pid_t *scan;                   /* this walk's pids of /proc */
 	int fd_loadavg;                /* /proc/loadavg: the last pid handed out */
 	long last_pid;                 /* as of the last walk; 0 before the first */
+	long retry_pid;                /* probe again from here next walk; 0: no */
 	size_t n_scan, cap_scan;
 	char *buf;                     /* the JSON text */
 	size_t len, cap;
@@ -440,19 +441,36 @@ static long ps_last_pid(proc_sampler_t *ps)
  * one (usually none). A wrap or a burst of more than PS_PROBE_MAX new pids
  * falls back to the full walk. */
 #define PS_PROBE_MAX 256
+#define PS_RETRY_BACK 8
 static int ps_walk(proc_sampler_t *ps)
 {
 	long last = ps_last_pid(ps);
-	long prev = ps->last_pid;
+	long prev = ps->last_pid, lo = prev;
+	/* A pid is handed out (and counted in /proc/loadavg) a moment before
+	 * its process shows in /proc: a pid not there yet is probed once more
+	 * at the next walk, not taken for gone (else the command, and all of
+	 * the tree under it, could be missed for good). */
+	if (ps->retry_pid > 0 && ps->retry_pid <= prev)
+		lo = ps->retry_pid - 1;
+	ps->retry_pid = 0;
 	ps->last_pid = last;
-	if (prev <= 0 || last < prev || last - prev > PS_PROBE_MAX)
-		return ps_walk_full(ps);
+	if (prev <= 0 || last < prev || last - lo > PS_PROBE_MAX) {
+		int r = ps_walk_full(ps);
+		/* the same for a listing: the newest pids are probed again */
+		ps->retry_pid = last > PS_RETRY_BACK ? last - PS_RETRY_BACK + 1 : 1;
+		return r;
+	}
 	pid_t newp[PS_PROBE_MAX], newpp[PS_PROBE_MAX];
 	size_t n_new = 0;
-	for (long pid = prev + 1; pid <= last; pid++) {
+	for (long pid = lo + 1; pid <= last; pid++) {
 		proc_stat_t st;
-		if (ps_find(ps, (pid_t)pid) || stat_once((pid_t)pid, &st) < 0)
-			continue; /* tracked, or gone already */
+		if (ps_find(ps, (pid_t)pid))
+			continue; /* tracked */
+		if (stat_once((pid_t)pid, &st) < 0) {
+			if (pid > prev && !ps->retry_pid)
+				ps->retry_pid = pid; /* not there yet, or gone */
+			continue;
+		}
 		newp[n_new] = (pid_t)pid;
 		newpp[n_new++] = (pid_t)pid == ps->root ? 0 : st.ppid;
 	}

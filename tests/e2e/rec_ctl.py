@@ -84,6 +84,7 @@ path = os.environ["TRACECAST_CTL"]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(path)
 sent = []
+time.sleep(0.1)   # the first stamps (30 ms back) after the recording's start
 for k in range(12):
     t0 = time.monotonic_ns()
     lines = []
