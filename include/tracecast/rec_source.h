@@ -21,9 +21,9 @@
 #include "tracecast/strv.h"
 
 /* The batch grid: work that need not be done at once (reading the python
- * samplers' sends, writing the reorder window's due events) is done on
- * multiples of REC_BATCH_NS plus half of it, so it shares one wake-up of
- * the loop. The python sampler sends on multiples of REC_BATCH_NS: a send
+ * samplers' sends, writing the reorder window's due events, the writer's
+ * flush, the proc sampler's ticks at 20 Hz) is done on multiples of
+ * REC_BATCH_NS plus half of it, so it shares one wake-up of the loop. The python sampler sends on multiples of REC_BATCH_NS: a send
  * is read within 1.5 REC_BATCH_NS of its oldest sample, inside the default
  * 100 ms window. */
 #define REC_BATCH_NS 50000000LL
