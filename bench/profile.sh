@@ -95,9 +95,7 @@ pct() {
 bench() {
 	local name=$1 spec=$2; shift 2
 	: > "$W/$name.base"; : > "$W/$name.prof"
-	local runs=$RUNS
-	case $spec in python*) runs=$RUNS_PY ;; esac
-	for _ in $(seq "$runs"); do
+	for _ in $(seq "$RUNS"); do
 		one none "$@" >> "$W/$name.base" || return 1
 		one "$spec" "$@" >> "$W/$name.prof" || return 1
 		cp "$W/rec.cast" "$W/$name.cast"

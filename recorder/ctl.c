@@ -120,12 +120,6 @@ bad:
 	return false;
 }
 
-/* The next point of the batch grid after now. */
-static int64_t ctl_grid_next(int64_t now)
-{
-	return ((now - REC_BATCH_NS / 2) / REC_BATCH_NS + 1) * REC_BATCH_NS + REC_BATCH_NS / 2;
-}
-
 static void ctl_close_client(ctl_t *c, ctl_client_t *cl)
 {
 	if (cl->batch)
@@ -170,7 +164,7 @@ static void ctl_to_batch(ctl_t *c, ctl_client_t *cl, int64_t now)
 		return;
 	cl->batch = true;
 	if (c->n_batch++ == 0)
-		c->next_batch = ctl_grid_next(now);
+		c->next_batch = rec_batch_next(now, REC_BATCH_NS);
 }
 
 /* Read what a client sent; complete lines are handled. At EOF a last line
@@ -263,7 +257,7 @@ static void ctl_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 	for (size_t i = 0; i < CTL_CLIENTS; i++)
 		if (c->cl[i].fd >= 0 && c->cl[i].batch)
 			ctl_read(c, &c->cl[i], mono_ns, out);
-	c->next_batch = ctl_grid_next(mono_ns);
+	c->next_batch = rec_batch_next(mono_ns, REC_BATCH_NS);
 }
 
 static void ctl_finish(void *self, int64_t mono_ns, const rec_emit_t *out)

@@ -626,8 +626,7 @@ static void src_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 	/* Ticks on multiples of the period plus half the batch grid: at 20 Hz
 	 * the batch grid itself (rec_source.h), so the writer's flush and the
 	 * window's wake-ups share the tick's wake-up. */
-	const int64_t half = REC_BATCH_NS / 2, p = ps->period_ns;
-	ps->next_ns = ((mono_ns - half) / p + 1) * p + half;
+	ps->next_ns = rec_batch_next(mono_ns, ps->period_ns);
 	const char *json;
 	size_t len;
 	int r = proc_sampler_sample(ps, mono_ns, &json, &len);

@@ -177,14 +177,6 @@ static void rec_on_source(void *user, int64_t mono_ns, const char *code,
 	free(fixed);
 }
 
-/* The first point of the batch grid at or after t. */
-static int64_t rec_grid_up(int64_t t)
-{
-	const int64_t g = REC_BATCH_NS, half = REC_BATCH_NS / 2;
-
-	return t <= half ? half : ((t - half - 1) / g + 1) * g + half;
-}
-
 /* When the loop must wake at the latest. The reorder window's events are
  * due one by one, and the writer's flush at its own time, but rec_tick
  * runs after every wake-up and does all that is due then; so the loop's
@@ -198,11 +190,10 @@ static int64_t rec_deadline(void *user)
 	rec_t *r = user;
 	int64_t d = reorder_deadline(r->rq);
 
-	if (r->window == 0 && d != INT64_MAX)
-		return d; /* cannot happen: a zero window holds nothing */
 	if (r->dirty && r->next_flush < d)
 		d = r->next_flush;
-	return d == INT64_MAX ? d : rec_grid_up(d);
+	/* the first grid point at or after d */
+	return d == INT64_MAX ? d : rec_batch_next(d - 1, REC_BATCH_NS);
 }
 
 static void rec_tick(void *user, int64_t now)

@@ -28,6 +28,15 @@
  * 100 ms window. */
 #define REC_BATCH_NS 50000000LL
 
+/* The first point after t (ns) of the grid of multiples of period plus
+ * REC_BATCH_NS / 2 (period REC_BATCH_NS: the batch grid itself). */
+static inline int64_t rec_batch_next(int64_t t, int64_t period)
+{
+	const int64_t half = REC_BATCH_NS / 2;
+
+	return t < half ? half : ((t - half) / period + 1) * period + half;
+}
+
 /* Where sources put their events. time_ns is absolute CLOCK_MONOTONIC; the
  * recorder subtracts time 0. code is one letter ("s", "p", "m"); data is
  * len bytes (made valid UTF-8 and redacted by the recorder). */
