@@ -51,7 +51,8 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
         libcmocka-dev strace asciinema tmux clang \
         libclang-rt-14-dev python3 python3-dev python3-eventlet bsdutils \
-        procps termrec hyperfine git time linux-perf
+        procps termrec hyperfine git time linux-perf \
+        nodejs npm chromium valgrind
 
 # The python sampler's native module, built for the system's Python
 # (without python3-dev it is skipped and the pure-Python sampler runs;
@@ -139,6 +140,9 @@ deps:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@# npm packages pinned in package-lock.json (asciinema-player, playwright-core, speedscope)
+	@if [ ! node_modules/.tc-installed -nt package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.tc-installed; fi
 
 bench: $(BIN) $(BENCH_BIN) $(BENCH_SO) $(HELPER_BIN) $(PY_NATIVE)
 	@TRACECAST=$(abspath $(BIN)) BENCHBIN=$(abspath $(BUILD)/bench) PROGS=$(abspath $(BUILD)/progs) bench/run.sh

@@ -8,7 +8,7 @@ export TRACECAST PROGS
 export TC_ROOT=$PWD TC_CORPUS=${TC_CORPUS:-$PWD/../shared/corpus}
 pass=0; fail=0; skip=0; failed=""
 only=${E2E_ONLY:-}
-for t in tests/e2e/*.sh tests/e2e/*.py; do
+for t in tests/e2e/*.sh tests/e2e/*.py tests/e2e/*.mjs; do
 	[ -f "$t" ] || continue
 	case "$(basename "$t")" in lib*) continue ;; esac
 	[ -n "$only" ] && case "$t" in *$only*) ;; *) continue ;; esac
@@ -16,6 +16,7 @@ for t in tests/e2e/*.sh tests/e2e/*.py; do
 	start=${EPOCHREALTIME/./}
 	case "$t" in
 	*.py) python3 "$t" >"$log" 2>&1 ;;
+	*.mjs) node "$t" >"$log" 2>&1 ;;
 	*) bash "$t" >"$log" 2>&1 ;;
 	esac
 	rc=$?
