@@ -21,17 +21,19 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 OPT ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -Iinclude
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -I.
 CFLAGS += -std=c11 $(OPT) $(WARN) -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 ifeq ($(SAN),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+SANITIZE := address,undefined,float-cast-overflow
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow
+LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 REC_SRC := $(sort $(wildcard recorder/*.c))
 PLAY_SRC := $(sort $(wildcard player/*.c))
+REPORT_SRC := $(sort $(wildcard report/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC := $(sort $(wildcard tests/progs/*.c))
@@ -43,6 +45,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 LIB_A := $(BUILD)/libtracecast.a
 REC_A := $(BUILD)/librecorder.a
 PLAY_A := $(BUILD)/libplayer.a
+REPORT_A := $(BUILD)/libreport.a
 BIN := $(BUILD)/tracecast
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HELPER_BIN := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(HELPER_SRC))
@@ -52,7 +55,7 @@ DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
         libcmocka-dev strace asciinema tmux clang \
         libclang-rt-14-dev python3 python3-dev python3-eventlet bsdutils \
         procps termrec hyperfine git time linux-perf \
-        nodejs npm chromium valgrind
+        nodejs chromium valgrind
 
 # The python sampler's native module, built for the system's Python
 # (without python3-dev it is skipped and the pure-Python sampler runs;
@@ -64,7 +67,7 @@ PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var
 PY_NATIVE := $(if $(and $(PY_EXT),$(wildcard $(PY_INC)/Python.h)),$(BUILD)/python/_tracecast_sampler$(PY_EXT))
 
 .SECONDARY:
-.PHONY: all check unit e2e asan fuzz deps bench demo install clean helpers
+.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install clean helpers
 all: tracecast $(PY_NATIVE)
 
 tracecast: $(BIN)
@@ -80,8 +83,10 @@ $(REC_A): $(call obj,$(REC_SRC))
 	@rm -f $@; ar rcs $@ $^
 $(PLAY_A): $(call obj,$(PLAY_SRC))
 	@rm -f $@; ar rcs $@ $^
+$(REPORT_A): $(call obj,$(REPORT_SRC))
+	@rm -f $@; ar rcs $@ $^
 
-ARCHIVES := $(PLAY_A) $(REC_A) $(LIB_A)
+ARCHIVES := $(REPORT_A) $(PLAY_A) $(REC_A) $(LIB_A)
 $(BIN): $(call obj,$(CLI_SRC)) $(ARCHIVES)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(ARCHIVES) $(LDLIBS)
 
@@ -111,7 +116,13 @@ $(BUILD)/bench/%_preload.so: bench/%_preload.c
 
 helpers: $(HELPER_BIN)
 
-check: unit e2e
+check: check-layers unit e2e
+
+# Layers (README "Source layout"): each archive's undefined symbols resolve
+# in itself or the layers it may use, and no file includes a private header
+# of a folder it may not use.
+check-layers: $(ARCHIVES)
+	@tests/check-layers.sh . $(BUILD)
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 e2e: $(BIN) $(HELPER_BIN) $(PY_NATIVE)
@@ -135,6 +146,7 @@ deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

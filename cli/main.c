@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tracecast/commands.h"
+#include "commands.h"
 #include "tracecast/version.h"
 
 struct command {

@@ -5,6 +5,8 @@
  * call's arguments when strings hold quotes, parentheses and escapes. */
 #include <string.h>
 
+#include <jansson.h>
+
 #include "tracecast/strace_line.h"
 
 /* A cursor over [p, end). */
@@ -377,4 +379,28 @@ nostamp:
 	*rest_len = len;
 	*real_ns = 0;
 	return -1;
+}
+
+strace_time_base_t strace_time_base_of(const struct json_t *header)
+{
+	json_t *tc = header ? json_object_get((const json_t *)header, "tracecast") : NULL;
+	const char *v = json_string_value(json_object_get(tc, "s_time"));
+
+	return v && !strcmp(v, "end") ? STRACE_TIME_END : STRACE_TIME_START;
+}
+
+void strace_line_span(const strace_line_t *l, int64_t t_ns, strace_time_base_t base,
+		      int64_t *start_ns, int64_t *end_ns)
+{
+	int64_t d = l->dur_ns > 0 ? l->dur_ns : 0;
+
+	if (t_ns < 0)
+		t_ns = 0;
+	*start_ns = *end_ns = t_ns;
+	if (!d || l->kind == STRACE_UNFINISHED)
+		return;
+	if (base == STRACE_TIME_END)
+		*start_ns = t_ns > d ? t_ns - d : 0;
+	else
+		*end_ns = t_ns > INT64_MAX - d ? INT64_MAX : t_ns + d;
 }

@@ -8,6 +8,7 @@
  * Output: an internal buffer, written (plain) or deflated (gzip) when full
  * and at each flush; every write(2) is checked and retried on EINTR and
  * partial writes; the first error is sticky. */
+#include "tracecast/fdio.h"
 #include "tracecast/zio.h"
 
 #include <errno.h>
@@ -225,26 +226,16 @@ void zio_in_free(zio_in_t *z)
 /* Write all of buf to the fd (EINTR and partial writes handled). */
 static int zio_out_put(zio_out_t *z, const void *buf, size_t len)
 {
-	const unsigned char *p = buf;
+	int rc;
 
 	if (z->err)
 		return z->err;
-	while (len) {
-		ssize_t n = write(z->fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			z->err = -errno;
-			return z->err;
-		}
-		if (n == 0) { /* should not happen for a regular write */
-			z->err = -EIO;
-			return z->err;
-		}
-		p += n;
-		len -= (size_t)n;
-		z->bytes += (uint64_t)n;
+	rc = fdio_write_all(z->fd, buf, len);
+	if (rc < 0) {
+		z->err = rc;
+		return rc;
 	}
+	z->bytes += len;
 	return 0;
 }
 

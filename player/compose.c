@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracecast/compose.h"
-#include "tracecast/overlay_profile.h"
-#include "tracecast/overlay_syscalls.h"
-#include "tracecast/overlay_timeline.h"
+#include "compose.h"
+#include "overlay_profile.h"
+#include "overlay_syscalls.h"
+#include "overlay_timeline.h"
 
 struct compose {
 	const timeline_t *tl;

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "tracecast/frame.h"
+#include "frame.h"
 
 static void frame_unwide(frame_t *f, int row, int col);
 

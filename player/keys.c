@@ -1,7 +1,7 @@
 /* keys: decoding key presses (see keys.h). */
 #include <string.h>
 
-#include "tracecast/keys.h"
+#include "keys.h"
 
 /* A CSI/SS3 sequence starting at buf (buf[0] == ESC). */
 static size_t keys_escape(const char *buf, size_t len, int final, keypress_t *out)

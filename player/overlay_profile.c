@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tracecast/overlay_profile.h"
+#include "overlay_profile.h"
 
 #define PROF_WINDOW_NS (INT64_C(30) * 1000000000)  /* sparkline span */
 #define PROF_LABEL 5

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tracecast/overlay_syscalls.h"
+#include "overlay_syscalls.h"
 #include "tracecast/strace_line.h"
 
 #define SYS_MAX_SCAN 200000  /* entries scanned back for a sparse filter */

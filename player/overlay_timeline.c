@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tracecast/overlay_timeline.h"
+#include "overlay_timeline.h"
 
 static const char *const tl_density[5] = {
 	"\xe2\x94\x80", /* ─ nothing */

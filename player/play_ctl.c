@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "tracecast/cast_reader.h"
-#include "tracecast/keys.h"
-#include "tracecast/play_ctl.h"
-#include "tracecast/playhead.h"
+#include "keys.h"
+#include "play_ctl.h"
+#include "playhead.h"
 #include "tracecast/term.h"
-#include "tracecast/term_out.h"
-#include "tracecast/timeline.h"
+#include "term_out.h"
+#include "timeline.h"
 
 #define PLAY_FRAME_NS (INT64_C(1000000000) / 60)  /* at most 60 frames/s */
 #define PLAY_TICK_NS (INT64_C(100000000))         /* status clock: 0.1 s */

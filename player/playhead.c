@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "tracecast/cast_reader.h"
-#include "tracecast/playhead.h"
+#include "playhead.h"
 
 struct playhead {
 	char *path;
@@ -22,7 +22,6 @@ struct playhead {
 	char *pending_data;
 	size_t pending_len, pending_cap;
 	unsigned long warned_line;  /* malformed lines up to here were reported */
-	uint64_t generation;
 	unsigned long restarts;
 };
 
@@ -47,7 +46,6 @@ static int playhead_rewind(playhead_t *p, cast_error_t *err)
 	p->has_pending = false;
 	p->at_end = false;
 	p->at = INT64_MIN;
-	p->generation++;
 	return 0;
 }
 
@@ -93,12 +91,10 @@ static void playhead_apply(playhead_t *p, const char *code, const char *data, si
 {
 	if (code[0] == 'o' && !code[1]) {
 		screen_feed(p->screen, data, len);
-		p->generation++;
 	} else if (code[0] == 'r' && !code[1]) {
 		unsigned cols, rows;
 		if (cast_parse_size(data, len, &cols, &rows) == 0) {
 			screen_resize(p->screen, cols, rows);
-			p->generation++;
 		}
 	}
 }
@@ -204,19 +200,9 @@ const screen_t *playhead_screen(const playhead_t *p)
 	return p->screen;
 }
 
-int64_t playhead_time(const playhead_t *p)
-{
-	return p->at;
-}
-
 int64_t playhead_next_time(const playhead_t *p)
 {
 	return p->has_pending ? p->pending_t : INT64_MAX;
-}
-
-uint64_t playhead_generation(const playhead_t *p)
-{
-	return p->generation;
 }
 
 unsigned long playhead_restarts(const playhead_t *p)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracecast/sbuf.h"
+#include "sbuf.h"
 
 void sbuf_init(sbuf_t *b)
 {
@@ -110,12 +110,4 @@ void sbuf_printf(sbuf_t *b, const char *fmt, ...)
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
-}
-
-void sbuf_rtrim(sbuf_t *b, char c)
-{
-	while (b->len && b->data[b->len - 1] == c)
-		b->len--;
-	if (b->data)
-		b->data[b->len] = '\0';
 }

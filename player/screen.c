@@ -7,7 +7,7 @@
 
 #include <vterm.h>
 
-#include "tracecast/screen.h"
+#include "screen.h"
 
 #define SCREEN_MAX_DIM 4096
 #define SCREEN_TITLE_MAX 256

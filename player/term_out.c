@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tracecast/cli_common.h"
-#include "tracecast/term_out.h"
+#include "tracecast/fdio.h"
+#include "term_out.h"
 
 struct term_out {
 	int fd;
@@ -48,7 +48,7 @@ int term_out_enter(term_out_t *t)
 
 	t->entered = true;
 	term_out_invalidate(t);
-	return cli_write_all(t->fd, seq, sizeof(seq) - 1);
+	return fdio_write_all(t->fd, seq, sizeof(seq) - 1);
 }
 
 int term_out_leave(term_out_t *t)
@@ -58,7 +58,7 @@ int term_out_leave(term_out_t *t)
 	if (!t || !t->entered)
 		return 0;
 	t->entered = false;
-	return cli_write_all(t->fd, seq, sizeof(seq) - 1);
+	return fdio_write_all(t->fd, seq, sizeof(seq) - 1);
 }
 
 void term_out_invalidate(term_out_t *t)
@@ -151,7 +151,7 @@ int term_out_draw(term_out_t *t, const frame_t *f)
 		}
 	}
 	t->last_bytes = t->buf.len;
-	rc = cli_write_all(t->fd, t->buf.data, t->buf.len);
+	rc = fdio_write_all(t->fd, t->buf.data, t->buf.len);
 	if (rc < 0)
 		return rc;
 	if (!t->last || t->last->cols != f->cols || t->last->rows != f->rows) {

@@ -8,7 +8,7 @@
 
 #include "tracecast/cast_reader.h"
 #include "tracecast/strace_line.h"
-#include "tracecast/timeline.h"
+#include "timeline.h"
 
 /* Grow *arr (of *cap elements of size sz) to hold n + 1. 0 or -ENOMEM. */
 static int tl_reserve(void **arr, size_t *cap, size_t n, size_t sz)

@@ -3,7 +3,7 @@
  *
  * One epoll fd gathers the listening socket and its clients, so the
  * recorder's loop polls a single fd for the whole source. */
-#include "tracecast/ctl.h"
+#include "ctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tracecast/fdio.h"
 #include "tracecast/jstr.h"
 #include "tracecast/tc_clock.h"
 
@@ -394,18 +395,9 @@ int ctl_send(const char *path, const char *code, const char *data, int64_t time_
 		ret = -errno;
 		goto out;
 	}
-	size_t len = strlen(text), off = 0;
+	size_t len = strlen(text);
 	text[len++] = '\n'; /* json_dumps leaves room: replace the NUL */
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		off += (size_t)n;
-	}
+	ret = fdio_write_all(fd, text, len);
 out:
 	if (fd >= 0)
 		close(fd);

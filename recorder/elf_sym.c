@@ -1,6 +1,6 @@
 /* elf_sym: per-process mappings and a small bounds-checked ELF64 symbol
  * table reader, for naming perf's sampled addresses. */
-#include "tracecast/elf_sym.h"
+#include "elf_sym.h"
 
 #include <elf.h>
 #include <errno.h>

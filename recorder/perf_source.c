@@ -1,6 +1,6 @@
 /* perf_source: cpu-clock stack samples through perf_event_open, one ring
  * per CPU, symbolised with elf_sym. */
-#include "tracecast/perf_source.h"
+#include "perf_source.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tracecast/elf_sym.h"
+#include "elf_sym.h"
 #include "tracecast/jstr.h"
-#include "tracecast/profile_source.h"
+#include "profile_source.h"
 #include "tracecast/utf8.h"
 
 #define PERF_RING_PAGES 128       /* data pages per CPU ring (512 KiB) */

@@ -1,6 +1,6 @@
 /* proc_sampler: CPU, memory, state and I/O of the recorded process tree,
  * read from /proc with fds kept open per process. */
-#include "tracecast/proc_sampler.h"
+#include "proc_sampler.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "tracecast/jstr.h"
-#include "tracecast/profile_source.h"
+#include "profile_source.h"
 #include "tracecast/utf8.h"
 
 typedef struct proc_ent {

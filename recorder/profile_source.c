@@ -1,5 +1,5 @@
 /* profile_source: parse --profile=SPEC and build the profiler sources. */
-#include "tracecast/profile_source.h"
+#include "profile_source.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracecast/perf_source.h"
-#include "tracecast/proc_sampler.h"
-#include "tracecast/python_source.h"
+#include "perf_source.h"
+#include "proc_sampler.h"
+#include "python_source.h"
 
 typedef struct profile_kind {
 	const char *name;

@@ -1,6 +1,6 @@
 /* python_source: put the sampler's sitecustomize on the child's
  * PYTHONPATH; the samples themselves arrive through the ctl source. */
-#include "tracecast/python_source.h"
+#include "python_source.h"
 
 #include <errno.h>
 #include <glob.h>

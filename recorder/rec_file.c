@@ -1,5 +1,5 @@
 /* rec_file: create, append to and patch the recording's file. */
-#include "tracecast/rec_file.h"
+#include "rec_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * the pty master, the user's input and each source's fd, with a timeout
  * from the nearest deadline. Signal handlers are never installed: the
  * signals are blocked before the fork and read from a signalfd. */
-#include "tracecast/rec_session.h"
+#include "rec_session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tracecast/fdio.h"
 #include "tracecast/tc_clock.h"
 #include "tracecast/term.h"
 
@@ -156,26 +157,6 @@ int rec_session_spawn(rec_session_t *s, char *const argv[], char *const envp[])
 	for (size_t i = 0; i < s->o.n_sources; i++)
 		if (s->o.sources[i].started)
 			s->o.sources[i].started(s->o.sources[i].self, s->pid, now);
-	return 0;
-}
-
-/* Write all of buf to fd (waiting when it is non-blocking). */
-static int rec_write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = fd, .events = POLLOUT };
-			poll(&p, 1, -1);
-			continue;
-		}
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 
@@ -319,7 +300,7 @@ static void rec_session_master(rec_session_t *s, int64_t now)
 		return;
 	}
 	s->last_data = now;
-	if (s->o.out_fd >= 0 && rec_write_all(s->o.out_fd, s->rbuf, (size_t)n) < 0)
+	if (s->o.out_fd >= 0 && fdio_write_all(s->o.out_fd, s->rbuf, (size_t)n) < 0)
 		s->o.out_fd = -1; /* the terminal is gone: keep recording */
 	if (s->cb.output)
 		s->cb.output(s->user, now, s->rbuf, (size_t)n);
@@ -482,16 +463,6 @@ int rec_session_run(rec_session_t *s)
 int rec_session_status(const rec_session_t *s)
 {
 	return s->status;
-}
-
-pid_t rec_session_pid(const rec_session_t *s)
-{
-	return s->pid;
-}
-
-int rec_session_signal(const rec_session_t *s)
-{
-	return s->term_signal;
 }
 
 int rec_session_exit_code(int status)

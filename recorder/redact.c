@@ -1,6 +1,6 @@
 /* redact: replace matches of --redact patterns by "[REDACTED]", in single
  * events and across the reads of a byte stream. */
-#include "tracecast/redact.h"
+#include "redact.h"
 
 #include <errno.h>
 #include <regex.h>

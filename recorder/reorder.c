@@ -3,7 +3,7 @@
  * Held events live in one array kept sorted by time (stable: equal times
  * keep their arrival order), consumed from `head`. Events arrive almost in
  * order, so insertion scans from the back and rarely moves anything. */
-#include "tracecast/reorder.h"
+#include "reorder.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracecast/strace_args.h"
+#include "strace_args.h"
 
 /* A growing word buffer. */
 typedef struct word {

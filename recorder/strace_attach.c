@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tracecast/strace_attach.h"
+#include "strace_attach.h"
 #include "tracecast/tc_clock.h"
 
 #define POLL_STEP_NS 5000000L /* 5 ms between checks of a condition */

@@ -1,5 +1,5 @@
 /* strace_clock: realtime stamps -> monotonic, nearest measured offset. */
-#include "tracecast/strace_clock.h"
+#include "strace_clock.h"
 #include "tracecast/tc_clock.h"
 
 void strace_clock_init(strace_clock_t *c)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracecast/strace_markers.h"
+#include "strace_markers.h"
 
 #define PENDING_SLOTS 32
 #define NAME_MAX_LEN 64

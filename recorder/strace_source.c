@@ -11,13 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tracecast/strace_args.h"
-#include "tracecast/strace_attach.h"
-#include "tracecast/strace_clock.h"
+#include "strace_args.h"
+#include "strace_attach.h"
+#include "strace_clock.h"
 #include "tracecast/strace_line.h"
-#include "tracecast/strace_markers.h"
-#include "tracecast/strace_source.h"
-#include "tracecast/strace_stream.h"
+#include "strace_markers.h"
+#include "strace_source.h"
+#include "strace_stream.h"
 #include "tracecast/tc_clock.h"
 
 #define MEASURE_EVERY_NS INT64_C(1000000000)

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tracecast/strace_stream.h"
+#include "strace_stream.h"
 
 #define STREAM_MAX_LINE (4u << 20) /* strace -s 1M lines still fit */
 #define STREAM_PIPE_SIZE (1 << 20)

@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/.." || exit 1
 : "${TRACECAST:=$PWD/tracecast}" "${PROGS:=$PWD/build/progs}"
 export TRACECAST PROGS
-export TC_ROOT=$PWD TC_CORPUS=${TC_CORPUS:-$PWD/../shared/corpus}
+export TC_ROOT=$PWD TC_CORPUS=${TC_CORPUS:-$PWD/tests/corpus}
 pass=0; fail=0; skip=0; failed=""
 only=${E2E_ONLY:-}
 for t in tests/e2e/*.sh tests/e2e/*.py tests/e2e/*.mjs; do

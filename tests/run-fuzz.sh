@@ -10,7 +10,7 @@ for f in "$@"; do
 	seeds="$root/tests/fuzz/seeds"
 	echo "fuzz: $name for ${secs}s"
 	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		"$work" "$root/../shared/corpus" "$seeds" >"$work.log" 2>&1
+		"$work" "$root/tests/corpus" "$seeds" >"$work.log" 2>&1
 	st=$?
 	# A sanitizer report is a failure even if the process exited 0
 	# (UBSan "runtime error", ASan/libFuzzer "ERROR: ...").

@@ -65,4 +65,26 @@ void strace_line_parse(const char *s, size_t len, strace_line_t *out);
 int strace_line_split_stamp(const char *s, size_t len, int64_t *real_ns,
 			    char *rest_buf, size_t *rest_len);
 
+/* How an "s" event's time relates to its call (FORMAT.md, "s_time"):
+ * STRACE_TIME_END (header tracecast.s_time == "end", files from 2026-12-07
+ * on): a complete line is stamped when its call ended, an <unfinished ...>
+ * half at its entry, a <... resumed> half at its end. STRACE_TIME_START
+ * (older files): every line at its entry stamp or arrival. */
+typedef enum strace_time_base {
+	STRACE_TIME_START = 0,
+	STRACE_TIME_END = 1,
+} strace_time_base_t;
+
+/* The time base a header declares: its json (the whole header object, may
+ * be NULL) holds "tracecast": {"s_time": "end"} or not. */
+struct json_t;
+strace_time_base_t strace_time_base_of(const struct json_t *header);
+
+/* The span [*start_ns, *end_ns] of the call an "s" event at t_ns describes,
+ * for the given time base. A line without a duration (signal, exit,
+ * unfinished half, older resumed halves) gives start = end = t_ns. Never
+ * overflows: the span is clamped to [0, INT64_MAX]. */
+void strace_line_span(const strace_line_t *l, int64_t t_ns, strace_time_base_t base,
+		      int64_t *start_ns, int64_t *end_ns);
+
 #endif

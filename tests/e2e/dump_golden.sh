@@ -7,7 +7,7 @@
 # NAME.known-diff and must stay exactly that.
 . "$(dirname "$0")/lib.sh"
 EXP=$TC_ROOT/tests/golden/expected
-[ -d "$TC_CORPUS" ] || skip "no corpus at $TC_CORPUS"
+[ -d "$TC_CORPUS" ] || fail "no corpus at $TC_CORPUS (tests/corpus is part of the project)"
 n=0
 for rec in "$TC_CORPUS"/*.cast "$TC_CORPUS"/*.json "$TC_CORPUS"/*.cast.gz "$TC_ROOT"/tests/fixtures/player/*.cast; do
 	[ -f "$rec" ] || continue

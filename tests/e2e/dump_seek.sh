@@ -37,13 +37,12 @@ check() { # RECORDING T...
 		i=$((i + 1))
 	done
 }
-[ -d "$TC_CORPUS" ] && {
-	check "$TC_CORPUS/asciinema_asciinema-server_welcome.cast" 5 30.5 60 1:30 0
-	check "$TC_CORPUS/asciinema_agg_demo.cast" 3 10 20.25 33
-	check "$TC_CORPUS/jdum_asciinema-scene_long.cast.gz" 2 12.5
-	check "$TC_CORPUS/asciinema_asciinema-player_resizing.cast" 0.5 1 1.5
-	check "$TC_CORPUS/asciinema_asciinema_demo.json" 1 3 5
-}
+[ -d "$TC_CORPUS" ] || fail "no corpus at $TC_CORPUS (tests/corpus is part of the project)"
+check "$TC_CORPUS/asciinema_asciinema-server_welcome.cast" 5 30.5 60 1:30 0
+check "$TC_CORPUS/asciinema_agg_demo.cast" 3 10 20.25 33
+check "$TC_CORPUS/jdum_asciinema-scene_long.cast.gz" 2 12.5
+check "$TC_CORPUS/asciinema_asciinema-player_resizing.cast" 0.5 1 1.5
+check "$TC_CORPUS/asciinema_asciinema_demo.json" 1 3 5
 check "$F/altscreen.cast" 0.55 1 1.55
 check "$F/resize.cast" 0.3 0.7 1.05
 check "$F/strace_enoent.cast" 1.5 0.2

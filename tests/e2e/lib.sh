@@ -2,7 +2,7 @@
 # Exit codes: 0 pass, 77 skip (last stderr line says why), other = fail.
 set -u
 : "${TRACECAST:?TRACECAST not set (run through make check)}"
-: "${PROGS:=}" "${TC_CORPUS:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../shared/corpus" 2>/dev/null && pwd)}"
+: "${PROGS:=}" "${TC_CORPUS:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../corpus" && pwd)}"
 TC_TMP=$(mktemp -d /tmp/tracecast-test.XXXXXX)
 trap 'rm -rf "$TC_TMP"' EXIT
 

@@ -11,7 +11,7 @@ When the pane's content is stable, `capture-pane -p` is written to
 tests/golden/expected/NAME.txt.
 
 usage: tests/golden/gen_golden.py [RECORDING...]
-  default: every recording of $TC_CORPUS (../shared/corpus) and of
+  default: every recording of $TC_CORPUS (tests/corpus) and of
   tests/fixtures/player/ that `tracecast dump` accepts (see SKIP below).
 
 Run by hand when a fixture is added; the test (tests/e2e/dump_golden.sh)
@@ -32,7 +32,7 @@ from castio import parse_size, read_cast  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXPECTED = os.path.join(ROOT, "tests", "golden", "expected")
-CORPUS = os.environ.get("TC_CORPUS", os.path.join(ROOT, "..", "shared", "corpus"))
+CORPUS = os.environ.get("TC_CORPUS", os.path.join(ROOT, "tests", "corpus"))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "player")
 
 # Recordings left out (none: every corpus file, the NEGATIVE ones included,

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracecast/frame.h"
-#include "tracecast/screen.h"
+#include "player/frame.h"
+#include "player/screen.h"
 
 #define FEED(s, lit) screen_feed((s), (lit), sizeof(lit) - 1)
 

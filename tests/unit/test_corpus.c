@@ -1,5 +1,5 @@
 /* Reader conformance over the public corpus ($TC_CORPUS, else
- * ../shared/corpus beside the source tree): every valid file reads with no
+ * tests/corpus of the source tree): every valid file reads with no
  * error and as many events as an independent count made with zlib's gzgets
  * and jansson; every file SOURCES.md marks NEGATIVE gives an error with a
  * line number. */
@@ -27,13 +27,13 @@ static const char *corpus_dir(void)
 		return env;
 	env = getenv("TC_ROOT");
 	if (env && *env) {
-		snprintf(dir, sizeof dir, "%s/../shared/corpus", env);
+		snprintf(dir, sizeof dir, "%s/tests/corpus", env);
 		return dir;
 	}
 	slash = strstr(file, "tests/unit/");
 	if (!slash || slash == file)
-		return "../shared/corpus";
-	snprintf(dir, sizeof dir, "%.*s/../shared/corpus", (int)(slash - file - 1), file);
+		return "tests/corpus";
+	snprintf(dir, sizeof dir, "%.*s/tests/corpus", (int)(slash - file - 1), file);
 	return dir;
 }
 
@@ -210,8 +210,8 @@ static void test_corpus(void **state)
 	(void)state;
 
 	if (!d) {
-		print_message("corpus: %s not found (set TC_CORPUS): skipped\n", dir);
-		skip();
+		print_message("corpus: %s not found (tests/corpus is part of the project)\n", dir);
+		fail();
 	}
 	neg = negatives(dir);
 	while ((de = readdir(d))) {

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "tracecast/ctl.h"
+#include "recorder/ctl.h"
 
 #define NOW 5000000000000LL /* the reader's "now" (ns) */
 #define MAX_EV 4096

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "tracecast/elf_sym.h"
+#include "recorder/elf_sym.h"
 
 /* A function with a name to find (not static: also in .dynsym if exported). */
 __attribute__((noinline)) int tc_elf_sym_probe_fn(int x);

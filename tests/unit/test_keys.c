@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tracecast/keys.h"
+#include "player/keys.h"
 
 static key_kind_t one(const char *s, size_t *used, int final)
 {

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "tracecast/perf_source.h"
+#include "recorder/perf_source.h"
 #include "tracecast/tc_clock.h"
 
 static int64_t cpu_ns(void)

@@ -12,10 +12,10 @@
 #include <cmocka.h>
 
 #include "tracecast/cast_reader.h"
-#include "tracecast/frame.h"
-#include "tracecast/playhead.h"
-#include "tracecast/screen.h"
-#include "tracecast/timeline.h"
+#include "player/frame.h"
+#include "player/playhead.h"
+#include "player/screen.h"
+#include "player/timeline.h"
 
 #define SEC INT64_C(1000000000)
 

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "tracecast/proc_sampler.h"
+#include "recorder/proc_sampler.h"
 #include "tracecast/tc_clock.h"
 
 /* Children to kill whatever happens (teardown). */

@@ -14,9 +14,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "tracecast/perf_source.h"
-#include "tracecast/profile_source.h"
-#include "tracecast/python_source.h"
+#include "recorder/perf_source.h"
+#include "recorder/profile_source.h"
+#include "recorder/python_source.h"
 
 static void free_all(rec_source_t *s, size_t n)
 {

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "tracecast/profile_summary.h"
+#include "report/profile_summary.h"
 
 static void feed(void *s, double t, const char *data)
 {

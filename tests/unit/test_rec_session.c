@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "tracecast/rec_session.h"
+#include "recorder/rec_session.h"
 
 typedef struct seen {
 	char out[8192];

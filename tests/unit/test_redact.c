@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tracecast/redact.h"
+#include "recorder/redact.h"
 
 typedef struct pieces {
 	char text[1 << 17];

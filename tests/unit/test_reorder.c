@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tracecast/reorder.h"
+#include "recorder/reorder.h"
 
 #define MS INT64_C(1000000)
 

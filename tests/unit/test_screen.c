@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tracecast/frame.h"
-#include "tracecast/screen.h"
+#include "player/frame.h"
+#include "player/screen.h"
 
 #include "screen_rows.h"
 

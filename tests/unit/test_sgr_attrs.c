@@ -12,9 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tracecast/frame.h"
-#include "tracecast/screen.h"
-#include "tracecast/term_out.h"
+#include "player/frame.h"
+#include "player/screen.h"
+#include "player/term_out.h"
 
 #include "screen_rows.h"
 

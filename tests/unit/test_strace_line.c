@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "tracecast/strace_line.h"
 
 /* Compare a (ptr, len) field with a C string. */
@@ -287,6 +289,42 @@ static void test_split_stamp_overflow(void **state)
 	}
 }
 
+/* The call's span from an "s" event's time, under both time bases. */
+static void test_span(void **state)
+{
+	strace_line_t l;
+	int64_t a, b;
+	json_t *h;
+	(void)state;
+
+	parse("412 poll([{fd=3, events=POLLIN}], 1, 299) = 0 (Timeout) <0.299385137>", &l);
+	strace_line_span(&l, 630000000, STRACE_TIME_END, &a, &b);
+	assert_int_equal(a, 630000000 - 299385137);
+	assert_int_equal(b, 630000000);
+	strace_line_span(&l, 330000000, STRACE_TIME_START, &a, &b);
+	assert_int_equal(a, 330000000);
+	assert_int_equal(b, 330000000 + 299385137);
+	/* clamped, never overflowing */
+	strace_line_span(&l, 1000, STRACE_TIME_END, &a, &b);
+	assert_int_equal(a, 0);
+	strace_line_span(&l, INT64_MAX - 5, STRACE_TIME_START, &a, &b);
+	assert_int_equal(b, INT64_MAX);
+	/* an unfinished half is a point at its entry */
+	parse("412 poll([{fd=3, events=POLLIN}], 1, 299 <unfinished ...>", &l);
+	strace_line_span(&l, 5000, STRACE_TIME_END, &a, &b);
+	assert_int_equal(a, 5000);
+	assert_int_equal(b, 5000);
+
+	h = json_pack("{s:i, s:{s:s}}", "version", 2, "tracecast", "s_time", "end");
+	assert_int_equal(strace_time_base_of(h), STRACE_TIME_END);
+	json_object_set_new(json_object_get(h, "tracecast"), "s_time", json_string("start"));
+	assert_int_equal(strace_time_base_of(h), STRACE_TIME_START);
+	json_object_del(h, "tracecast");
+	assert_int_equal(strace_time_base_of(h), STRACE_TIME_START);
+	assert_int_equal(strace_time_base_of(NULL), STRACE_TIME_START);
+	json_decref(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_split_stamp),
 		cmocka_unit_test(test_split_stamp_overflow),
+		cmocka_unit_test(test_span),
 	};
 	return cmocka_run_group_tests_name("strace_line", tests, NULL, NULL);
 }

@@ -18,12 +18,12 @@
 
 #include <cmocka.h>
 
-#include "tracecast/strace_args.h"
-#include "tracecast/strace_clock.h"
+#include "recorder/strace_args.h"
+#include "recorder/strace_clock.h"
 #include "tracecast/strace_line.h"
-#include "tracecast/strace_markers.h"
-#include "tracecast/strace_source.h"
-#include "tracecast/strace_stream.h"
+#include "recorder/strace_markers.h"
+#include "recorder/strace_source.h"
+#include "recorder/strace_stream.h"
 #include "tracecast/tc_clock.h"
 
 /* Collected events. */

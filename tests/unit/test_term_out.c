@@ -12,9 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tracecast/frame.h"
-#include "tracecast/screen.h"
-#include "tracecast/term_out.h"
+#include "player/frame.h"
+#include "player/screen.h"
+#include "player/term_out.h"
 
 static const char *const glyphs[] = { "a", "Z", " ", "\xc3\xa9", "\xe6\xbc\xa2", "\xf0\x9f\x98\x80",
 				      "e\xcc\x81", "\xe2\x94\x80", "#" };

@@ -1,0 +1,55 @@
+/* ctl: the recorder's control socket ($TRACECAST_CTL), an event source.
+ *
+ * An AF_UNIX stream socket "ctl.sock" in a private mkdtemp folder (mode
+ * 0700) under $TMPDIR (or /tmp). Any program in the recorded session may
+ * connect and send one JSON object a line:
+ *     {"code":"m","data":"label"}
+ *     {"code":"p","data":"{...}","time":123456789}
+ * code: "m" (marker) or "p" (profile sample) only; data: a string;
+ * time: optional CLOCK_MONOTONIC ns (integer; a time in the future is taken
+ * as now). Anything else (bad JSON, another code, missing data, a line over
+ * CTL_LINE_MAX bytes) is dropped and counted; the recorder goes on. At most
+ * CTL_CLIENTS connections at once (more are refused: closed at once).
+ *
+ * With batching on (ctl_source_batch: the recorder has a reorder window),
+ * a client that sends lines with a "time" (the python sampler: 100 samples
+ * a second per thread, sent every REC_BATCH_NS) is taken out of the poll
+ * set after its first such read and read on the batch grid instead
+ * (REC_BATCH_NS, rec_source.h), all such clients together: their sends
+ * never wake the recorder. Lines without a time (`tracecast mark`) are read
+ * as they come, and stamped then.
+ *
+ * The source's prepare hook sets TRACECAST_CTL in the child's environment;
+ * finish accepts and reads whatever is still queued, so a client that
+ * wrote its line before the session ended is never lost. */
+#ifndef TRACECAST_CTL_H
+#define TRACECAST_CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rec_source.h"
+
+#define CTL_LINE_MAX 65536
+#define CTL_CLIENTS 64
+
+/* Create the folder and the listening socket; fill *src (name "ctl").
+ * Returns 0 or -errno (message printed). */
+int ctl_source_new(rec_source_t *src);
+
+/* Batch mode for clients of stamped lines on or off (default off: without
+ * a reorder window their lines must be read at once to keep their times). */
+void ctl_source_batch(rec_source_t *src, bool on);
+
+/* The socket's path (valid until src->free). */
+const char *ctl_source_path(const rec_source_t *src);
+
+/* Lines accepted and lines dropped so far. */
+unsigned long ctl_source_accepted(const rec_source_t *src);
+unsigned long ctl_source_dropped(const rec_source_t *src);
+
+/* Client: send one event to the socket at path. data may be NULL (""),
+ * time_ns 0 means "let the recorder stamp it". Returns 0 or -errno. */
+int ctl_send(const char *path, const char *code, const char *data, int64_t time_ns);
+
+#endif

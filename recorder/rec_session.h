@@ -1,0 +1,93 @@
+/* rec_session: the recorder's pty session and its one poll loop.
+ *
+ * Owns the pty pair, the recorded command (child), the signals of the
+ * recorder (blocked and read through a signalfd) and the event sources.
+ * It relays bytes between the user's terminal (in_fd/out_fd) and the pty,
+ * byte for byte, and reports what happens through callbacks (util-linux
+ * pty-session style), so tests can drive it with pipes as in_fd/out_fd:
+ *
+ *   output   bytes read from the pty master (already relayed to out_fd);
+ *   input    bytes sent to the command (after prefix-key handling);
+ *   marker   the prefix key then 'm' was typed;
+ *   resize   the terminal was resized (the pty already follows it);
+ *   child_exit the command exited (wait status);
+ *   deadline/tick  the caller's timer (writer flush, reorder window).
+ *
+ * Sources are driven in the order of rec_source.h: started (after the
+ * fork), poll_fd/readable and deadline/tick while running, child_exited,
+ * then finish once the pty is drained. prepare and free are the caller's.
+ *
+ * The loop ends when the command has exited and the master returned EIO
+ * (every byte read), or, when a background process keeps the pty open,
+ * once it has been quiet for REC_SESSION_LINGER_MS after the exit.
+ * SIGTERM, SIGHUP, SIGINT and SIGQUIT to the recorder hang up the command
+ * (SIGHUP to its session) and SIGKILL it REC_SESSION_KILL_MS later if it is
+ * still there; the loop then ends as for a normal exit. */
+#ifndef TRACECAST_REC_SESSION_H
+#define TRACECAST_REC_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "rec_source.h"
+
+#define REC_SESSION_LINGER_MS 500
+#define REC_SESSION_KILL_MS 2000
+#define REC_SESSION_READ 65536
+
+typedef struct rec_session rec_session_t;
+
+typedef struct rec_session_cbs {
+	void (*output)(void *user, int64_t mono_ns, const char *buf, size_t len);
+	void (*input)(void *user, int64_t mono_ns, const char *buf, size_t len);
+	void (*marker)(void *user, int64_t mono_ns);
+	void (*resize)(void *user, int64_t mono_ns, unsigned cols, unsigned rows);
+	void (*child_exit)(void *user, int64_t mono_ns, int status);
+	/* The latest time the loop must wake for tick (CLOCK_MONOTONIC ns) or
+	 * INT64_MAX. tick is called after every wake-up, due or not, so work
+	 * it finds ready rides on wake-ups the loop makes anyway. */
+	int64_t (*deadline)(void *user);
+	void (*tick)(void *user, int64_t mono_ns);
+} rec_session_cbs_t;
+
+typedef struct rec_session_opts {
+	int in_fd;          /* user's input, -1 for none */
+	int out_fd;         /* where the command's output is relayed, -1 none */
+	int tty_fd;         /* terminal whose size the pty follows, -1 none */
+	bool headless;      /* on EOF of in_fd send EOT (^D) once; no prefix key */
+	int prefix_key;     /* the prefix byte (0..255), -1 for none */
+	unsigned cols, rows;                  /* initial pty size */
+	const struct termios *slave_termios;  /* NULL: the kernel's defaults */
+	rec_source_t *sources;
+	size_t n_sources;
+	const rec_emit_t *emit;               /* where sources emit */
+} rec_session_opts_t;
+
+/* Block the recorder's signals and open the signalfd. Returns 0 or -errno.
+ * Callbacks may be NULL. */
+int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
+		    const rec_session_cbs_t *cbs, void *user);
+
+/* Open the pty and start argv[0] (PATH searched) with envp in it, as a
+ * session leader with the pty as its controlling terminal. Calls the
+ * sources' started hook. Returns 0 or -errno. */
+int rec_session_spawn(rec_session_t *s, char *const argv[], char *const envp[]);
+
+/* Run the loop until the session is over. Returns 0 or -errno (poll
+ * failure; the command is then killed and reaped). */
+int rec_session_run(rec_session_t *s);
+
+/* The command's wait status (valid after run). */
+int rec_session_status(const rec_session_t *s);
+
+/* The wait status as an exit code: WEXITSTATUS, or 128+N for signal N. */
+int rec_session_exit_code(int status);
+
+/* Kill and reap a command still running, close everything, give back the
+ * signal mask and dispositions. NULL is a no-op. */
+void rec_session_free(rec_session_t *s);
+
+#endif
