@@ -154,7 +154,7 @@ deps:
 	fi
 	@# npm packages pinned in package-lock.json (asciinema-player, playwright-core, speedscope)
 	@if [ ! node_modules/.tc-installed -nt package-lock.json ]; then \
-	  npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.tc-installed; fi
+	  npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules/.tc-installed; fi
 
 bench: $(BIN) $(BENCH_BIN) $(BENCH_SO) $(HELPER_BIN) $(PY_NATIVE)
 	@TRACECAST=$(abspath $(BIN)) BENCHBIN=$(abspath $(BUILD)/bench) PROGS=$(abspath $(BUILD)/progs) bench/run.sh
