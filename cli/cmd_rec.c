@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,12 @@
 #include <unistd.h>
 
 #include "tracecast/cast_writer.h"
+#include "tracecast/strv.h"
+#include "tracecast/tc_path.h"
 #include "recorder/ctl.h"
 #include "recorder/profile_source.h"
 #include "recorder/rec_file.h"
+#include "recorder/rec_notice.h"
 #include "rec_opts.h"
 #include "recorder/rec_session.h"
 #include "recorder/redact.h"
@@ -51,7 +55,32 @@ typedef struct rec {
 	rec_session_t *sess;
 	unsigned cols, rows;
 	char key_name[16];
+	rec_notes_t notes;          /* the engine's messages, printed by us */
 } rec_t;
+
+/* a + b for times, saturated at INT64_MAX (an appended file's last event
+ * may be anywhere up to it). */
+static int64_t rec_time_add(int64_t a, int64_t b)
+{
+	int64_t s;
+
+	if (__builtin_add_overflow(a, b, &s))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return s;
+}
+
+/* Print the engine's messages held so far (the terminal is normal). */
+static void rec_print_notes(rec_t *r)
+{
+	const char *t;
+
+	while ((t = rec_notes_take(&r->notes)))
+		fprintf(stderr, "%s\n", t);
+	if (r->notes.lost) {
+		fprintf(stderr, "tracecast: %lu more messages were left out\n", r->notes.lost);
+		r->notes.lost = 0;
+	}
+}
 
 /* The writer failed: keep the session going, stop writing. */
 static void rec_write_failed(rec_t *r, int err, int64_t t)
@@ -72,7 +101,7 @@ static int rec_write(void *user, int64_t mono_ns, const char *code,
 
 	if (r->werr)
 		return 0;
-	ret = cast_writer_event(r->w, r->offset + t, code, data, len);
+	ret = cast_writer_event(r->w, rec_time_add(r->offset, t), code, data, len);
 	if (ret < 0) {
 		rec_write_failed(r, ret, t);
 		return 0;
@@ -205,6 +234,10 @@ static void rec_tick(void *user, int64_t now)
 		r->dirty = false;
 		if (!r->werr) {
 			int ret = cast_writer_flush(r->w);
+			/* --overwrite: the new recording takes the old one's
+			 * place once it has something in it */
+			if (ret == 0)
+				ret = rec_file_commit(&r->f, &r->notes);
 			if (ret < 0)
 				rec_write_failed(r, ret, now - r->t0);
 		}
@@ -245,73 +278,6 @@ static json_t *rec_header(rec_t *r, json_t *sources, int64_t start_unix_ns, cons
 	return h;
 }
 
-/* The command line as one string for the header. */
-static char *rec_join(char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (char **a = argv; *a; a++)
-		len += strlen(*a) + 1;
-	s = calloc(1, len);
-	for (char **a = argv; s && *a; a++) {
-		if (a != argv)
-			strcat(s, " ");
-		strcat(s, *a);
-	}
-	return s;
-}
-
-/* 0 when path is a file we may execute, else -errno (as execve would). */
-static int rec_exec_ok(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode) || access(path, X_OK) < 0)
-		return -EACCES;
-	return 0;
-}
-
-/* Find the command as execvp would (a name with a '/' as is, else the
- * first executable in PATH, "/bin:/usr/bin" when unset). Used when strace
- * wraps the command: strace's own exec error would land in the recording.
- * Returns 0 or -errno (-ENOENT, or -EACCES when a match is not
- * executable). */
-static int rec_resolve(const char *name)
-{
-	const char *path = getenv("PATH");
-	int ret = -ENOENT;
-
-	if (!*name)
-		return -ENOENT;
-	if (strchr(name, '/'))
-		return rec_exec_ok(name);
-	if (!path)
-		path = "/bin:/usr/bin";
-	size_t nlen = strlen(name);
-	while (1) {
-		const char *end = strchrnul(path, ':');
-		size_t dlen = (size_t)(end - path);
-		char *cand = malloc(dlen + nlen + 3);
-		if (!cand)
-			return -ENOMEM;
-		/* an empty PATH entry is the current folder */
-		snprintf(cand, dlen + nlen + 3, "%.*s/%s", (int)(dlen ? dlen : 1),
-			 dlen ? path : ".", name);
-		int r = rec_exec_ok(cand);
-		free(cand);
-		if (r == 0)
-			return 0;
-		if (r == -EACCES)
-			ret = -EACCES;
-		if (!*end)
-			return ret;
-		path = end + 1;
-	}
-}
-
 /* Create the sources the options ask for. Returns 0 or an exit code. */
 static int rec_sources(rec_t *r)
 {
@@ -324,6 +290,7 @@ static int rec_sources(rec_t *r)
 			.n_attach = r->o.n_strace_pids,
 			.trace_command = r->o.strace,
 			.auto_markers = !r->o.no_auto_markers,
+			.notes = &r->notes,
 		};
 		if (strace_source_new(&r->src[r->n_src], &so) < 0)
 			return 1;
@@ -332,12 +299,12 @@ static int rec_sources(rec_t *r)
 	if (r->o.profile) {
 		size_t k = 0;
 		ret = profile_sources_new(r->o.profile_spec, r->src + r->n_src,
-					  REC_MAX_SOURCES - 1 - r->n_src, &k);
+					  REC_MAX_SOURCES - 1 - r->n_src, &k, &r->notes);
 		if (ret < 0)
 			return ret == -EINVAL ? 2 : 1;
 		r->n_src += k;
 	}
-	if (ctl_source_new(&r->src[r->n_src]) < 0)
+	if (ctl_source_new(&r->src[r->n_src], &r->notes) < 0)
 		return 1;
 	r->ctl = &r->src[r->n_src++];
 	return 0;
@@ -403,7 +370,7 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	if (r->o.command) {
 		for (char **a = r->o.command; *a; a++)
 			strv_push(&sp->argv, *a);
-		*command_text = rec_join(r->o.command);
+		*command_text = strv_join(r->o.command, (size_t)-1, " ");
 	} else if (r->o.shell_cmd) {
 		strv_push(&sp->argv, "/bin/sh");
 		strv_push(&sp->argv, "-c");
@@ -416,15 +383,17 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	/* Under strace a missing command would fail inside the session with
 	 * strace's message recorded as output: fail now, as plain rec's child
 	 * does (same message, status 127), before any file is made. */
-	if (r->o.strace && sp->argv.n && (ret = rec_resolve(sp->argv.v[0])) < 0) {
+	if (r->o.strace && sp->argv.n &&
+	    (ret = tc_path_search(sp->argv.v[0], getenv("PATH"), NULL)) < 0) {
 		fprintf(stderr, "tracecast: cannot run '%s': %s\n", sp->argv.v[0],
 			strerror(-ret));
 		return 127;
 	}
 	for (char **e = environ; *e; e++)
 		strv_push(&sp->env, *e);
-	if ((ret = rec_file_open(&r->f, r->o.file, r->o.overwrite, r->o.append)) != 0)
-		return ret;
+	if ((ret = rec_file_open(&r->f, r->o.file, r->o.overwrite, r->o.append,
+				 &r->notes)) < 0)
+		return ret == -EEXIST || ret == -EINVAL ? 2 : 1;
 	strv_setenv(&sp->env, "TRACECAST", "1");
 	strv_setenv(&sp->env, "TRACECAST_FILE", r->f.abspath);
 	for (size_t i = 0; i < r->n_src; i++)
@@ -529,19 +498,55 @@ static int rec_finish(rec_t *r, int code)
 	n = snprintf(buf, sizeof buf, "%d", code);
 	rec_write(r, end, "x", buf, (size_t)n);
 	ret = cast_writer_close(r->w);
+	if (ret == 0 || r->werr)
+		ret = rec_file_commit(&r->f, &r->notes);
 	if (ret < 0)
 		rec_write_failed(r, ret, end - r->t0);
 	return code;
 }
 
+/* The closing lines into buf (printed after the notes), and the exit
+ * code: the command's, or REC_EXIT_WRITE_ERROR when the recording
+ * stopped early. */
+static int rec_summary(rec_t *r, int code, char *buf, size_t size)
+{
+	size_t n = 0;
+
+#define REC_SUMMARY(...) \
+	(n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__), \
+	 n = n < size ? n : size - 1)
+	if (r->werr) {
+		REC_SUMMARY("tracecast: recording stopped at %.1f s: %s\n",
+			    (double)r->werr_t / 1e9, strerror(-r->werr));
+		REC_SUMMARY("tracecast: the command exited with status %d; %s keeps "
+			    "everything recorded before that (exit status %d)\n",
+			    code, r->o.file, REC_EXIT_WRITE_ERROR);
+		return REC_EXIT_WRITE_ERROR;
+	}
+	if (r->o.quiet)
+		return code;
+	REC_SUMMARY("tracecast: recording saved to %s (%.1f s", r->o.file,
+		    (double)(tc_clock_mono_ns() - r->t0) / 1e9);
+	if (r->rd)
+		REC_SUMMARY(", %lu redacted", redact_count(r->rd));
+	if (ctl_source_dropped(r->ctl))
+		REC_SUMMARY(", %lu malformed control lines dropped", ctl_source_dropped(r->ctl));
+	if (reorder_late(r->rq))
+		REC_SUMMARY(", %lu late events clamped", reorder_late(r->rq));
+	REC_SUMMARY(")\n");
+#undef REC_SUMMARY
+	return code;
+}
+
 int cmd_rec(int argc, char **argv)
 {
-	rec_t r = { .relay_fd = -1 };
+	static rec_t r; /* big (the notes): not on the stack */
 	rec_spawn_t sp;
 	char *command_text = NULL;
 	json_t *sources = json_object(), *header = NULL;
 	int code, ret;
 	bool started = false;
+	char summary[1024] = "";
 
 	/* A closed 0, 1 or 2 would be taken by the recording's file: the relay
 	 * would then write into it. */
@@ -550,6 +555,13 @@ int cmd_rec(int argc, char **argv)
 			json_decref(sources);
 			return 1;
 		}
+	/* An ignored SIGCHLD (inherited through execve) would reap our
+	 * children behind our back: strace's probe and tracers, the command
+	 * (rec_session also sets it for the session, and gives it back). */
+	signal(SIGCHLD, SIG_DFL);
+	memset(&r, 0, sizeof r);
+	r.relay_fd = -1;
+	rec_notes_init(&r.notes);
 	strv_init(&sp.argv);
 	strv_init(&sp.env);
 	sp.sources = sources;
@@ -567,6 +579,7 @@ int cmd_rec(int argc, char **argv)
 	utf8_carry_init(&r.carry_i);
 	r.ubuf = malloc(UTF8_REPAIR_MAX(REC_SESSION_READ));
 	code = r.ubuf ? rec_setup(&r, &sp, &command_text) : 1;
+	rec_print_notes(&r); /* warnings of the setup: before the terminal is raw */
 	if (code)
 		goto out;
 	/* Size: the options, else the terminal, else 80x24. */
@@ -618,7 +631,7 @@ int cmd_rec(int argc, char **argv)
 		.resize = rec_on_resize, .deadline = rec_deadline, .tick = rec_tick,
 	};
 	if ((ret = rec_session_new(&r.sess, &so, &cbs, &r)) < 0) {
-		fprintf(stderr, "tracecast rec: %s\n", strerror(-ret));
+		rec_note(&r.notes, "tracecast rec: %s", strerror(-ret));
 		code = 1;
 		goto out;
 	}
@@ -628,14 +641,12 @@ int cmd_rec(int argc, char **argv)
 		r.offset = r.f.last_ns;
 	header = rec_header(&r, sources, start_unix, command_text);
 	if (r.rd && (ret = rec_redact_header(&r, header)) < 0) {
-		term_restore(&r.term);
-		fprintf(stderr, "tracecast rec: --redact: %s\n", strerror(-ret));
+		rec_note(&r.notes, "tracecast rec: --redact: %s", strerror(-ret));
 		code = 1;
 		goto out;
 	}
 	if ((ret = rec_writer(&r, header)) < 0) {
-		term_restore(&r.term);
-		fprintf(stderr, "tracecast rec: cannot write %s: %s\n", r.o.file, strerror(-ret));
+		rec_note(&r.notes, "tracecast rec: cannot write %s: %s", r.o.file, strerror(-ret));
 		code = 1;
 		goto out;
 	}
@@ -647,45 +658,29 @@ int cmd_rec(int argc, char **argv)
 		rec_on_resize(&r, r.t0, r.cols, r.rows);
 	rec_notice_start(&r);
 	if ((ret = rec_session_spawn(r.sess, sp.argv.v, sp.env.v)) < 0) {
-		term_restore(&r.term);
-		fprintf(stderr, "tracecast rec: cannot start the command: %s\n", strerror(-ret));
+		rec_note(&r.notes, "tracecast rec: cannot start the command: %s", strerror(-ret));
 		code = 1;
 		goto out;
 	}
 	started = true;
 	ret = rec_session_run(r.sess);
-	term_restore(&r.term);
 	if (ret < 0)
-		fprintf(stderr, "tracecast rec: the session loop failed: %s\n", strerror(-ret));
+		rec_note(&r.notes, "tracecast rec: the session loop failed: %s", strerror(-ret));
 	code = rec_finish(&r, rec_session_exit_code(rec_session_status(r.sess)));
-	if (r.werr) {
-		fprintf(stderr, "tracecast: recording stopped at %.1f s: %s\n",
-			(double)r.werr_t / 1e9, strerror(-r.werr));
-		fprintf(stderr, "tracecast: the command exited with status %d; %s keeps "
-			"everything recorded before that (exit status %d)\n",
-			code, r.o.file, REC_EXIT_WRITE_ERROR);
-		code = REC_EXIT_WRITE_ERROR;
-	} else if (!r.o.quiet) {
-		fprintf(stderr, "tracecast: recording saved to %s (%.1f s", r.o.file,
-			(double)(tc_clock_mono_ns() - r.t0) / 1e9);
-		if (r.rd)
-			fprintf(stderr, ", %lu redacted", redact_count(r.rd));
-		if (ctl_source_dropped(r.ctl))
-			fprintf(stderr, ", %lu malformed control lines dropped",
-				ctl_source_dropped(r.ctl));
-		if (reorder_late(r.rq))
-			fprintf(stderr, ", %lu late events clamped", reorder_late(r.rq));
-		fprintf(stderr, ")\n");
-	}
+	code = rec_summary(&r, code, summary, sizeof summary);
 out:
-	/* The one cleanup path: terminal first, then everything else. */
+	/* The one cleanup path: terminal first, then everything else, then
+	 * every message (the sources' last ones come from their free). */
 	term_restore(&r.term);
 	rec_session_free(r.sess);
 	cast_writer_free(r.w);
 	for (size_t i = 0; i < r.n_src; i++)
 		if (r.src[i].free)
 			r.src[i].free(r.src[i].self);
-	rec_file_close(&r.f, started || code == 0, r.o.file);
+	rec_file_close(&r.f, started || code == 0);
+	rec_print_notes(&r);
+	if (summary[0])
+		fputs(summary, stderr);
 	if (r.relay_fd >= 0)
 		close(r.relay_fd);
 	reorder_free(r.rq);

@@ -18,6 +18,7 @@
 #include "tracecast/fdio.h"
 #include "tracecast/jstr.h"
 #include "tracecast/tc_clock.h"
+#include "tracecast/tc_tmpdir.h"
 
 typedef struct ctl_client {
 	int fd;
@@ -28,8 +29,8 @@ typedef struct ctl_client {
 } ctl_client_t;
 
 typedef struct ctl {
-	char dir[96];
-	char path[112];
+	char dir[108];  /* sizeof sun_path: the socket's path fits */
+	char path[108];
 	int lfd;        /* listening socket */
 	int efd;        /* epoll over lfd and the clients */
 	ctl_client_t cl[CTL_CLIENTS];
@@ -292,9 +293,8 @@ static void ctl_free(void *self)
 	free(c);
 }
 
-int ctl_source_new(rec_source_t *src)
+int ctl_source_new(rec_source_t *src, rec_notes_t *notes)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	ctl_t *c = calloc(1, sizeof *c);
@@ -308,29 +308,24 @@ int ctl_source_new(rec_source_t *src)
 	c->lfd = c->efd = -1;
 	for (size_t i = 0; i < CTL_CLIENTS; i++)
 		c->cl[i].fd = -1;
-	if (!tmp || !*tmp || strlen(tmp) > 80)
-		tmp = "/tmp";
-	snprintf(c->dir, sizeof c->dir, "%s/tracecast-ctl.XXXXXX", tmp);
-	if (!mkdtemp(c->dir)) {
-		ret = -errno;
-		fprintf(stderr, "tracecast: cannot create a folder in %s for the control socket: %s\n",
-			tmp, strerror(errno));
-		c->dir[0] = '\0';
+	_Static_assert(sizeof c->dir == sizeof sa.sun_path, "the socket path fits sun_path");
+	ret = tc_tmpdir_make("tracecast-ctl", strlen("/ctl.sock"), c->dir, sizeof c->dir);
+	if (ret < 0) {
+		rec_note(notes, "tracecast: cannot create a folder for the control socket "
+			 "(in $TMPDIR or /tmp): %s", strerror(-ret));
 		goto fail;
 	}
-	snprintf(c->path, sizeof c->path, "%s/ctl.sock", c->dir);
-	if (strlen(c->path) >= sizeof sa.sun_path) { /* cannot happen: tmp <= 80 bytes */
-		ret = -ENAMETOOLONG;
-		goto fail;
-	}
+	size_t dl = strlen(c->dir); /* tc_tmpdir left room for the name */
+	memcpy(c->path, c->dir, dl);
+	memcpy(c->path + dl, "/ctl.sock", sizeof "/ctl.sock");
 	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
 	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	c->efd = epoll_create1(EPOLL_CLOEXEC);
 	if (c->lfd < 0 || c->efd < 0 || bind(c->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    listen(c->lfd, 64) < 0 || epoll_ctl(c->efd, EPOLL_CTL_ADD, c->lfd, &ev) < 0) {
 		ret = -errno;
-		fprintf(stderr, "tracecast: cannot open the control socket %s: %s\n",
-			c->path, strerror(errno));
+		rec_note(notes, "tracecast: cannot open the control socket %s: %s",
+			 c->path, strerror(errno));
 		if (c->lfd >= 0)
 			unlink(c->path);
 		c->path[0] = '\0';

@@ -28,14 +28,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rec_notice.h"
 #include "rec_source.h"
 
 #define CTL_LINE_MAX 65536
 #define CTL_CLIENTS 64
 
-/* Create the folder and the listening socket; fill *src (name "ctl").
- * Returns 0 or -errno (message printed). */
-int ctl_source_new(rec_source_t *src);
+/* Create the folder (tc_tmpdir: $TMPDIR, or /tmp when the socket's path
+ * would not fit) and the listening socket; fill *src (name "ctl").
+ * Returns 0 or -errno (the reason added to notes). */
+int ctl_source_new(rec_source_t *src, rec_notes_t *notes);
 
 /* Batch mode for clients of stamped lines on or off (default off: without
  * a reorder window their lines must be read at once to keep their times). */

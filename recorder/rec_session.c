@@ -31,7 +31,7 @@ struct rec_session {
 	rec_session_cbs_t cb;
 	void *user;
 	sigset_t old_mask;
-	struct sigaction old_pipe;
+	struct sigaction old_pipe, old_xfsz, old_chld;
 	bool masked;             /* signals blocked by us: give them back */
 	int sfd;                 /* signalfd */
 	int master;
@@ -71,7 +71,7 @@ int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
 		    const rec_session_cbs_t *cbs, void *user)
 {
 	rec_session_t *s = calloc(1, sizeof *s);
-	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
 
 	*out = NULL;
@@ -98,8 +98,14 @@ int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
 	rec_session_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, &s->old_mask);
 	s->masked = true;
-	/* Writes to a closed pipe (stdout, the ctl socket) must not kill us. */
+	/* Writes to a closed pipe (stdout, the ctl socket) must not kill us,
+	 * nor a write past `ulimit -f` (the write fails with EFBIG: the
+	 * recording stops, exit 74); and SIGCHLD must not be ignored (an
+	 * ignored SIGCHLD, inherited through execve, reaps the command
+	 * behind our back). */
 	sigaction(SIGPIPE, &ign, &s->old_pipe);
+	sigaction(SIGXFSZ, &ign, &s->old_xfsz);
+	sigaction(SIGCHLD, &dfl, &s->old_chld);
 	s->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s->sfd < 0) {
 		int ret = -errno;
@@ -215,7 +221,10 @@ static void rec_session_reap(rec_session_t *s, int64_t now)
 
 	if (s->exited || s->pid <= 0)
 		return;
-	if (waitpid(s->pid, &st, WNOHANG) != s->pid)
+	pid_t w = waitpid(s->pid, &st, WNOHANG);
+	if (w < 0 && errno == ECHILD)
+		st = W_EXITCODE(REC_SESSION_LOST_STATUS, 0); /* reaped by another */
+	else if (w != s->pid)
 		return;
 	s->exited = true;
 	s->status = st;
@@ -224,8 +233,6 @@ static void rec_session_reap(rec_session_t *s, int64_t now)
 	for (size_t i = 0; i < s->o.n_sources; i++)
 		if (s->o.sources[i].child_exited)
 			s->o.sources[i].child_exited(s->o.sources[i].self, st, now);
-	if (s->cb.child_exit)
-		s->cb.child_exit(s->user, now, st);
 }
 
 /* Follow the terminal's size. */
@@ -495,6 +502,8 @@ void rec_session_free(rec_session_t *s)
 	}
 	if (s->masked) {
 		sigaction(SIGPIPE, &s->old_pipe, NULL);
+		sigaction(SIGXFSZ, &s->old_xfsz, NULL);
+		sigaction(SIGCHLD, &s->old_chld, NULL);
 		sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
 	}
 	free(s->rbuf);
