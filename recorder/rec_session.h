@@ -36,6 +36,10 @@
 #define REC_SESSION_LINGER_MS 500
 #define REC_SESSION_KILL_MS 2000
 #define REC_SESSION_READ 65536
+/* What the relay to out_fd holds at most: a terminal or pipe that does not
+ * read stops the reads of the pty (the command waits) once this is full,
+ * never the loop (signals, flushes, sources go on). */
+#define REC_SESSION_RELAY_MAX (16 * REC_SESSION_READ)
 /* The exit code reported for a command that was reaped by someone else
  * (waitpid: ECHILD), its real status unknown. */
 #define REC_SESSION_LOST_STATUS 255

@@ -237,6 +237,56 @@ def t_gz_cut_recovery():
         g.read()
 
 
+def t_headless_bash():
+    """5: headless recordings of an interactive bash end at end of input."""
+    cases = [
+        (["rec", "-q", path("h1.cast")], b"", {"SHELL": "/bin/bash"}),
+        (["rec", "-q", path("h2.cast"), "--", "bash", "--norc", "-i"], b"", {}),
+        (["rec", "-q", path("h3.cast"), "--", "bash", "--norc", "-i"], b"echo hi\n", {}),
+    ]
+    for args, stdin, extra in cases:
+        p = run([TC] + args, timeout=15, env=env_clean(**extra), input=stdin)
+        h, ev = read_cast(args[2])
+        check(ev[-1][1] == "x", "%s: no x event" % args)
+        if stdin:
+            check("hi\r\n" in output(ev), "%s: output %r" % (args, output(ev)))
+
+
+def t_slow_reader():
+    """6: a reader that does not read: the loop goes on (the file is
+    flushed, SIGTERM is handled at once) while the relay waits."""
+    f = path("y.cast")
+    r, w = os.pipe()  # nobody reads r
+    p = subprocess.Popen([TC, "rec", "-q", "--flush-ms", "50", f, "--", "yes"],
+                         stdin=subprocess.DEVNULL, stdout=w, stderr=subprocess.PIPE,
+                         env=env_clean(TMPDIR=TMP))
+    os.close(w)
+    try:
+        hdr = [0]
+
+        def grown():
+            try:
+                data = open(f, "rb").read()
+            except OSError:
+                return False
+            return data.count(b"\n") > 3
+        wait_for(grown, 10, "events flushed while the reader sleeps")
+        t = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(8)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            fail("SIGTERM not handled while the reader sleeps (killed after 8 s)")
+        took = time.monotonic() - t
+        check(took < 4, "SIGTERM took %.1f s" % took)
+    finally:
+        os.close(r)
+    h, ev = read_cast(f)
+    check(ev[-1][1] == "x", "no x event")
+
+
 CHECKS = [v for k, v in sorted(globals().items()) if k.startswith("t_")]
 only = os.environ.get("REC_FAULTS_ONLY")
 ran = 0
