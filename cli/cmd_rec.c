@@ -531,6 +531,9 @@ static int rec_summary(rec_t *r, int code, char *buf, size_t size)
 		REC_SUMMARY(", %lu redacted", redact_count(r->rd));
 	if (ctl_source_dropped(r->ctl))
 		REC_SUMMARY(", %lu malformed control lines dropped", ctl_source_dropped(r->ctl));
+	if (ctl_source_limited(r->ctl))
+		REC_SUMMARY(", %lu control lines over the rate limit dropped",
+			    ctl_source_limited(r->ctl));
 	if (reorder_late(r->rq))
 		REC_SUMMARY(", %lu late events clamped", reorder_late(r->rq));
 	REC_SUMMARY(")\n");

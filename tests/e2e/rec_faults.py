@@ -287,6 +287,34 @@ def t_slow_reader():
     check(ev[-1][1] == "x", "no x event")
 
 
+def t_ctl_flood():
+    """7: a control client that sends as fast as it can is held to the
+    documented rate (20000 lines a second, bursts of 20000); what is
+    dropped is counted and said."""
+    f = path("flood.cast")
+    flood = (
+        "import os, socket, time\n"
+        "s = socket.socket(socket.AF_UNIX); s.connect(os.environ['TRACECAST_CTL'])\n"
+        "b = b'{\"code\":\"m\",\"data\":\"x\"}\\n' * 2000\n"
+        "end = time.monotonic() + 2\n"
+        "n = 0\n"
+        "while time.monotonic() < end:\n"
+        "    s.sendall(b); n += 2000\n"
+        "print('sent', n)\n")
+    t = time.monotonic()
+    p = run([TC, "rec", f, "--", "python3", "-c", flood], timeout=60)
+    took = time.monotonic() - t
+    check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr[-300:]))
+    h, ev = read_cast(f)
+    sent = int(output(ev).split("sent ")[1].split()[0])
+    marks = len([e for e in ev if e[1] == "m"])
+    allowed = 20000 + 20000 * took + 1000
+    check(sent > allowed, "the client sent only %d lines (test is moot)" % sent)
+    check(marks <= allowed, "%d markers recorded in %.1f s (sent %d): no rate limit"
+          % (marks, took, sent))
+    check(b"over the rate limit dropped" in p.stderr, "summary: %r" % p.stderr[-300:])
+
+
 CHECKS = [v for k, v in sorted(globals().items()) if k.startswith("t_")]
 only = os.environ.get("REC_FAULTS_ONLY")
 ran = 0
