@@ -44,7 +44,14 @@ for i in range(5):
     p = subprocess.Popen([TC, "rec", "-q", f, "--", "yes"], stdin=subprocess.DEVNULL,
                          stdout=w, stderr=subprocess.DEVNULL, env=env_clean())
     os.close(w)
-    time.sleep(0.2 + 0.3 * i)
+
+    def started():
+        try:
+            return open(f, "rb").read().count(b"\n") >= 1
+        except OSError:
+            return False
+    wait_for(started, 30, "run %d: the recording to start" % i)
+    time.sleep(0.1 + 0.3 * i)
     t = time.monotonic()
     p.send_signal(signal.SIGTERM)
     try:
