@@ -1,12 +1,12 @@
 #!/bin/bash
 # `make stress`: the recorder in hostile environments (issue 11), each
-# scenario bounded (STRESS_SECONDS, default 240, for the whole run).
+# scenario bounded (STRESS_SECONDS, default 300, for the whole run).
 # TRACECAST (the binary under test) and PROGS come from make. Exit 0 when
 # every scenario passed. STRESS_ONLY=name runs one.
 cd "$(dirname "$0")/../.." || exit 1
 : "${TRACECAST:=$PWD/tracecast}" "${PROGS:=$PWD/build/progs}"
 export TRACECAST PROGS
-budget=${STRESS_SECONDS:-240}
+budget=${STRESS_SECONDS:-300}
 pass=0; fail=0; failed=""
 start_all=$SECONDS
 for t in tests/stress/stress_*.py; do
