@@ -117,7 +117,8 @@ static int rec_file_open_append(rec_file_t *f, const char *path, rec_notes_t *no
 	if (f->fd < 0) {
 		ret = -errno;
 		rec_note(notes, "tracecast rec: cannot append to %s: %s", path, strerror(-ret));
-		return ret == -ELOOP ? -EINVAL : ret;
+		/* a name that is not a recording to append to: refused (exit 2) */
+		return ret == -ELOOP || ret == -ENOENT ? -EINVAL : ret;
 	}
 	if (fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		rec_note(notes, "tracecast rec: cannot append to %s: not a regular file", path);
