@@ -2,6 +2,7 @@
 #   make            build ./tracecast
 #   make check      unit tests (cmocka) + end-to-end tests
 #   make asan       everything built and tested with -fsanitize=address,undefined
+#   make stress     the recorder under faults (signals, limits, full disk, kill -9)
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
 #   make deps       install the Debian packages a fresh machine lacks
 #   make bench      benchmarks, figures into docs/BENCHMARKS.md
@@ -67,7 +68,7 @@ PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var
 PY_NATIVE := $(if $(and $(PY_EXT),$(wildcard $(PY_INC)/Python.h)),$(BUILD)/python/_tracecast_sampler$(PY_EXT))
 
 .SECONDARY:
-.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install clean helpers
+.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install clean helpers stress
 all: tracecast $(PY_NATIVE)
 
 tracecast: $(BIN)
@@ -130,6 +131,11 @@ e2e: $(BIN) $(HELPER_BIN) $(PY_NATIVE)
 
 asan:
 	$(MAKE) BUILD=build-asan SAN=1 OPT="-O1 -g" check
+
+# The recorder in hostile environments (tests/stress/, a few minutes; root
+# for the full-disk tmpfs). Under sanitizers: make stress BUILD=build-asan SAN=1
+stress: $(BIN) $(HELPER_BIN)
+	@TRACECAST=$(abspath $(BIN)) PROGS=$(abspath $(BUILD)/progs) tests/stress/run-stress.sh
 
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 # A target links lib/*.c and #includes the player .c files it needs: the

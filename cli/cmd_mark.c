@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracecast/strv.h"
+
 #include "commands.h"
 #include "recorder/ctl.h"
 #include "tracecast/tc_clock.h"
@@ -26,7 +28,6 @@ int cmd_mark(int argc, char **argv)
 {
 	const char *path = getenv("TRACECAST_CTL");
 	int64_t now = tc_clock_mono_ns();
-	size_t len = 1;
 	char *label;
 	int ret;
 
@@ -47,16 +48,9 @@ int cmd_mark(int argc, char **argv)
 			"(TRACECAST_CTL is not set); start one with `tracecast rec FILE`\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	label = calloc(1, len);
+	label = strv_join(argv + 1, (size_t)(argc - 1), " ");
 	if (!label)
 		return 1;
-	for (int i = 1; i < argc; i++) {
-		if (i > 1)
-			strcat(label, " ");
-		strcat(label, argv[i]);
-	}
 	if (!utf8_valid(label, strlen(label))) {
 		fprintf(stderr, "tracecast mark: LABEL is not valid UTF-8\n");
 		free(label);

@@ -1,314 +1,61 @@
-/* rec_cmd: `tracecast rec`: setup, the event pipeline and the one cleanup
- * path. */
+/* cmd_rec: `tracecast rec`: options, messages and exit codes around the
+ * recording engine (recorder/: rec_file's creation policy, rec_session's
+ * pty loop, rec_pipe's event pipeline, rec_header, the sources), with one
+ * cleanup path that restores the terminal, then frees everything, then
+ * prints what the engine noted. */
 #include "rec_cmd.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "tracecast/cast_writer.h"
 #include "recorder/ctl.h"
 #include "recorder/profile_source.h"
 #include "recorder/rec_file.h"
-#include "rec_opts.h"
+#include "recorder/rec_header.h"
+#include "recorder/rec_notice.h"
+#include "recorder/rec_pipe.h"
 #include "recorder/rec_session.h"
 #include "recorder/redact.h"
-#include "recorder/reorder.h"
 #include "recorder/strace_source.h"
+#include "rec_opts.h"
+#include "tracecast/strv.h"
 #include "tracecast/tc_clock.h"
+#include "tracecast/tc_path.h"
 #include "tracecast/term.h"
-#include "tracecast/utf8.h"
 
 extern char **environ;
 
 typedef struct rec {
 	rec_opts_t o;
 	rec_file_t f;
-	cast_writer_t *w;
-	reorder_t *rq;
-	redact_t *rd;
-	redact_stream_t *rs_o, *rs_i;
-	utf8_carry_t carry_o, carry_i;
-	char *ubuf;                 /* UTF-8 repair output of one read */
-	int64_t t0;                 /* CLOCK_MONOTONIC of time 0 */
-	int64_t offset;             /* append: time of the file's last event */
-	bool dirty;                 /* written since the last flush */
-	int64_t next_flush;
-	int werr;                   /* first write error (recording stopped) */
-	int64_t werr_t;             /* when, since time 0 */
-	bool count_room;            /* the header has room for the count */
+	rec_pipe_t *pipe;
 	term_t term;
 	int relay_fd;               /* /dev/tty opened for FILE "-" */
 	rec_source_t src[REC_MAX_SOURCES];
 	size_t n_src;
-	int64_t window; /* the reorder window (ns): 0 without late sources */
 	rec_source_t *ctl;
-	rec_emit_t emit;
 	rec_session_t *sess;
+	int64_t t0;                 /* CLOCK_MONOTONIC of time 0 */
 	unsigned cols, rows;
 	char key_name[16];
+	rec_notes_t notes;          /* the engine's messages, printed by us */
 } rec_t;
 
-/* The writer failed: keep the session going, stop writing. */
-static void rec_write_failed(rec_t *r, int err, int64_t t)
+/* Print the engine's messages held so far (the terminal is normal). */
+static void rec_print_notes(rec_t *r)
 {
-	if (r->werr)
-		return;
-	r->werr = err;
-	r->werr_t = t;
-}
+	const char *t;
 
-/* Output of the reorder window: one event to the writer. */
-static int rec_write(void *user, int64_t mono_ns, const char *code,
-		     const char *data, size_t len)
-{
-	rec_t *r = user;
-	int64_t t = mono_ns - r->t0;
-	int ret;
-
-	if (r->werr)
-		return 0;
-	ret = cast_writer_event(r->w, r->offset + t, code, data, len);
-	if (ret < 0) {
-		rec_write_failed(r, ret, t);
-		return 0;
-	}
-	if (!r->dirty) {
-		r->dirty = true;
-		r->next_flush = tc_clock_mono_ns() + (int64_t)r->o.flush_ms * 1000000;
-	}
-	return 0;
-}
-
-/* Into the reorder window. */
-static void rec_put(rec_t *r, int64_t mono_ns, const char *code, const char *data,
-		    size_t len)
-{
-	if (reorder_push(r->rq, mono_ns, code, data, len) == -ENOMEM)
-		rec_write_failed(r, -ENOMEM, mono_ns - r->t0);
-}
-
-static void rec_put_o(void *user, int64_t t, const char *data, size_t len)
-{
-	rec_put(user, t, "o", data, len);
-}
-
-static void rec_put_i(void *user, int64_t t, const char *data, size_t len)
-{
-	rec_put(user, t, "i", data, len);
-}
-
-/* A byte stream (o or i): repair, redact, reorder. (Skipping the repair
- * copy for reads found valid by utf8_valid() was measured: no faster.) */
-static void rec_stream(rec_t *r, int64_t now, const char *buf, size_t len, bool final,
-		       utf8_carry_t *carry, redact_stream_t *rs, redact_emit_fn put)
-{
-	size_t n = utf8_repair(carry, buf, len, r->ubuf, final);
-
-	if (rs)
-		redact_stream_feed(rs, now, r->ubuf, n, final, put, r);
-	else if (n)
-		put(r, now, r->ubuf, n);
-}
-
-static void rec_on_output(void *user, int64_t now, const char *buf, size_t len)
-{
-	rec_t *r = user;
-
-	rec_stream(r, now, buf, len, false, &r->carry_o, r->rs_o, rec_put_o);
-}
-
-static void rec_on_input(void *user, int64_t now, const char *buf, size_t len)
-{
-	rec_t *r = user;
-
-	if (r->o.capture_stdin)
-		rec_stream(r, now, buf, len, false, &r->carry_i, r->rs_i, rec_put_i);
-}
-
-static void rec_on_marker(void *user, int64_t now)
-{
-	rec_put(user, now, "m", "", 0);
-}
-
-static void rec_on_resize(void *user, int64_t now, unsigned cols, unsigned rows)
-{
-	rec_t *r = user;
-	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%ux%u", cols, rows);
-
-	r->cols = cols;
-	r->rows = rows;
-	rec_put(r, now, "r", buf, (size_t)n);
-}
-
-/* Events of the sources (strace, profilers, control socket). */
-static void rec_on_source(void *user, int64_t mono_ns, const char *code,
-			  const char *data, size_t len)
-{
-	rec_t *r = user;
-	char *fixed = NULL, *red = NULL;
-	size_t n;
-
-	if (!utf8_valid(data, len)) {
-		utf8_carry_t c;
-		utf8_carry_init(&c);
-		fixed = malloc(UTF8_REPAIR_MAX(len));
-		if (!fixed)
-			return;
-		len = utf8_repair(&c, data, len, fixed, true);
-		data = fixed;
-	}
-	if (r->rd) {
-		red = redact_apply(r->rd, data, len, &n);
-		if (!red) {
-			free(fixed);
-			return; /* never write it unfiltered */
-		}
-		data = red;
-		len = n;
-	}
-	rec_put(r, mono_ns, code, data, len);
-	free(red);
-	free(fixed);
-}
-
-/* When the loop must wake at the latest. The reorder window's events are
- * due one by one, and the writer's flush at its own time, but rec_tick
- * runs after every wake-up and does all that is due then; so the loop's
- * own wake-up for them is put off to the next point of the batch grid
- * (REC_BATCH_NS): at most 20 wake-ups a second, not one per event time
- * (the python sampler stamps 100 a second), shared with the control
- * socket's batch reads and the proc sampler's ticks. An event is written,
- * and the file flushed, at most REC_BATCH_NS after it is due. */
-static int64_t rec_deadline(void *user)
-{
-	rec_t *r = user;
-	int64_t d = reorder_deadline(r->rq);
-
-	if (r->dirty && r->next_flush < d)
-		d = r->next_flush;
-	/* the first grid point at or after d */
-	return d == INT64_MAX ? d : rec_batch_next(d - 1, REC_BATCH_NS);
-}
-
-static void rec_tick(void *user, int64_t now)
-{
-	rec_t *r = user;
-
-	reorder_drain(r->rq, now);
-	if (r->dirty && now >= r->next_flush) {
-		r->dirty = false;
-		if (!r->werr) {
-			int ret = cast_writer_flush(r->w);
-			if (ret < 0)
-				rec_write_failed(r, ret, now - r->t0);
-		}
-	}
-}
-
-/* The header object (keys in asciinema's order). */
-static json_t *rec_header(rec_t *r, json_t *sources, int64_t start_unix_ns, const char *command)
-{
-	json_t *h = json_object(), *env = json_object(), *tc = json_object();
-	char *vars = strdup(r->o.env_vars), *save = NULL;
-
-	json_object_set_new(h, "version", json_integer(2));
-	json_object_set_new(h, "width", json_integer(r->cols));
-	json_object_set_new(h, "height", json_integer(r->rows));
-	json_object_set_new(h, "timestamp", json_integer(start_unix_ns / 1000000000));
-	if (r->o.has_idle)
-		json_object_set_new(h, "idle_time_limit", json_real(r->o.idle_time_limit));
-	if (r->o.title)
-		json_object_set_new(h, "title", json_string(r->o.title));
-	if (command)
-		json_object_set_new(h, "command", json_string(command));
-	for (char *v = vars ? strtok_r(vars, ",", &save) : NULL; v; v = strtok_r(NULL, ",", &save)) {
-		const char *val = getenv(v);
-		if (val && utf8_valid(val, strlen(val)))
-			json_object_set_new(env, v, json_string(val));
-	}
-	free(vars);
-	json_object_set_new(h, "env", env);
-	json_object_set_new(tc, "version", json_integer(1));
-	json_object_set_new(tc, "start_unix_ns", json_integer(start_unix_ns));
-	json_object_set_new(tc, "clock", json_string("monotonic"));
-	json_object_set(tc, "sources", sources);
-	/* Unknown until the end where the header cannot be patched. */
-	json_object_set_new(tc, "redactions",
-			    r->rd && !r->f.patchable ? json_null() : json_integer(0));
-	json_object_set_new(h, "tracecast", tc);
-	return h;
-}
-
-/* The command line as one string for the header. */
-static char *rec_join(char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (char **a = argv; *a; a++)
-		len += strlen(*a) + 1;
-	s = calloc(1, len);
-	for (char **a = argv; s && *a; a++) {
-		if (a != argv)
-			strcat(s, " ");
-		strcat(s, *a);
-	}
-	return s;
-}
-
-/* 0 when path is a file we may execute, else -errno (as execve would). */
-static int rec_exec_ok(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode) || access(path, X_OK) < 0)
-		return -EACCES;
-	return 0;
-}
-
-/* Find the command as execvp would (a name with a '/' as is, else the
- * first executable in PATH, "/bin:/usr/bin" when unset). Used when strace
- * wraps the command: strace's own exec error would land in the recording.
- * Returns 0 or -errno (-ENOENT, or -EACCES when a match is not
- * executable). */
-static int rec_resolve(const char *name)
-{
-	const char *path = getenv("PATH");
-	int ret = -ENOENT;
-
-	if (!*name)
-		return -ENOENT;
-	if (strchr(name, '/'))
-		return rec_exec_ok(name);
-	if (!path)
-		path = "/bin:/usr/bin";
-	size_t nlen = strlen(name);
-	while (1) {
-		const char *end = strchrnul(path, ':');
-		size_t dlen = (size_t)(end - path);
-		char *cand = malloc(dlen + nlen + 3);
-		if (!cand)
-			return -ENOMEM;
-		/* an empty PATH entry is the current folder */
-		snprintf(cand, dlen + nlen + 3, "%.*s/%s", (int)(dlen ? dlen : 1),
-			 dlen ? path : ".", name);
-		int r = rec_exec_ok(cand);
-		free(cand);
-		if (r == 0)
-			return 0;
-		if (r == -EACCES)
-			ret = -EACCES;
-		if (!*end)
-			return ret;
-		path = end + 1;
+	while ((t = rec_notes_take(&r->notes)))
+		fprintf(stderr, "%s\n", t);
+	if (r->notes.lost) {
+		fprintf(stderr, "tracecast: %lu more messages were left out\n", r->notes.lost);
+		r->notes.lost = 0;
 	}
 }
 
@@ -324,6 +71,7 @@ static int rec_sources(rec_t *r)
 			.n_attach = r->o.n_strace_pids,
 			.trace_command = r->o.strace,
 			.auto_markers = !r->o.no_auto_markers,
+			.notes = &r->notes,
 		};
 		if (strace_source_new(&r->src[r->n_src], &so) < 0)
 			return 1;
@@ -332,42 +80,14 @@ static int rec_sources(rec_t *r)
 	if (r->o.profile) {
 		size_t k = 0;
 		ret = profile_sources_new(r->o.profile_spec, r->src + r->n_src,
-					  REC_MAX_SOURCES - 1 - r->n_src, &k);
+					  REC_MAX_SOURCES - 1 - r->n_src, &k, &r->notes);
 		if (ret < 0)
 			return ret == -EINVAL ? 2 : 1;
 		r->n_src += k;
 	}
-	if (ctl_source_new(&r->src[r->n_src]) < 0)
+	if (ctl_source_new(&r->src[r->n_src], &r->notes) < 0)
 		return 1;
 	r->ctl = &r->src[r->n_src++];
-	return 0;
-}
-
-/* Open the writer; in append mode the header goes to /dev/null and the
- * file is put under the writer's fd afterwards (the writer always starts
- * with a header). */
-static int rec_writer(rec_t *r, json_t *header)
-{
-	cast_writer_opts_t wo = { .version = 2, .gzip = r->f.gzip };
-	int ret, fd = r->f.fd;
-
-	if (r->f.appending) {
-		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		wo.close_fd = true;
-	}
-	ret = cast_writer_open_fd(&r->w, fd, &wo);
-	if (ret < 0) {
-		if (r->f.appending)
-			close(fd);
-		return ret;
-	}
-	ret = cast_writer_header(r->w, header);
-	if (ret < 0 || !r->f.appending)
-		return ret;
-	if (dup3(r->f.fd, fd, O_CLOEXEC) < 0)
-		return -errno;
 	return 0;
 }
 
@@ -384,18 +104,16 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 		fprintf(stderr, "tracecast: warning: this session is already being recorded "
 			"(into %s); recording a recording\n",
 			getenv("TRACECAST_FILE") ? getenv("TRACECAST_FILE") : "?");
-	if (r->o.redact.n) {
-		ret = redact_new(&r->rd, (const char *const *)r->o.redact.v, r->o.redact.n,
+	if (r->o.redact.n) { /* checked first: a bad pattern is a usage error */
+		redact_t *rd = NULL;
+		ret = redact_new(&rd, (const char *const *)r->o.redact.v, r->o.redact.n,
 				 errbuf, sizeof errbuf);
+		redact_free(rd);
 		if (ret < 0) {
 			fprintf(stderr, "tracecast rec: --redact: %s\n",
 				ret == -EINVAL ? errbuf : strerror(-ret));
-			return 2;
+			return ret == -EINVAL ? 2 : 1;
 		}
-		r->rs_o = redact_stream_new(r->rd);
-		r->rs_i = redact_stream_new(r->rd);
-		if (!r->rs_o || !r->rs_i)
-			return 1;
 	}
 	if ((ret = rec_sources(r)) != 0)
 		return ret;
@@ -403,7 +121,7 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	if (r->o.command) {
 		for (char **a = r->o.command; *a; a++)
 			strv_push(&sp->argv, *a);
-		*command_text = rec_join(r->o.command);
+		*command_text = strv_join(r->o.command, (size_t)-1, " ");
 	} else if (r->o.shell_cmd) {
 		strv_push(&sp->argv, "/bin/sh");
 		strv_push(&sp->argv, "-c");
@@ -416,15 +134,17 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	/* Under strace a missing command would fail inside the session with
 	 * strace's message recorded as output: fail now, as plain rec's child
 	 * does (same message, status 127), before any file is made. */
-	if (r->o.strace && sp->argv.n && (ret = rec_resolve(sp->argv.v[0])) < 0) {
+	if (r->o.strace && sp->argv.n &&
+	    (ret = tc_path_search(sp->argv.v[0], getenv("PATH"), NULL)) < 0) {
 		fprintf(stderr, "tracecast: cannot run '%s': %s\n", sp->argv.v[0],
 			strerror(-ret));
 		return 127;
 	}
 	for (char **e = environ; *e; e++)
 		strv_push(&sp->env, *e);
-	if ((ret = rec_file_open(&r->f, r->o.file, r->o.overwrite, r->o.append)) != 0)
-		return ret;
+	if ((ret = rec_file_open(&r->f, r->o.file, r->o.overwrite, r->o.append,
+				 &r->notes)) < 0)
+		return ret == -EEXIST || ret == -EINVAL ? 2 : 1;
 	strv_setenv(&sp->env, "TRACECAST", "1");
 	strv_setenv(&sp->env, "TRACECAST_FILE", r->f.abspath);
 	for (size_t i = 0; i < r->n_src; i++)
@@ -433,61 +153,6 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	if (!sp->argv.n)
 		return 1;
 	return 0;
-}
-
-/* Redact every string inside j (object values, array items) in place. */
-static int rec_redact_json(redact_t *rd, json_t *j)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	if (json_is_string(j)) {
-		size_t n;
-		char *red = redact_apply(rd, json_string_value(j), json_string_length(j), &n);
-		if (!red)
-			return -ENOMEM;
-		/* a match that cut a character leaves nothing of the string */
-		int ret = json_string_setn(j, utf8_valid(red, n) ? red : REDACT_TEXT,
-					   utf8_valid(red, n) ? n : strlen(REDACT_TEXT));
-		free(red);
-		return ret < 0 ? -ENOMEM : 0;
-	}
-	if (json_is_object(j)) {
-		json_object_foreach(j, key, v)
-			if (rec_redact_json(rd, v) < 0)
-				return -ENOMEM;
-	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v)
-			if (rec_redact_json(rd, v) < 0)
-				return -ENOMEM;
-	}
-	return 0;
-}
-
-/* --redact on the header's free text: title, command, env values and the
- * sources' details (strace's argv holds the command line). A filter of its
- * own, so the header's redaction count stays that of the recorded data. */
-static int rec_redact_header(rec_t *r, json_t *h)
-{
-	redact_t *hrd = NULL;
-	char errbuf[256];
-	static const char *const keys[] = { "title", "command", "env" };
-	int ret = redact_new(&hrd, (const char *const *)r->o.redact.v, r->o.redact.n,
-			     errbuf, sizeof errbuf);
-
-	if (ret < 0)
-		return ret;
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0] && ret == 0; k++) {
-		json_t *v = json_object_get(h, keys[k]);
-		if (v)
-			ret = rec_redact_json(hrd, v);
-	}
-	json_t *src = json_object_get(json_object_get(h, "tracecast"), "sources");
-	if (src && ret == 0)
-		ret = rec_redact_json(hrd, src);
-	redact_free(hrd);
-	return ret;
 }
 
 /* Start and end notices (stderr, not the recording). */
@@ -503,45 +168,53 @@ static void rec_notice_start(rec_t *r)
 			"a marker)\r\n", r->o.file, r->key_name);
 }
 
-/* Finish the streams, write the last events, flush, patch the header.
- * Returns the exit code. */
-static int rec_finish(rec_t *r, int code)
+/* The closing lines into buf (printed after the notes), and the exit
+ * code: the command's, or REC_EXIT_WRITE_ERROR when the recording
+ * stopped early. */
+static int rec_summary(rec_t *r, int code, char *buf, size_t size)
 {
-	int64_t end = tc_clock_mono_ns();
-	char buf[64];
-	int ret, n;
+	size_t n = 0;
+	int64_t werr_t;
+	int werr = rec_pipe_write_error(r->pipe, &werr_t);
 
-	rec_stream(r, end, "", 0, true, &r->carry_o, r->rs_o, rec_put_o);
-	if (r->o.capture_stdin)
-		rec_stream(r, end, "", 0, true, &r->carry_i, r->rs_i, rec_put_i);
-	reorder_flush(r->rq);
-	if (r->rd && !r->werr) {
-		/* The count goes into the header's reserved room, or else into a
-		 * "t" event before the last one. */
-		unsigned long count = redact_count(r->rd);
-		bool patched = r->count_room &&
-			(count == 0 || rec_file_patch_count(r->f.fd, count) == 0);
-		if (!patched) {
-			n = snprintf(buf, sizeof buf, "{\"redactions\":%lu}", count);
-			rec_write(r, end, "t", buf, (size_t)n);
-		}
+#define REC_SUMMARY(...) \
+	(n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__), \
+	 n = n < size ? n : size - 1)
+	if (werr) {
+		REC_SUMMARY("tracecast: recording stopped at %.1f s: %s\n",
+			    (double)werr_t / 1e9, strerror(-werr));
+		REC_SUMMARY("tracecast: the command exited with status %d; %s keeps "
+			    "everything recorded before that (exit status %d)\n",
+			    code, r->o.file, REC_EXIT_WRITE_ERROR);
+		return REC_EXIT_WRITE_ERROR;
 	}
-	n = snprintf(buf, sizeof buf, "%d", code);
-	rec_write(r, end, "x", buf, (size_t)n);
-	ret = cast_writer_close(r->w);
-	if (ret < 0)
-		rec_write_failed(r, ret, end - r->t0);
+	if (r->o.quiet)
+		return code;
+	REC_SUMMARY("tracecast: recording saved to %s (%.1f s", r->o.file,
+		    (double)(tc_clock_mono_ns() - r->t0) / 1e9);
+	if (rec_pipe_redacting(r->pipe))
+		REC_SUMMARY(", %lu redacted", rec_pipe_redacted(r->pipe));
+	if (ctl_source_dropped(r->ctl))
+		REC_SUMMARY(", %lu malformed control lines dropped", ctl_source_dropped(r->ctl));
+	if (ctl_source_limited(r->ctl))
+		REC_SUMMARY(", %lu control lines over the rate limit dropped",
+			    ctl_source_limited(r->ctl));
+	if (rec_pipe_late(r->pipe))
+		REC_SUMMARY(", %lu late events clamped", rec_pipe_late(r->pipe));
+	REC_SUMMARY(")\n");
+#undef REC_SUMMARY
 	return code;
 }
 
 int cmd_rec(int argc, char **argv)
 {
-	rec_t r = { .relay_fd = -1 };
+	static rec_t r; /* big (the notes): not on the stack */
 	rec_spawn_t sp;
-	char *command_text = NULL;
+	char *command_text = NULL, errbuf[256];
 	json_t *sources = json_object(), *header = NULL;
 	int code, ret;
 	bool started = false;
+	char summary[1024] = "";
 
 	/* A closed 0, 1 or 2 would be taken by the recording's file: the relay
 	 * would then write into it. */
@@ -550,6 +223,13 @@ int cmd_rec(int argc, char **argv)
 			json_decref(sources);
 			return 1;
 		}
+	/* An ignored SIGCHLD (inherited through execve) would reap our
+	 * children behind our back: strace's probe and tracers, the command
+	 * (rec_session also sets it for the session, and gives it back). */
+	signal(SIGCHLD, SIG_DFL);
+	memset(&r, 0, sizeof r);
+	r.relay_fd = -1;
+	rec_notes_init(&r.notes);
 	strv_init(&sp.argv);
 	strv_init(&sp.env);
 	sp.sources = sources;
@@ -563,10 +243,8 @@ int cmd_rec(int argc, char **argv)
 	if (!r.o.headless && !isatty(0))
 		r.o.headless = true;
 	rec_opts_key_name(r.o.prefix_key, r.key_name, sizeof r.key_name);
-	utf8_carry_init(&r.carry_o);
-	utf8_carry_init(&r.carry_i);
-	r.ubuf = malloc(UTF8_REPAIR_MAX(REC_SESSION_READ));
-	code = r.ubuf ? rec_setup(&r, &sp, &command_text) : 1;
+	code = rec_setup(&r, &sp, &command_text);
+	rec_print_notes(&r); /* warnings of the setup: before the terminal is raw */
 	if (code)
 		goto out;
 	/* Size: the options, else the terminal, else 80x24. */
@@ -579,15 +257,21 @@ int cmd_rec(int argc, char **argv)
 	if (r.o.rows)
 		r.rows = r.o.rows;
 	/* Only sources that stamp events after the fact need the window. */
+	int64_t window = 0;
 	for (size_t i = 0; i < r.n_src; i++)
 		if (r.src[i].late)
-			r.window = (int64_t)r.o.reorder_ms * 1000000;
-	ctl_source_batch(r.ctl, r.window >= 2 * REC_BATCH_NS);
-	if (reorder_new(&r.rq, r.window, 0, rec_write, &r) < 0) {
+			window = (int64_t)r.o.reorder_ms * 1000000;
+	ctl_source_batch(r.ctl, window >= 2 * REC_BATCH_NS);
+	rec_pipe_opts_t po = {
+		.file = &r.f, .notes = &r.notes, .flush_ms = r.o.flush_ms, .window = window,
+		.capture_stdin = r.o.capture_stdin,
+		.redact = (const char *const *)r.o.redact.v, .n_redact = r.o.redact.n,
+	};
+	if ((ret = rec_pipe_new(&r.pipe, &po, errbuf, sizeof errbuf)) < 0) {
+		rec_note(&r.notes, "tracecast rec: %s", ret == -EINVAL ? errbuf : strerror(-ret));
 		code = 1;
 		goto out;
 	}
-	r.emit = (rec_emit_t){ .emit = rec_on_source, .user = &r };
 	rec_session_opts_t so = {
 		.in_fd = 0,
 		.out_fd = 1,
@@ -598,7 +282,7 @@ int cmd_rec(int argc, char **argv)
 		.rows = r.rows,
 		.sources = r.src,
 		.n_sources = r.n_src,
-		.emit = &r.emit,
+		.emit = rec_pipe_emit(r.pipe),
 	};
 	if (r.f.is_stdout) {
 		so.out_fd = -1;
@@ -613,87 +297,62 @@ int cmd_rec(int argc, char **argv)
 			so.slave_termios = &r.term.orig;
 		}
 	}
-	rec_session_cbs_t cbs = {
-		.output = rec_on_output, .input = rec_on_input, .marker = rec_on_marker,
-		.resize = rec_on_resize, .deadline = rec_deadline, .tick = rec_tick,
-	};
-	if ((ret = rec_session_new(&r.sess, &so, &cbs, &r)) < 0) {
-		fprintf(stderr, "tracecast rec: %s\n", strerror(-ret));
+	rec_session_cbs_t cbs;
+	rec_pipe_callbacks(r.pipe, &cbs);
+	if ((ret = rec_session_new(&r.sess, &so, &cbs, r.pipe)) < 0) {
+		rec_note(&r.notes, "tracecast rec: %s", strerror(-ret));
 		code = 1;
 		goto out;
 	}
 	r.t0 = tc_clock_mono_ns();
-	int64_t start_unix = r.t0 + tc_clock_offset_ns(5, NULL);
-	if (r.f.appending)
-		r.offset = r.f.last_ns;
-	header = rec_header(&r, sources, start_unix, command_text);
-	if (r.rd && (ret = rec_redact_header(&r, header)) < 0) {
-		term_restore(&r.term);
-		fprintf(stderr, "tracecast rec: --redact: %s\n", strerror(-ret));
+	rec_header_opts_t ho = {
+		.cols = r.cols, .rows = r.rows,
+		.start_unix_ns = r.t0 + tc_clock_offset_ns(5, NULL),
+		.has_idle = r.o.has_idle, .idle_time_limit = r.o.idle_time_limit,
+		.title = r.o.title, .command = command_text, .env_vars = r.o.env_vars,
+		.sources = sources,
+		.redactions_unknown = r.o.redact.n && !r.f.patchable,
+	};
+	if (!(header = rec_header_new(&ho))) {
 		code = 1;
 		goto out;
 	}
-	if ((ret = rec_writer(&r, header)) < 0) {
-		term_restore(&r.term);
-		fprintf(stderr, "tracecast rec: cannot write %s: %s\n", r.o.file, strerror(-ret));
+	if ((ret = rec_pipe_start(r.pipe, header, r.t0)) < 0) {
+		rec_note(&r.notes, "tracecast rec: cannot write %s: %s", r.o.file, strerror(-ret));
 		code = 1;
 		goto out;
 	}
-	/* Room for the redaction count: after a fresh header, or in the
-	 * header of the recording appended to (from an earlier --redact). */
-	if (r.rd && r.f.patchable)
-		r.count_room = r.f.appending || rec_file_pad_header(r.f.fd) == 0;
 	if (r.f.appending && (r.f.cols != r.cols || r.f.rows != r.rows))
-		rec_on_resize(&r, r.t0, r.cols, r.rows);
+		rec_pipe_resize(r.pipe, r.t0, r.cols, r.rows);
 	rec_notice_start(&r);
 	if ((ret = rec_session_spawn(r.sess, sp.argv.v, sp.env.v)) < 0) {
-		term_restore(&r.term);
-		fprintf(stderr, "tracecast rec: cannot start the command: %s\n", strerror(-ret));
+		rec_note(&r.notes, "tracecast rec: cannot start the command: %s", strerror(-ret));
 		code = 1;
 		goto out;
 	}
 	started = true;
 	ret = rec_session_run(r.sess);
-	term_restore(&r.term);
 	if (ret < 0)
-		fprintf(stderr, "tracecast rec: the session loop failed: %s\n", strerror(-ret));
-	code = rec_finish(&r, rec_session_exit_code(rec_session_status(r.sess)));
-	if (r.werr) {
-		fprintf(stderr, "tracecast: recording stopped at %.1f s: %s\n",
-			(double)r.werr_t / 1e9, strerror(-r.werr));
-		fprintf(stderr, "tracecast: the command exited with status %d; %s keeps "
-			"everything recorded before that (exit status %d)\n",
-			code, r.o.file, REC_EXIT_WRITE_ERROR);
-		code = REC_EXIT_WRITE_ERROR;
-	} else if (!r.o.quiet) {
-		fprintf(stderr, "tracecast: recording saved to %s (%.1f s", r.o.file,
-			(double)(tc_clock_mono_ns() - r.t0) / 1e9);
-		if (r.rd)
-			fprintf(stderr, ", %lu redacted", redact_count(r.rd));
-		if (ctl_source_dropped(r.ctl))
-			fprintf(stderr, ", %lu malformed control lines dropped",
-				ctl_source_dropped(r.ctl));
-		if (reorder_late(r.rq))
-			fprintf(stderr, ", %lu late events clamped", reorder_late(r.rq));
-		fprintf(stderr, ")\n");
-	}
+		rec_note(&r.notes, "tracecast rec: the session loop failed: %s", strerror(-ret));
+	code = rec_session_exit_code(rec_session_status(r.sess));
+	rec_pipe_finish(r.pipe, code);
+	code = rec_summary(&r, code, summary, sizeof summary);
 out:
-	/* The one cleanup path: terminal first, then everything else. */
+	/* The one cleanup path: terminal first, then everything else, then
+	 * every message (the sources' last ones come from their free). */
 	term_restore(&r.term);
 	rec_session_free(r.sess);
-	cast_writer_free(r.w);
+	rec_pipe_free(r.pipe);
 	for (size_t i = 0; i < r.n_src; i++)
 		if (r.src[i].free)
 			r.src[i].free(r.src[i].self);
-	rec_file_close(&r.f, started || code == 0, r.o.file);
+	rec_file_close(&r.f, started || code == 0);
 	if (r.relay_fd >= 0)
 		close(r.relay_fd);
-	reorder_free(r.rq);
-	redact_stream_free(r.rs_o);
-	redact_stream_free(r.rs_i);
-	redact_free(r.rd);
-	free(r.ubuf);
 	free(command_text);
+	rec_print_notes(&r);
+	if (summary[0])
+		fputs(summary, stderr);
 out_opts:
 	json_decref(header);
 	json_decref(sources);

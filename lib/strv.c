@@ -86,3 +86,28 @@ void strv_cleanup(strv_t *s)
 	free(s->v);
 	strv_init(s);
 }
+
+char *strv_join(char *const *argv, size_t n, const char *sep)
+{
+	size_t len = 1, slen = strlen(sep), k;
+	char *s, *p;
+
+	for (k = 0; k < n && argv[k]; k++)
+		len += strlen(argv[k]) + slen;
+	n = k;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s;
+	for (k = 0; k < n; k++) {
+		size_t l = strlen(argv[k]);
+		if (k) {
+			memcpy(p, sep, slen);
+			p += slen;
+		}
+		memcpy(p, argv[k], l);
+		p += l;
+	}
+	*p = '\0';
+	return s;
+}

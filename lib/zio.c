@@ -109,8 +109,7 @@ int zio_in_open_fd(zio_in_t **out, int fd)
 	}
 	/* A lone 1f at the end is taken as a gzip stream cut after one byte
 	 * (no text recording is a single US control byte). */
-	if ((z->len >= 2 && z->buf[0] == 0x1f && z->buf[1] == 0x8b) ||
-	    (z->len == 1 && z->buf[0] == 0x1f)) {
+	if (zio_sniff_gzip(z->buf, z->len)) {
 		z->gzip = true;
 		if (inflateInit2(&z->zs, 16 + MAX_WBITS) != Z_OK) {
 			ret = -ENOMEM;
@@ -397,4 +396,24 @@ void zio_out_free(zio_out_t *z)
 	free(z->zbuf);
 	free(z->buf);
 	free(z);
+}
+
+bool zio_sniff_gzip(const void *head, size_t len)
+{
+	const unsigned char *m = head;
+
+	return (len >= 2 && m[0] == 0x1f && m[1] == 0x8b) || (len == 1 && m[0] == 0x1f);
+}
+
+int zio_fd_is_gzip(int fd)
+{
+	unsigned char m[2];
+	ssize_t n;
+
+	do
+		n = pread(fd, m, 2, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return zio_sniff_gzip(m, (size_t)n);
 }

@@ -18,6 +18,7 @@
 #include "tracecast/fdio.h"
 #include "tracecast/jstr.h"
 #include "tracecast/tc_clock.h"
+#include "tracecast/tc_tmpdir.h"
 
 typedef struct ctl_client {
 	int fd;
@@ -28,8 +29,8 @@ typedef struct ctl_client {
 } ctl_client_t;
 
 typedef struct ctl {
-	char dir[96];
-	char path[112];
+	char dir[108];  /* sizeof sun_path: the socket's path fits */
+	char path[108];
 	int lfd;        /* listening socket */
 	int efd;        /* epoll over lfd and the clients */
 	ctl_client_t cl[CTL_CLIENTS];
@@ -38,7 +39,28 @@ typedef struct ctl {
 	int64_t next_batch; /* when they are read next */
 	char *scratch;      /* CTL_LINE_MAX + 1: a sample's unescaped data */
 	unsigned long accepted, dropped;
+	unsigned long limited;  /* lines over the rate limit, dropped */
+	double tokens;          /* the rate limit's bucket (lines) */
+	int64_t tokens_at;      /* when it was last filled */
 } ctl_t;
+
+/* The rate limit: a bucket of CTL_RATE_BURST lines, filled at CTL_RATE
+ * lines a second. A line that finds it empty is dropped and counted. */
+static bool ctl_take_token(ctl_t *c, int64_t now)
+{
+	if (now > c->tokens_at) {
+		c->tokens += (double)(now - c->tokens_at) * CTL_RATE / 1e9;
+		if (c->tokens > CTL_RATE_BURST)
+			c->tokens = CTL_RATE_BURST;
+		c->tokens_at = now;
+	}
+	if (c->tokens < 1) {
+		c->limited++;
+		return false;
+	}
+	c->tokens -= 1;
+	return true;
+}
 
 /* The samplers' lines, exactly as tracecast_sampler.py and pysampler.c
  * write them: {"code":"p","data":"...","time":N}. Read without jansson
@@ -91,6 +113,8 @@ static bool ctl_line(ctl_t *c, const char *s, size_t len, int64_t now,
 		len--;
 	if (!len)
 		return false; /* blank lines are not errors */
+	if (!ctl_take_token(c, now))
+		return false;
 	if (ctl_sample_line(c, s, len, now, out))
 		return true;
 	o = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
@@ -168,14 +192,22 @@ static void ctl_to_batch(ctl_t *c, ctl_client_t *cl, int64_t now)
 		c->next_batch = rec_batch_next(now, REC_BATCH_NS);
 }
 
-/* Read what a client sent; complete lines are handled. At EOF a last line
- * without its newline counts too. */
-static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *out)
+/* Read what a client sent, up to budget bytes (the rest waits for the
+ * next wake-up: the socket stays readable); complete lines are handled.
+ * At EOF a last line without its newline counts too. */
+static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *out,
+		     size_t budget)
 {
 	char buf[8192];
 	bool timed = false;
+	size_t got = 0;
 
 	for (;;) {
+		if (got >= budget) {
+			if (timed)
+				ctl_to_batch(c, cl, now);
+			return;
+		}
 		ssize_t n = read(cl->fd, buf, sizeof buf);
 		/* A line's "time" is clamped to now, the loop's time of the
 		 * wake-up. A batch read comes later in the wake-up than a poll's
@@ -198,6 +230,7 @@ static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *
 			ctl_close_client(c, cl);
 			return;
 		}
+		got += (size_t)n;
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] == '\n') {
 				if (cl->overlong)
@@ -239,7 +272,7 @@ static int ctl_readable(void *self, int64_t mono_ns, const rec_emit_t *out)
 		if (ev[i].data.ptr == NULL)
 			ctl_accept(c);
 		else
-			ctl_read(c, ev[i].data.ptr, mono_ns, out);
+			ctl_read(c, ev[i].data.ptr, mono_ns, out, CTL_READ_BUDGET);
 	}
 	return 0;
 }
@@ -257,7 +290,7 @@ static void ctl_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 
 	for (size_t i = 0; i < CTL_CLIENTS; i++)
 		if (c->cl[i].fd >= 0 && c->cl[i].batch)
-			ctl_read(c, &c->cl[i], mono_ns, out);
+			ctl_read(c, &c->cl[i], mono_ns, out, CTL_READ_BUDGET);
 	c->next_batch = rec_batch_next(mono_ns, REC_BATCH_NS);
 }
 
@@ -266,9 +299,11 @@ static void ctl_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
 	ctl_t *c = self;
 
 	ctl_accept(c);
+	/* what was queued before the end; a client still flooding does not
+	 * hold the end up past its budget */
 	for (size_t i = 0; i < CTL_CLIENTS; i++)
 		if (c->cl[i].fd >= 0)
-			ctl_read(c, &c->cl[i], mono_ns, out);
+			ctl_read(c, &c->cl[i], mono_ns, out, CTL_FINISH_BUDGET);
 }
 
 static void ctl_free(void *self)
@@ -292,9 +327,8 @@ static void ctl_free(void *self)
 	free(c);
 }
 
-int ctl_source_new(rec_source_t *src)
+int ctl_source_new(rec_source_t *src, rec_notes_t *notes)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	ctl_t *c = calloc(1, sizeof *c);
@@ -306,31 +340,28 @@ int ctl_source_new(rec_source_t *src)
 		return -ENOMEM;
 	}
 	c->lfd = c->efd = -1;
+	c->tokens = CTL_RATE_BURST;
+	c->tokens_at = tc_clock_mono_ns();
 	for (size_t i = 0; i < CTL_CLIENTS; i++)
 		c->cl[i].fd = -1;
-	if (!tmp || !*tmp || strlen(tmp) > 80)
-		tmp = "/tmp";
-	snprintf(c->dir, sizeof c->dir, "%s/tracecast-ctl.XXXXXX", tmp);
-	if (!mkdtemp(c->dir)) {
-		ret = -errno;
-		fprintf(stderr, "tracecast: cannot create a folder in %s for the control socket: %s\n",
-			tmp, strerror(errno));
-		c->dir[0] = '\0';
+	_Static_assert(sizeof c->dir == sizeof sa.sun_path, "the socket path fits sun_path");
+	ret = tc_tmpdir_make("tracecast-ctl", strlen("/ctl.sock"), c->dir, sizeof c->dir);
+	if (ret < 0) {
+		rec_note(notes, "tracecast: cannot create a folder for the control socket "
+			 "(in $TMPDIR or /tmp): %s", strerror(-ret));
 		goto fail;
 	}
-	snprintf(c->path, sizeof c->path, "%s/ctl.sock", c->dir);
-	if (strlen(c->path) >= sizeof sa.sun_path) { /* cannot happen: tmp <= 80 bytes */
-		ret = -ENAMETOOLONG;
-		goto fail;
-	}
+	size_t dl = strlen(c->dir); /* tc_tmpdir left room for the name */
+	memcpy(c->path, c->dir, dl);
+	memcpy(c->path + dl, "/ctl.sock", sizeof "/ctl.sock");
 	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
 	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	c->efd = epoll_create1(EPOLL_CLOEXEC);
 	if (c->lfd < 0 || c->efd < 0 || bind(c->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    listen(c->lfd, 64) < 0 || epoll_ctl(c->efd, EPOLL_CTL_ADD, c->lfd, &ev) < 0) {
 		ret = -errno;
-		fprintf(stderr, "tracecast: cannot open the control socket %s: %s\n",
-			c->path, strerror(errno));
+		rec_note(notes, "tracecast: cannot open the control socket %s: %s",
+			 c->path, strerror(errno));
 		if (c->lfd >= 0)
 			unlink(c->path);
 		c->path[0] = '\0';
@@ -369,6 +400,11 @@ unsigned long ctl_source_accepted(const rec_source_t *src)
 unsigned long ctl_source_dropped(const rec_source_t *src)
 {
 	return ((const ctl_t *)src->self)->dropped;
+}
+
+unsigned long ctl_source_limited(const rec_source_t *src)
+{
+	return ((const ctl_t *)src->self)->limited;
 }
 
 int ctl_send(const char *path, const char *code, const char *data, int64_t time_ns)

@@ -11,6 +11,13 @@
  * CTL_LINE_MAX bytes) is dropped and counted; the recorder goes on. At most
  * CTL_CLIENTS connections at once (more are refused: closed at once).
  *
+ * Limits, so that no client can flood the recording or hold the loop: each
+ * wake-up reads at most CTL_READ_BUDGET bytes of a client (the rest waits
+ * for the next one), and all clients together are held to CTL_RATE lines a
+ * second (bursts of CTL_RATE_BURST): lines past that are dropped and
+ * counted (ctl_source_limited; `rec` says how many at the end). The python
+ * sampler sends 100 lines a second per thread: far below.
+ *
  * With batching on (ctl_source_batch: the recorder has a reorder window),
  * a client that sends lines with a "time" (the python sampler: 100 samples
  * a second per thread, sent every REC_BATCH_NS) is taken out of the poll
@@ -28,14 +35,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rec_notice.h"
 #include "rec_source.h"
 
 #define CTL_LINE_MAX 65536
 #define CTL_CLIENTS 64
+#define CTL_READ_BUDGET (256u * 1024)    /* bytes per client and wake-up */
+#define CTL_FINISH_BUDGET (4u << 20)     /* bytes per client at the end */
+#define CTL_RATE 20000                   /* lines a second, all clients */
+#define CTL_RATE_BURST 20000
 
-/* Create the folder and the listening socket; fill *src (name "ctl").
- * Returns 0 or -errno (message printed). */
-int ctl_source_new(rec_source_t *src);
+/* Create the folder (tc_tmpdir: $TMPDIR, or /tmp when the socket's path
+ * would not fit) and the listening socket; fill *src (name "ctl").
+ * Returns 0 or -errno (the reason added to notes). */
+int ctl_source_new(rec_source_t *src, rec_notes_t *notes);
 
 /* Batch mode for clients of stamped lines on or off (default off: without
  * a reorder window their lines must be read at once to keep their times). */
@@ -47,6 +60,8 @@ const char *ctl_source_path(const rec_source_t *src);
 /* Lines accepted and lines dropped so far. */
 unsigned long ctl_source_accepted(const rec_source_t *src);
 unsigned long ctl_source_dropped(const rec_source_t *src);
+/* Lines dropped by the rate limit so far. */
+unsigned long ctl_source_limited(const rec_source_t *src);
 
 /* Client: send one event to the socket at path. data may be NULL (""),
  * time_ns 0 means "let the recorder stamp it". Returns 0 or -errno. */

@@ -52,6 +52,7 @@ typedef struct perf_source {
 	size_t nrecs, caprecs;
 	char stack[PERF_STACK_MAX];
 	char json[JSTR_ESCAPE_MAX(UTF8_REPAIR_MAX(PERF_STACK_MAX)) + 128];
+	rec_notes_t *notes;
 } perf_source_t;
 
 static long perf_open(struct perf_event_attr *attr, pid_t pid, int cpu)
@@ -97,7 +98,7 @@ int perf_source_probe(void)
 }
 
 /* One warning line saying why perf is off and what would turn it on. */
-static void perf_warn_refused(int err)
+static void perf_warn_refused(rec_notes_t *notes, int err)
 {
 	char par[32] = "?";
 	FILE *fp = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
@@ -111,9 +112,9 @@ static void perf_warn_refused(int err)
 		? "allow it with 'sysctl kernel.perf_event_paranoid=2' or CAP_PERFMON"
 		: "so a seccomp filter or security module refused it (in a container, "
 		  "allow perf_event_open in its seccomp profile)";
-	fprintf(stderr, "tracecast: warning: --profile=perf: perf_event_open refused (%s; "
-		"kernel.perf_event_paranoid is %s, %s): recording without perf samples\n",
-		strerror(err), par, why);
+	rec_note(notes, "tracecast: warning: --profile=perf: perf_event_open refused (%s; "
+		 "kernel.perf_event_paranoid is %s, %s): recording without perf samples",
+		 strerror(err), par, why);
 }
 
 static void perf_close_rings(perf_source_t *ps)
@@ -417,10 +418,11 @@ static void src_started(void *self, pid_t pid, int64_t mono_ns)
 	int r = perf_open_rings(ps, pid);
 	if (r < 0) {
 		if (r == -EACCES || r == -EPERM)
-			perf_warn_refused(-r);
+			perf_warn_refused(ps->notes, -r);
 		else
-			fprintf(stderr, "tracecast: warning: --profile=perf: cannot sample pid %d: "
-				"%s: recording without perf samples\n", (int)pid, strerror(-r));
+			rec_note(ps->notes, "tracecast: warning: --profile=perf: cannot sample "
+				 "pid %d: %s: recording without perf samples", (int)pid,
+				 strerror(-r));
 		ps->disabled = true;
 		return;
 	}
@@ -451,9 +453,9 @@ static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
 	perf_drain(ps, out);
 	perf_close_rings(ps);
 	if (ps->lost)
-		fprintf(stderr, "tracecast: warning: --profile=perf: %llu samples lost "
-			"(of %llu written)\n", (unsigned long long)ps->lost,
-			(unsigned long long)ps->samples);
+		rec_note(ps->notes, "tracecast: warning: --profile=perf: %llu samples lost "
+			 "(of %llu written)", (unsigned long long)ps->lost,
+			 (unsigned long long)ps->samples);
 }
 
 static void src_free(void *self)
@@ -468,18 +470,18 @@ static void src_free(void *self)
 	free(ps);
 }
 
-int perf_source_new(rec_source_t *src, unsigned hz)
+int perf_source_new(rec_source_t *src, unsigned hz, rec_notes_t *notes)
 {
 	if (hz < 1 || hz > 10000)
 		return -EINVAL;
 	int r = perf_source_probe();
 	if (r < 0) {
 		if (r == -EACCES || r == -EPERM)
-			perf_warn_refused(-r);
+			perf_warn_refused(notes, -r);
 		else
-			fprintf(stderr, "tracecast: warning: --profile=perf: perf events are not "
-				"available here (%s): recording without perf samples\n",
-				strerror(-r));
+			rec_note(notes, "tracecast: warning: --profile=perf: perf events are not "
+				 "available here (%s): recording without perf samples",
+				 strerror(-r));
 		return r;
 	}
 	perf_source_t *ps = calloc(1, sizeof(*ps));
@@ -490,6 +492,7 @@ int perf_source_new(rec_source_t *src, unsigned hz)
 		return -ENOMEM;
 	}
 	ps->hz = hz;
+	ps->notes = notes;
 	ps->root = -1;
 	ps->root_is_strace = -1;
 	memset(src, 0, sizeof(*src));

@@ -12,6 +12,7 @@
 #ifndef TRACECAST_PERF_SOURCE_H
 #define TRACECAST_PERF_SOURCE_H
 
+#include "rec_notice.h"
 #include "rec_source.h"
 
 /* Check that perf_event_open works here. Returns 0, or -errno (EACCES,
@@ -20,9 +21,9 @@
 int perf_source_probe(void);
 
 /* Fill *src with the "perf" source at hz (1..10000). If perf_event_open
- * is refused here, prints ONE warning line to stderr saying why and what
+ * is refused here, adds ONE warning line to notes saying why and what
  * to change, and returns that -errno: the caller records without it.
  * -EINVAL for a bad hz, -ENOMEM. */
-int perf_source_new(rec_source_t *src, unsigned hz);
+int perf_source_new(rec_source_t *src, unsigned hz, rec_notes_t *notes);
 
 #endif

@@ -14,19 +14,27 @@
 typedef struct profile_kind {
 	const char *name;
 	unsigned def_hz, max_hz;
-	int (*make)(rec_source_t *src, unsigned hz);
+	int (*make)(rec_source_t *src, unsigned hz, rec_notes_t *notes);
 } profile_kind_t;
 
+/* The proc sampler has nothing to tell. */
+static int profile_proc_new(rec_source_t *src, unsigned hz, rec_notes_t *notes)
+{
+	(void)notes;
+	return proc_sampler_source_new(src, hz);
+}
+
 static const profile_kind_t profile_kinds[] = {
-	{ "proc", 20, 1000, proc_sampler_source_new },
+	{ "proc", 20, 1000, profile_proc_new },
 	{ "perf", 99, 10000, perf_source_new },
 	{ "python", 100, 10000, python_source_new },
 };
 #define PROFILE_NKINDS (sizeof(profile_kinds) / sizeof(profile_kinds[0]))
 
 /* Parse one "NAME[:HZ]" item of length len. Returns the kind index or -1
- * (message printed); *hz gets the rate. */
-static int profile_parse_item(const char *item, size_t len, unsigned *hz)
+ * (message noted); *hz gets the rate. */
+static int profile_parse_item(const char *item, size_t len, unsigned *hz,
+			      rec_notes_t *notes)
 {
 	const char *colon = memchr(item, ':', len);
 	size_t nl = colon ? (size_t)(colon - item) : len;
@@ -51,14 +59,14 @@ static int profile_parse_item(const char *item, size_t len, unsigned *hz)
 		*hz = (unsigned)v;
 		return (int)k;
 bad_hz:
-		fprintf(stderr, "tracecast: --profile: bad rate in '%.*s': HZ must be a "
-			"whole number from 1 to %u (e.g. %s:%u)\n", (int)len, item,
-			pk->max_hz, pk->name, pk->def_hz);
+		rec_note(notes, "tracecast: --profile: bad rate in '%.*s': HZ must be a "
+			 "whole number from 1 to %u (e.g. %s:%u)", (int)len, item,
+			 pk->max_hz, pk->name, pk->def_hz);
 		return -1;
 	}
-	fprintf(stderr, "tracecast: --profile: unknown source '%.*s': use a comma "
-		"list of proc[:HZ], perf[:HZ], python[:HZ] (e.g. --profile=proc,python)\n",
-		(int)nl, item);
+	rec_note(notes, "tracecast: --profile: unknown source '%.*s': use a comma "
+		 "list of proc[:HZ], perf[:HZ], python[:HZ] (e.g. --profile=proc,python)",
+		 (int)nl, item);
 	return -1;
 }
 
@@ -75,7 +83,8 @@ int profile_source_note_rate(json_t *sources, const char *key, unsigned hz)
 	return json_object_set_new(prof, key, json_integer(hz)) < 0 ? -ENOMEM : 0;
 }
 
-int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n)
+int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n,
+			rec_notes_t *notes)
 {
 	unsigned hz[PROFILE_NKINDS] = {0};
 	bool want[PROFILE_NKINDS] = {false};
@@ -86,16 +95,16 @@ int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		if (len == 0) {
-			fprintf(stderr, "tracecast: --profile: empty item in '%s'\n", spec);
+			rec_note(notes, "tracecast: --profile: empty item in '%s'", spec);
 			return -EINVAL;
 		}
 		unsigned h;
-		int k = profile_parse_item(p, len, &h);
+		int k = profile_parse_item(p, len, &h, notes);
 		if (k < 0)
 			return -EINVAL;
 		if (want[k]) {
-			fprintf(stderr, "tracecast: --profile: '%s' is given twice in '%s'\n",
-				profile_kinds[k].name, spec);
+			rec_note(notes, "tracecast: --profile: '%s' is given twice in '%s'",
+				 profile_kinds[k].name, spec);
 			return -EINVAL;
 		}
 		want[k] = true;
@@ -108,10 +117,10 @@ int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t
 		if (!want[k])
 			continue;
 		if (*n == max) {
-			fprintf(stderr, "tracecast: --profile: too many sources\n");
+			rec_note(notes, "tracecast: --profile: too many sources");
 			goto fail_einval;
 		}
-		int r = profile_kinds[k].make(&srcs[*n], hz[k]);
+		int r = profile_kinds[k].make(&srcs[*n], hz[k], notes);
 		if (r < 0 && r != -ENOMEM && profile_kinds[k].make == perf_source_new)
 			continue; /* perf refused here: warned, record without it */
 		if (r < 0) {

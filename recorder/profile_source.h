@@ -8,12 +8,14 @@
 
 #include <stddef.h>
 
+#include "rec_notice.h"
 #include "rec_source.h"
 
-/* Fill srcs[0..*n) (at most max). On a bad spec prints a message and
+/* Fill srcs[0..*n) (at most max). On a bad spec notes a message and
  * returns -EINVAL; otherwise 0 (a source that cannot run here, e.g. perf
  * refused, warns once and is left out or runs disabled). */
-int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n);
+int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t *n,
+			rec_notes_t *notes);
 
 /* For a profiler source's prepare hook: set KEY (e.g. "perf_hz") to hz in
  * the "profile" object of the header's sources object, creating that

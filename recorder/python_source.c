@@ -148,7 +148,7 @@ static void src_free(void *self)
 	free(self);
 }
 
-int python_source_new(rec_source_t *src, unsigned hz)
+int python_source_new(rec_source_t *src, unsigned hz, rec_notes_t *notes)
 {
 	if (hz < 1 || hz > 10000)
 		return -EINVAL;
@@ -158,16 +158,16 @@ int python_source_new(rec_source_t *src, unsigned hz)
 	py->hz = hz;
 	const char *env = getenv("TRACECAST_PYTHONPATH");
 	if (python_source_find_dir(py->dir, sizeof(py->dir)) < 0 && env && *env) {
-		fprintf(stderr, "tracecast: --profile=python: TRACECAST_PYTHONPATH=%s does not "
-			"hold sitecustomize.py and tracecast_sampler.py; point it at "
-			"recorder/python of the source tree (or unset it)\n", env);
+		rec_note(notes, "tracecast: --profile=python: TRACECAST_PYTHONPATH=%s does not "
+			 "hold sitecustomize.py and tracecast_sampler.py; point it at "
+			 "recorder/python of the source tree (or unset it)", env);
 		free(py);
 		return -ENOENT;
 	} else if (!py->dir[0]) {
-		fprintf(stderr, "tracecast: --profile=python: the Python sampler folder "
-			"(sitecustomize.py, tracecast_sampler.py) was not found next to the "
-			"tracecast binary nor in ../share/tracecast/python; reinstall, or set "
-			"TRACECAST_PYTHONPATH to the folder (recorder/python in the source tree)\n");
+		rec_note(notes, "tracecast: --profile=python: the Python sampler folder "
+			 "(sitecustomize.py, tracecast_sampler.py) was not found next to the "
+			 "tracecast binary nor in ../share/tracecast/python; reinstall, or set "
+			 "TRACECAST_PYTHONPATH to the folder (recorder/python in the source tree)");
 		free(py);
 		return -ENOENT;
 	}

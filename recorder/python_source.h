@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "rec_notice.h"
 #include "rec_source.h"
 
 /* Find the sampler folder into buf (size bytes). Returns 0, or -ENOENT
@@ -31,8 +32,8 @@ int python_source_find_dir(char *buf, size_t size);
 int python_source_find_native(const char *pydir, char *buf, size_t size);
 
 /* Fill *src with the "python" source at hz (1..10000). Returns 0, -EINVAL
- * (bad hz), -ENOENT (folder not found: message printed, saying how to set
+ * (bad hz), -ENOENT (folder not found: message noted, saying how to set
  * TRACECAST_PYTHONPATH) or -ENOMEM. */
-int python_source_new(rec_source_t *src, unsigned hz);
+int python_source_new(rec_source_t *src, unsigned hz, rec_notes_t *notes);
 
 #endif

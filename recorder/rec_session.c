@@ -15,11 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <limits.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tracecast/fdio.h"
 #include "tracecast/tc_clock.h"
 #include "tracecast/term.h"
 
@@ -31,7 +32,7 @@ struct rec_session {
 	rec_session_cbs_t cb;
 	void *user;
 	sigset_t old_mask;
-	struct sigaction old_pipe;
+	struct sigaction old_pipe, old_xfsz, old_chld;
 	bool masked;             /* signals blocked by us: give them back */
 	int sfd;                 /* signalfd */
 	int master;
@@ -47,6 +48,11 @@ struct rec_session {
 	int64_t hup_at;          /* send SIGHUP again then (or INT64_MAX) */
 	int64_t last_data;       /* last read from the master */
 	char *rbuf;              /* master reads */
+	char *obuf;              /* relay to out_fd not yet written */
+	size_t olen, ooff;
+	int out_fd;              /* out_fd, nonblocking (our own open), or -1 */
+	bool out_own;            /* out_fd is ours to close */
+	int64_t eot_at;          /* headless: send EOT again then (INT64_MAX) */
 	char *ibuf;              /* input read from in_fd */
 	char *q;                 /* input queued for the master */
 	size_t qlen, qoff;
@@ -67,11 +73,34 @@ static void rec_session_sigset(sigset_t *set)
 	sigaddset(set, SIGQUIT);
 }
 
+/* The relay's own nonblocking open of out_fd: a new open file description
+ * (through /proc/self/fd), so O_NONBLOCK never reaches the terminal or
+ * pipe that others share. Where that cannot be opened (a socket), the
+ * fd itself, written only after poll says it is writable, PIPE_BUF bytes
+ * at a time (a write that small never blocks a pipe). */
+static void rec_session_open_out(rec_session_t *s)
+{
+	char p[64];
+	struct stat st;
+
+	if (s->o.out_fd < 0)
+		return;
+	snprintf(p, sizeof p, "/proc/self/fd/%d", s->o.out_fd);
+	if (fstat(s->o.out_fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+		s->out_fd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (s->out_fd >= 0) {
+			s->out_own = true;
+			return;
+		}
+	}
+	s->out_fd = s->o.out_fd;
+}
+
 int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
 		    const rec_session_cbs_t *cbs, void *user)
 {
 	rec_session_t *s = calloc(1, sizeof *s);
-	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
 
 	*out = NULL;
@@ -87,25 +116,35 @@ int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
 	s->cols = opts->cols ? opts->cols : 80;
 	s->rows = opts->rows ? opts->rows : 24;
 	s->rbuf = malloc(REC_SESSION_READ);
+	s->obuf = malloc(REC_SESSION_RELAY_MAX);
+	s->out_fd = -1;
+	s->eot_at = INT64_MAX;
 	s->ibuf = malloc(REC_SESSION_READ);
 	s->q = malloc(2 * REC_SESSION_READ + 2);
 	s->dropped = calloc(opts->n_sources + 1, sizeof *s->dropped);
-	s->pfd = calloc(opts->n_sources + 3, sizeof *s->pfd);
-	if (!s->rbuf || !s->ibuf || !s->q || !s->dropped || !s->pfd) {
+	s->pfd = calloc(opts->n_sources + 4, sizeof *s->pfd);
+	if (!s->rbuf || !s->obuf || !s->ibuf || !s->q || !s->dropped || !s->pfd) {
 		rec_session_free(s);
 		return -ENOMEM;
 	}
 	rec_session_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, &s->old_mask);
 	s->masked = true;
-	/* Writes to a closed pipe (stdout, the ctl socket) must not kill us. */
+	/* Writes to a closed pipe (stdout, the ctl socket) must not kill us,
+	 * nor a write past `ulimit -f` (the write fails with EFBIG: the
+	 * recording stops, exit 74); and SIGCHLD must not be ignored (an
+	 * ignored SIGCHLD, inherited through execve, reaps the command
+	 * behind our back). */
 	sigaction(SIGPIPE, &ign, &s->old_pipe);
+	sigaction(SIGXFSZ, &ign, &s->old_xfsz);
+	sigaction(SIGCHLD, &dfl, &s->old_chld);
 	s->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s->sfd < 0) {
 		int ret = -errno;
 		rec_session_free(s);
 		return ret;
 	}
+	rec_session_open_out(s);
 	*out = s;
 	return 0;
 }
@@ -215,7 +254,10 @@ static void rec_session_reap(rec_session_t *s, int64_t now)
 
 	if (s->exited || s->pid <= 0)
 		return;
-	if (waitpid(s->pid, &st, WNOHANG) != s->pid)
+	pid_t w = waitpid(s->pid, &st, WNOHANG);
+	if (w < 0 && errno == ECHILD)
+		st = W_EXITCODE(REC_SESSION_LOST_STATUS, 0); /* reaped by another */
+	else if (w != s->pid)
 		return;
 	s->exited = true;
 	s->status = st;
@@ -224,8 +266,6 @@ static void rec_session_reap(rec_session_t *s, int64_t now)
 	for (size_t i = 0; i < s->o.n_sources; i++)
 		if (s->o.sources[i].child_exited)
 			s->o.sources[i].child_exited(s->o.sources[i].self, st, now);
-	if (s->cb.child_exit)
-		s->cb.child_exit(s->user, now, st);
 }
 
 /* Follow the terminal's size. */
@@ -288,7 +328,49 @@ static void rec_session_signals(rec_session_t *s, int64_t now)
 	}
 }
 
-/* Read one chunk from the master and relay it. */
+static void rec_session_drop_out(rec_session_t *s)
+{
+	if (s->out_own)
+		close(s->out_fd);
+	s->out_fd = -1;
+	s->out_own = false;
+	s->olen = s->ooff = 0;
+}
+
+/* Write what the relay holds, as far as out_fd takes it now. */
+static void rec_session_relay(rec_session_t *s)
+{
+	while (s->ooff < s->olen && s->out_fd >= 0) {
+		size_t n = s->olen - s->ooff;
+		if (!s->out_own && n > PIPE_BUF)
+			n = PIPE_BUF;
+		ssize_t w = write(s->out_fd, s->obuf + s->ooff, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			break;
+		if (w <= 0) { /* the terminal is gone: keep recording */
+			rec_session_drop_out(s);
+			break;
+		}
+		s->ooff += (size_t)w;
+		if (!s->out_own)
+			break; /* one write per poll: the next may block */
+	}
+	if (s->ooff == s->olen)
+		s->ooff = s->olen = 0;
+}
+
+/* Room in the relay buffer for one more read from the master. */
+static bool rec_session_relay_room(const rec_session_t *s)
+{
+	return s->out_fd < 0 || s->olen + REC_SESSION_READ <= REC_SESSION_RELAY_MAX;
+}
+
+/* Read one chunk from the master and relay it. Once the session is ending
+ * (the command exited, or we were asked to stop) the master is read
+ * whatever the relay holds: the file gets every byte, the relay what
+ * fits. */
 static void rec_session_master(rec_session_t *s, int64_t now)
 {
 	ssize_t n = read(s->master, s->rbuf, REC_SESSION_READ);
@@ -300,8 +382,19 @@ static void rec_session_master(rec_session_t *s, int64_t now)
 		return;
 	}
 	s->last_data = now;
-	if (s->o.out_fd >= 0 && fdio_write_all(s->o.out_fd, s->rbuf, (size_t)n) < 0)
-		s->o.out_fd = -1; /* the terminal is gone: keep recording */
+	if (s->out_fd >= 0) {
+		if (s->ooff && s->olen + (size_t)n > REC_SESSION_RELAY_MAX) {
+			memmove(s->obuf, s->obuf + s->ooff, s->olen - s->ooff);
+			s->olen -= s->ooff;
+			s->ooff = 0;
+		}
+		size_t k = REC_SESSION_RELAY_MAX - s->olen;
+		if (k > (size_t)n)
+			k = (size_t)n;
+		memcpy(s->obuf + s->olen, s->rbuf, k);
+		s->olen += k;
+		rec_session_relay(s);
+	}
 	if (s->cb.output)
 		s->cb.output(s->user, now, s->rbuf, (size_t)n);
 }
@@ -318,6 +411,7 @@ static void rec_session_input(rec_session_t *s, int64_t now)
 		if (s->o.headless && !s->eot_sent) {
 			s->eot_sent = true;
 			rec_session_queue(s, now, "\x04", 1);
+			s->eot_at = now + REC_SESSION_REHUP_MS * NS_PER_MS;
 		}
 		return;
 	}
@@ -346,6 +440,9 @@ static void rec_session_flush_input(rec_session_t *s)
 static int rec_session_timeout(rec_session_t *s, int64_t now)
 {
 	int64_t d = s->exited ? INT64_MAX : (s->kill_at < s->hup_at ? s->kill_at : s->hup_at);
+
+	if (!s->exited && s->eot_at < d)
+		d = s->eot_at;
 
 	if (s->cb.deadline) {
 		int64_t c = s->cb.deadline(s->user);
@@ -385,6 +482,15 @@ static void rec_session_timers(rec_session_t *s, int64_t now)
 		s->cb.tick(s->user, now);
 	if (s->hup_at <= now && !s->exited)
 		rec_session_hangup(s, now);
+	/* Headless, after the end of input: an EOT can be lost (a shell that
+	 * switches its terminal mode as it starts drops it), so once the
+	 * command has been quiet for a while, send another, as long as none
+	 * is still queued: end of input stays the end, as a pipe's EOF. */
+	if (s->eot_at <= now && !s->exited) {
+		s->eot_at = now + REC_SESSION_REHUP_MS * NS_PER_MS;
+		if (!s->qlen && now - s->last_data >= REC_SESSION_REHUP_MS * NS_PER_MS)
+			rec_session_queue(s, now, "\x04", 1);
+	}
 	if (s->kill_at <= now && !s->exited) {
 		kill(-s->pid, SIGKILL);
 		kill(s->pid, SIGKILL);
@@ -392,9 +498,31 @@ static void rec_session_timers(rec_session_t *s, int64_t now)
 	}
 }
 
+/* The command is gone: write the rest of the relay to out_fd, unless a
+ * terminating signal comes (then what is left is dropped: the file has
+ * it all). */
+static void rec_session_relay_drain(rec_session_t *s)
+{
+	struct signalfd_siginfo si;
+
+	while (s->olen && s->out_fd >= 0 && !s->term_signal) {
+		struct pollfd p[2] = { { .fd = s->sfd, .events = POLLIN },
+				       { .fd = s->out_fd, .events = POLLOUT } };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		while (read(s->sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH)
+				s->term_signal = (int)si.ssi_signo;
+		if (p[1].revents & (POLLERR | POLLNVAL))
+			rec_session_drop_out(s);
+		else if (p[1].revents)
+			rec_session_relay(s);
+	}
+}
+
 int rec_session_run(rec_session_t *s)
 {
-	enum { P_SIG, P_MASTER, P_IN, P_SRC };
+	enum { P_SIG, P_MASTER, P_IN, P_OUT, P_SRC };
 	int ret = 0;
 
 	for (;;) {
@@ -405,8 +533,14 @@ int rec_session_run(rec_session_t *s)
 				  now - s->last_data >= REC_SESSION_LINGER_MS * NS_PER_MS))
 			break;
 		p[P_SIG] = (struct pollfd){ .fd = s->sfd, .events = POLLIN };
+		/* back-pressure: a relay that is full stops the reads of the
+		 * master (the command waits), never the loop; once the session
+		 * ends, every byte is read for the file */
+		bool ending = s->exited || s->term_signal;
+		short min = (rec_session_relay_room(s) || ending) ? POLLIN : 0;
 		p[P_MASTER] = (struct pollfd){ .fd = s->master_eof ? -1 : s->master,
-					       .events = (short)(POLLIN | (s->qlen ? POLLOUT : 0)) };
+					       .events = (short)(min | (s->qlen ? POLLOUT : 0)) };
+		p[P_OUT] = (struct pollfd){ .fd = s->olen ? s->out_fd : -1, .events = POLLOUT };
 		p[P_IN] = (struct pollfd){ .fd = -1, .events = POLLIN };
 		if (s->o.in_fd >= 0 && !s->in_eof && !s->exited && !s->qlen && !s->master_eof)
 			p[P_IN].fd = s->o.in_fd;
@@ -424,7 +558,12 @@ int rec_session_run(rec_session_t *s)
 		if (n > 0) {
 			if (p[P_SIG].revents)
 				rec_session_signals(s, now);
-			if (p[P_MASTER].revents & (POLLIN | POLLHUP | POLLERR))
+			if (p[P_OUT].revents & (POLLERR | POLLNVAL))
+				rec_session_drop_out(s);
+			else if (p[P_OUT].revents)
+				rec_session_relay(s);
+			if ((p[P_MASTER].revents & (POLLHUP | POLLERR)) ||
+			    ((p[P_MASTER].revents & POLLIN) && (p[P_MASTER].events & POLLIN)))
 				rec_session_master(s, now);
 			if (p[P_MASTER].revents & POLLOUT)
 				rec_session_flush_input(s);
@@ -453,6 +592,7 @@ int rec_session_run(rec_session_t *s)
 		waitpid(s->pid, &s->status, 0);
 		s->exited = true;
 	}
+	rec_session_relay_drain(s);
 	int64_t end = tc_clock_mono_ns();
 	for (size_t i = 0; i < s->o.n_sources; i++)
 		if (s->o.sources[i].finish)
@@ -495,9 +635,14 @@ void rec_session_free(rec_session_t *s)
 	}
 	if (s->masked) {
 		sigaction(SIGPIPE, &s->old_pipe, NULL);
+		sigaction(SIGXFSZ, &s->old_xfsz, NULL);
+		sigaction(SIGCHLD, &s->old_chld, NULL);
 		sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
 	}
 	free(s->rbuf);
+	free(s->obuf);
+	if (s->out_own)
+		close(s->out_fd);
 	free(s->ibuf);
 	free(s->q);
 	free(s->dropped);

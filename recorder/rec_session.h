@@ -10,7 +10,6 @@
  *   input    bytes sent to the command (after prefix-key handling);
  *   marker   the prefix key then 'm' was typed;
  *   resize   the terminal was resized (the pty already follows it);
- *   child_exit the command exited (wait status);
  *   deadline/tick  the caller's timer (writer flush, reorder window).
  *
  * Sources are driven in the order of rec_source.h: started (after the
@@ -37,6 +36,13 @@
 #define REC_SESSION_LINGER_MS 500
 #define REC_SESSION_KILL_MS 2000
 #define REC_SESSION_READ 65536
+/* What the relay to out_fd holds at most: a terminal or pipe that does not
+ * read stops the reads of the pty (the command waits) once this is full,
+ * never the loop (signals, flushes, sources go on). */
+#define REC_SESSION_RELAY_MAX (16 * REC_SESSION_READ)
+/* The exit code reported for a command that was reaped by someone else
+ * (waitpid: ECHILD), its real status unknown. */
+#define REC_SESSION_LOST_STATUS 255
 
 typedef struct rec_session rec_session_t;
 
@@ -45,7 +51,6 @@ typedef struct rec_session_cbs {
 	void (*input)(void *user, int64_t mono_ns, const char *buf, size_t len);
 	void (*marker)(void *user, int64_t mono_ns);
 	void (*resize)(void *user, int64_t mono_ns, unsigned cols, unsigned rows);
-	void (*child_exit)(void *user, int64_t mono_ns, int status);
 	/* The latest time the loop must wake for tick (CLOCK_MONOTONIC ns) or
 	 * INT64_MAX. tick is called after every wake-up, due or not, so work
 	 * it finds ready rides on wake-ups the loop makes anyway. */
@@ -66,8 +71,10 @@ typedef struct rec_session_opts {
 	const rec_emit_t *emit;               /* where sources emit */
 } rec_session_opts_t;
 
-/* Block the recorder's signals and open the signalfd. Returns 0 or -errno.
- * Callbacks may be NULL. */
+/* Block the recorder's signals and open the signalfd; ignore SIGPIPE and
+ * SIGXFSZ (writes fail with EPIPE/EFBIG instead), SIGCHLD to its default
+ * (given back by rec_session_free). Returns 0 or -errno. Callbacks may be
+ * NULL. */
 int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
 		    const rec_session_cbs_t *cbs, void *user);
 

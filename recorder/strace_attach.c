@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +68,7 @@ int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target
 	char pidbuf[24];
 	int rc = 0;
 	memset(a, 0, sizeof(*a));
+	a->target_fd = -1;
 	strv_init(&a->argv);
 	a->target = target;
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)target);
@@ -101,14 +103,16 @@ static void attach_child(const strace_attach_t *a)
 	}
 	close_range(3, ~0U, 0); /* the recorder's files are not strace's */
 	execv(a->argv.v[0], a->argv.v);
-	fprintf(stderr, "tracecast: cannot run %s: %s\n", a->argv.v[0], strerror(errno));
+	dprintf(2, "tracecast: cannot run %s: %s\n", a->argv.v[0], strerror(errno));
 	_exit(127);
 }
 
 int strace_attach_start(strace_attach_t *a, int timeout_ms)
 {
-	if (kill(a->target, 0) < 0 && errno == ESRCH) {
-		fprintf(stderr, "tracecast: --strace-pid %d: no such process\n", (int)a->target);
+	if (a->target_fd < 0)
+		a->target_fd = pidfd_open(a->target, 0);
+	if (a->target_fd < 0 && errno == ESRCH) {
+		rec_note(a->notes, "tracecast: --strace-pid %d: no such process", (int)a->target);
 		return -ESRCH;
 	}
 	a->target_was_stopped = strace_attach_proc_state(a->target) == 'T';
@@ -124,17 +128,17 @@ int strace_attach_start(strace_attach_t *a, int timeout_ms)
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid || (w < 0 && errno == ECHILD)) {
 			a->tracer = 0;
-			fprintf(stderr, "tracecast: --strace-pid %d: strace could not attach "
-				"(see its message above; ptrace may be refused: root's "
-				"processes, kernel.yama.ptrace_scope, or a container "
-				"without CAP_SYS_PTRACE)\n", (int)a->target);
+			rec_note(a->notes, "tracecast: --strace-pid %d: strace could not attach "
+				 "(see its message above; ptrace may be refused: root's "
+				 "processes, kernel.yama.ptrace_scope, or a container "
+				 "without CAP_SYS_PTRACE)", (int)a->target);
 			return -EPERM;
 		}
 		if (proc_tracer(a->target) == pid)
 			return 0;
 		if (tc_clock_mono_ns() > end) {
-			fprintf(stderr, "tracecast: --strace-pid %d: strace did not attach "
-				"within %d ms\n", (int)a->target, timeout_ms);
+			rec_note(a->notes, "tracecast: --strace-pid %d: strace did not attach "
+				 "within %d ms", (int)a->target, timeout_ms);
 			strace_attach_stop(a, 1000);
 			return -ETIMEDOUT;
 		}
@@ -163,16 +167,22 @@ void strace_attach_stop(strace_attach_t *a, int timeout_ms)
 		}
 		nap();
 	}
+	/* /proc/PID is read only while the pidfd says the target is alive
+	 * (the pid was not reused), and the signal goes through the pidfd. */
+	if (a->target_fd < 0 || pidfd_send_signal(a->target_fd, 0, NULL, 0) < 0)
+		return;
 	char st = strace_attach_proc_state(a->target);
-	if ((st == 't' || st == 'T') && !a->target_was_stopped) {
-		kill(a->target, SIGCONT);
-		fprintf(stderr, "tracecast: --strace-pid %d was left stopped; sent SIGCONT\n",
-			(int)a->target);
-	}
+	if ((st == 't' || st == 'T') && !a->target_was_stopped &&
+	    pidfd_send_signal(a->target_fd, SIGCONT, NULL, 0) == 0)
+		rec_note(a->notes, "tracecast: --strace-pid %d was left stopped; sent SIGCONT",
+			 (int)a->target);
 }
 
 void strace_attach_cleanup(strace_attach_t *a)
 {
 	strace_attach_stop(a, 3000);
+	if (a->target_fd >= 0)
+		close(a->target_fd);
+	a->target_fd = -1;
 	strv_cleanup(&a->argv);
 }

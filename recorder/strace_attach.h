@@ -12,13 +12,17 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "rec_notice.h"
 #include "tracecast/strv.h"
 
 typedef struct strace_attach {
 	pid_t target;
+	int target_fd;           /* pidfd of the target (-1: none): it is never
+				  * signalled by pid, which may be reused */
 	pid_t tracer;            /* 0 when not running */
 	bool target_was_stopped; /* State T before we attached */
 	strv_t argv;             /* the exact strace argv */
+	rec_notes_t *notes;      /* messages (set after init; NULL: dropped) */
 } strace_attach_t;
 
 /* Build the argv (strace_path -p PID -f -qq --absolute-timestamps=unix,ns
@@ -28,14 +32,15 @@ int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target
 		       const char *fifo, const strv_t *extra);
 
 /* Start the tracer and wait (up to timeout_ms) until it is attached.
- * Returns 0, or -errno with a message printed to stderr: -ESRCH (no such
+ * Returns 0, or -errno with a message added to a->notes: -ESRCH (no such
  * process), -EPERM (the tracer exited: ptrace refused, strace said why on
  * stderr), -ETIMEDOUT. */
 int strace_attach_start(strace_attach_t *a, int timeout_ms);
 
 /* Detach: SIGINT the tracer, reap it (SIGKILL after timeout_ms), then
- * SIGCONT the target if it is stopped and was not before. No-op when not
- * running. */
+ * SIGCONT the target if it is stopped and was not before (through its
+ * pidfd: a process that took a reaped target's pid is never touched).
+ * No-op when not running. */
 void strace_attach_stop(strace_attach_t *a, int timeout_ms);
 
 /* The State letter of /proc/PID/status ('S', 'R', 'T', 't', ...), or 0. */

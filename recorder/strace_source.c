@@ -19,6 +19,8 @@
 #include "strace_source.h"
 #include "strace_stream.h"
 #include "tracecast/tc_clock.h"
+#include "tracecast/tc_path.h"
+#include "tracecast/tc_tmpdir.h"
 
 #define MEASURE_EVERY_NS INT64_C(1000000000)
 #define READ_BUDGET (1u << 20)   /* bytes per readable() call and stream */
@@ -45,7 +47,8 @@ struct strace_src {
 	char *strace_path;
 	strv_t extra;           /* --strace=ARGS, split */
 	bool add_seccomp;
-	char dir[64];           /* private mkdtemp folder, "" until made */
+	char dir[256];          /* private mkdtemp folder, "" until made */
+	rec_notes_t *notes;
 	src_stream_t main;      /* the command's strace */
 	src_stream_t *att_st;   /* one per --strace-pid */
 	strace_attach_t *att;
@@ -176,17 +179,11 @@ static int src_watch(strace_src_t *s, src_stream_t *ss)
  * strace_source_new, so a refused attach fails before any file is made. */
 static int src_setup(strace_src_t *s)
 {
-	char path[128];
-	int rc;
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp || strlen(tmp) > 40)
-		tmp = "/tmp";
-	snprintf(s->dir, sizeof(s->dir), "%s/tracecast-strace.XXXXXX", tmp);
-	if (!mkdtemp(s->dir)) { /* mode 0700 */
-		rc = -errno;
-		fprintf(stderr, "tracecast: --strace: cannot make a folder in %s: %s\n",
-			tmp, strerror(-rc));
-		s->dir[0] = '\0';
+	char path[320];
+	int rc = tc_tmpdir_make("tracecast-strace", 24, s->dir, sizeof(s->dir)); /* 0700 */
+	if (rc < 0) {
+		rec_note(s->notes, "tracecast: --strace: cannot make a folder in $TMPDIR or "
+			 "/tmp: %s", strerror(-rc));
 		return rc;
 	}
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
@@ -203,10 +200,11 @@ static int src_setup(strace_src_t *s)
 			rc = strace_attach_init(&s->att[i], s->strace_path,
 						s->att[i].target, path, &s->extra);
 		if (rc < 0) {
-			fprintf(stderr, "tracecast: --strace-pid: cannot set up %s: %s\n",
-				path, strerror(-rc));
+			rec_note(s->notes, "tracecast: --strace-pid: cannot set up %s: %s",
+				 path, strerror(-rc));
 			return rc;
 		}
+		s->att[i].notes = s->notes;
 		rc = strace_attach_start(&s->att[i], ATTACH_TIMEOUT_MS);
 		if (rc < 0)
 			return rc;
@@ -220,7 +218,7 @@ static int src_setup(strace_src_t *s)
 static int src_prepare(void *self, rec_spawn_t *spawn)
 {
 	strace_src_t *s = self;
-	char path[128];
+	char path[320];
 	int rc;
 	if (s->trace_command) {
 		snprintf(path, sizeof(path), "%s/trace", s->dir);
@@ -230,8 +228,8 @@ static int src_prepare(void *self, rec_spawn_t *spawn)
 		if (rc == 0)
 			rc = src_wrap_argv(s, spawn, path);
 		if (rc < 0) {
-			fprintf(stderr, "tracecast: --strace: cannot set up %s: %s\n",
-				path, strerror(-rc));
+			rec_note(s->notes, "tracecast: --strace: cannot set up %s: %s",
+				 path, strerror(-rc));
 			return rc;
 		}
 	}
@@ -384,25 +382,11 @@ static void src_free(void *self)
 	free(s);
 }
 
-/* The first executable "strace" in PATH, or NULL. */
+/* The first executable "strace" in PATH (execvp's rules), or NULL. */
 static char *find_strace(void)
 {
-	const char *path = getenv("PATH");
-	if (!path)
-		return NULL;
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		char buf[4096];
-		if (n > 0 && n < sizeof(buf) - 8) {
-			snprintf(buf, sizeof(buf), "%.*s/strace", (int)n, path);
-			if (access(buf, X_OK) == 0)
-				return strdup(buf);
-		}
-		path += n;
-		if (*path == ':')
-			path++;
-	}
-	return NULL;
+	char *found = NULL;
+	return tc_path_search("strace", getenv("PATH"), &found) == 0 ? found : NULL;
 }
 
 /* Run `strace -f -qq ... EXTRA -- true` once: strace works here, ptrace is
@@ -451,16 +435,16 @@ static int probe_strace(const strace_src_t *s)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		goto out;
 	if (got > 0)
-		fprintf(stderr, "%s%s", msg, msg[got - 1] == '\n' ? "" : "\n");
+		rec_note(s->notes, "%.*s", (int)(got - (msg[got - 1] == '\n')), msg);
 	if (strstr(msg, "Operation not permitted") || strstr(msg, "EPERM")) {
-		fprintf(stderr, "tracecast: --strace: ptrace is refused here (a container "
-			"without CAP_SYS_PTRACE, a seccomp profile, or "
-			"kernel.yama.ptrace_scope=3); record without --strace, or allow "
-			"ptrace (docker run --cap-add=SYS_PTRACE)\n");
+		rec_note(s->notes, "tracecast: --strace: ptrace is refused here (a container "
+			 "without CAP_SYS_PTRACE, a seccomp profile, or "
+			 "kernel.yama.ptrace_scope=3); record without --strace, or allow "
+			 "ptrace (docker run --cap-add=SYS_PTRACE)");
 		rc = -EPERM;
 	} else {
-		fprintf(stderr, "tracecast: --strace: strace does not run with these "
-			"options (it said why above)\n");
+		rec_note(s->notes, "tracecast: --strace: strace does not run with these "
+			 "options (it said why above)");
 		rc = -EINVAL;
 	}
 out:
@@ -483,6 +467,7 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 	s->ep = -1;
 	s->trace_command = opts->trace_command;
 	s->auto_markers = opts->auto_markers;
+	s->notes = opts->notes;
 	strv_init(&s->extra);
 	strace_stream_init(&s->main.st, 0);
 	s->main.src = s;
@@ -494,7 +479,7 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 		if (rc == 0)
 			rc = strace_args_check(&s->extra, &filter, &seccomp, err, sizeof(err));
 		if (rc < 0) {
-			fprintf(stderr, "tracecast: %s\n", err[0] ? err : strerror(-rc));
+			rec_note(s->notes, "tracecast: %s", err[0] ? err : strerror(-rc));
 			return rc;
 		}
 	}
@@ -508,13 +493,14 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 		for (size_t i = 0; i < s->n_att; i++) {
 			pid_t p = opts->attach_pids[i];
 			if (p <= 0 || p == getpid() || (kill(p, 0) < 0 && errno == ESRCH)) {
-				fprintf(stderr, "tracecast: --strace-pid %d: no such process\n", (int)p);
+				rec_note(s->notes, "tracecast: --strace-pid %d: no such process", (int)p);
 				return -EINVAL;
 			}
 			s->att[i].target = p;
 			strv_init(&s->att[i].argv);
 			strace_stream_init(&s->att_st[i].st, p);
 			s->att_st[i].src = s;
+			s->att[i].target_fd = -1;
 		}
 	}
 	if (s->auto_markers && !(s->markers = strace_markers_new()))
@@ -530,8 +516,8 @@ int strace_source_new(rec_source_t *src, const strace_source_opts_t *opts)
 		goto fail;
 	s->strace_path = find_strace();
 	if (!s->strace_path) {
-		fprintf(stderr, "tracecast: --strace needs strace, which is not in PATH; "
-			"install it: apt-get install strace\n");
+		rec_note(s->notes, "tracecast: --strace needs strace, which is not in PATH; "
+			 "install it: apt-get install strace");
 		rc = -ENOENT;
 		goto fail;
 	}

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "rec_notice.h"
 #include "rec_source.h"
 
 typedef struct strace_source_opts {
@@ -20,12 +21,13 @@ typedef struct strace_source_opts {
 	size_t n_attach;
 	bool trace_command;       /* wrap the command (--strace given) */
 	bool auto_markers;        /* false with --no-auto-markers */
+	rec_notes_t *notes;       /* where messages go (NULL: dropped) */
 } strace_source_opts_t;
 
 /* Check the options and that strace can run (one `strace ... -- true`
  * probe with the same options), make the private FIFO folder and start the
  * --strace-pid tracers (attached when this returns); fill *src. On failure
- * prints a clear message to stderr and returns -EINVAL (bad options, no
+ * adds a clear message to opts->notes and returns -EINVAL (bad options, no
  * such PID), -ENOENT (strace missing), -EPERM (ptrace refused) or another
  * -errno. src->free stops the tracers (the targets keep running).
  *

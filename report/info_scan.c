@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "tracecast/cast_reader.h"
+#include "tracecast/zio.h"
 #include "info_scan.h"
 #include "profile_summary.h"
 
@@ -142,16 +143,6 @@ static void info_sections_open(info_scan_t *c)
 	}
 }
 
-/* 1 gzip, 0 plain, -1 unknown (not seekable): peeked without consuming. */
-static int info_peek_gzip(int fd)
-{
-	unsigned char m[2];
-
-	if (pread(fd, m, 2, 0) != 2)
-		return -1;
-	return m[0] == 0x1f && m[1] == 0x8b;
-}
-
 int info_scan_run(info_scan_t *c, const char *path, cast_error_t *err)
 {
 	cast_reader_t *r = NULL;
@@ -170,7 +161,8 @@ int info_scan_run(info_scan_t *c, const char *path, cast_error_t *err)
 		cast_error_set(err, c->path, 0, 0, "%s", strerror(-rc));
 		return rc;
 	}
-	c->gzip = info_peek_gzip(fd);
+	rc = zio_fd_is_gzip(fd);
+	c->gzip = rc < 0 ? -1 : rc; /* -1: a pipe, not known */
 	rc = cast_reader_open_fd(&r, fd, c->path, err);
 	if (rc < 0)
 		return rc;

@@ -17,6 +17,9 @@ int strv_push(strv_t *s, const char *str);
 int strv_insert(strv_t *s, size_t i, const char *str);
 /* Set NAME=VALUE in an envp-like vector, replacing an existing NAME. */
 int strv_setenv(strv_t *s, const char *name, const char *value);
+/* The n strings of argv (NULL-terminated when n is (size_t)-1) joined
+ * with sep, as one malloc'd string ("" for none). NULL on ENOMEM. */
+char *strv_join(char *const *argv, size_t n, const char *sep);
 /* Free the strings and the vector; s is left empty. */
 void strv_cleanup(strv_t *s);
 

@@ -16,6 +16,15 @@
 typedef struct zio_in zio_in_t;
 typedef struct zio_out zio_out_t;
 
+/* Gzip by content: the first len bytes of a stream start with the gzip
+ * magic (1f 8b; a lone 1f, len 1, counts: a file cut after one byte).
+ * The one test every reader and `rec -a` use (never the file's name). */
+bool zio_sniff_gzip(const void *head, size_t len);
+
+/* The same on a file, read with pread at offset 0 (the offset is kept).
+ * Returns 1 gzip, 0 not (empty included), or -errno (not seekable). */
+int zio_fd_is_gzip(int fd);
+
 /* Take ownership of fd (closed by zio_in_free; on failure it is left open
  * for the caller). Reads the first bytes to tell gzip (1f 8b) from plain
  * text; a file holding only 1f is taken as gzip cut after one byte.

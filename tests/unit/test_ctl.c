@@ -61,7 +61,7 @@ static void ctl_run(const char *text, size_t len, got_t *g, unsigned long *accep
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	rec_emit_t out = { .emit = got_emit, .user = g };
 
-	assert_int_equal(ctl_source_new(&src), 0);
+	assert_int_equal(ctl_source_new(&src, NULL), 0);
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", ctl_source_path(&src));
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	assert_true(fd >= 0);

@@ -80,7 +80,7 @@ static void test_spin_sampled(void **state)
 		skip();
 	}
 	rec_source_t src;
-	assert_int_equal(perf_source_new(&src, 199), 0);
+	assert_int_equal(perf_source_new(&src, 199, NULL), 0);
 	int go[2];
 	assert_int_equal(pipe(go), 0);
 	pid_t c = fork();
@@ -122,7 +122,7 @@ static void test_bad_rate(void **state)
 {
 	(void)state;
 	rec_source_t src;
-	assert_int_equal(perf_source_new(&src, 0), -EINVAL);
+	assert_int_equal(perf_source_new(&src, 0, NULL), -EINVAL);
 }
 
 int main(void)

@@ -29,18 +29,18 @@ static void test_default_and_lists(void **state)
 	(void)state;
 	rec_source_t s[8];
 	size_t n;
-	assert_int_equal(profile_sources_new(NULL, s, 8, &n), 0);
+	assert_int_equal(profile_sources_new(NULL, s, 8, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(s[0].name, "proc");
 	free_all(s, n);
-	assert_int_equal(profile_sources_new("", s, 8, &n), 0);
+	assert_int_equal(profile_sources_new("", s, 8, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	free_all(s, n);
 	/* unit tests run from the source tree's top (make unit) */
 	char dir[4096];
 	assert_non_null(realpath("recorder/python", dir));
 	setenv("TRACECAST_PYTHONPATH", dir, 1);
-	assert_int_equal(profile_sources_new("proc:50,python:200", s, 8, &n), 0);
+	assert_int_equal(profile_sources_new("proc:50,python:200", s, 8, &n, NULL), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(s[0].name, "proc");
 	assert_string_equal(s[1].name, "python");
@@ -67,7 +67,7 @@ static void test_default_and_lists(void **state)
 	strv_cleanup(&sp.argv);
 	free_all(s, n);
 	/* perf: present when allowed here, left out (with a warning) if not */
-	assert_int_equal(profile_sources_new("perf:99,proc", s, 8, &n), 0);
+	assert_int_equal(profile_sources_new("perf:99,proc", s, 8, &n, NULL), 0);
 	assert_int_equal(n, perf_source_probe() == 0 ? 2 : 1);
 	free_all(s, n);
 }
@@ -82,11 +82,11 @@ static void test_bad_specs(void **state)
 	rec_source_t s[8];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t n = 99;
-		assert_int_equal(profile_sources_new(bad[i], s, 8, &n), -EINVAL);
+		assert_int_equal(profile_sources_new(bad[i], s, 8, &n, NULL), -EINVAL);
 		assert_int_equal(n, 0);
 	}
 	size_t n;
-	assert_int_equal(profile_sources_new("proc,python", s, 1, &n), -EINVAL);
+	assert_int_equal(profile_sources_new("proc,python", s, 1, &n, NULL), -EINVAL);
 	assert_int_equal(n, 0);
 }
 
@@ -95,7 +95,7 @@ static void test_python_dir_missing(void **state)
 	(void)state;
 	rec_source_t s;
 	setenv("TRACECAST_PYTHONPATH", "/nonexistent", 1);
-	assert_int_equal(python_source_new(&s, 100), -ENOENT);
+	assert_int_equal(python_source_new(&s, 100, NULL), -ENOENT);
 	unsetenv("TRACECAST_PYTHONPATH");
 }
 
