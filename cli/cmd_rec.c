@@ -238,6 +238,8 @@ static json_t *rec_header(rec_t *r, json_t *sources, int64_t start_unix_ns, cons
 	json_object_set_new(tc, "start_unix_ns", json_integer(start_unix_ns));
 	json_object_set_new(tc, "clock", json_string("monotonic"));
 	json_object_set(tc, "sources", sources);
+	/* an "s" event is stamped when its call ended (FORMAT.md) */
+	json_object_set_new(tc, "s_time", json_string("end"));
 	/* Unknown until the end where the header cannot be patched. */
 	json_object_set_new(tc, "redactions",
 			    r->rd && !r->f.patchable ? json_null() : json_integer(0));
@@ -674,7 +676,8 @@ int cmd_rec(int argc, char **argv)
 			fprintf(stderr, ", %lu malformed control lines dropped",
 				ctl_source_dropped(r.ctl));
 		if (reorder_late(r.rq))
-			fprintf(stderr, ", %lu late events clamped", reorder_late(r.rq));
+			fprintf(stderr, ", %lu late events clamped, the latest by %.3f s",
+				reorder_late(r.rq), (double)reorder_max_late(r.rq) / 1e9);
 		fprintf(stderr, ")\n");
 	}
 out:

@@ -81,7 +81,15 @@ static void src_line(void *user, const char *line, size_t len)
 		tag = (size_t)snprintf(s->rest, 32, "@%ld ", ss->st.tag);
 	int64_t real, mono;
 	size_t n;
-	if (strace_line_split_stamp(line, len, &real, s->rest + tag, &n) == 0) {
+	strace_line_t l;
+	int stamped = strace_line_split_stamp(line, len, &real, s->rest + tag, &n);
+	strace_line_parse(s->rest, n + tag, &l);
+	if (stamped == 0) {
+		/* Stamped when the call ended (FORMAT.md, s_time "end"): strace
+		 * stamps a complete line at the call's entry, a resumed half
+		 * when it resumed, an unfinished half at its entry. */
+		if (l.kind == STRACE_CALL && l.dur_ns > 0)
+			real = real > INT64_MAX - l.dur_ns ? INT64_MAX : real + l.dur_ns;
 		mono = strace_clock_map(&s->clock, real);
 		if (mono > s->now)
 			mono = s->now;
@@ -94,11 +102,8 @@ static void src_line(void *user, const char *line, size_t len)
 	n += tag;
 	s->lines++;
 	s->out->emit(s->out->user, mono, "s", s->rest, n);
-	if (s->auto_markers && s->markers) {
-		strace_line_t l;
-		strace_line_parse(s->rest, n, &l);
+	if (s->auto_markers && s->markers)
 		strace_markers_line(s->markers, &l, mono, s->out);
-	}
 }
 
 /* Push our strace's argv up to and including "--" onto v, writing its
