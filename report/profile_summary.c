@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PS_STATES "RSDZT?" /* the last slot holds every other state */
-#define PS_NSTATES 6
+/* The last slot holds every other state. 't' is a ptrace stop: a process
+ * stopped by its tracer (strace, under --strace: the cost of tracing),
+ * kept apart from 'T' (stopped by a signal, job control). */
+#define PS_STATES "RSDZTt?"
+#define PS_NSTATES 7
 
 typedef struct ps_proc {
 	long pid, ppid;
@@ -193,7 +196,7 @@ static void ps_add_procs(profile_summary_t *s, json_t *procs, int64_t t)
 		if (rss > p->peak_rss_kb)
 			p->peak_rss_kb = rss;
 		const char *st = json_string_value(json_object_get(e, "state"));
-		const char *slot = st && st[0] ? strchr(PS_STATES, st[0] == 't' ? 'T' : st[0]) : NULL;
+		const char *slot = st && st[0] && st[0] != '?' ? strchr(PS_STATES, st[0]) : NULL;
 		p->state_s[slot ? slot - PS_STATES : PS_NSTATES - 1] += dt;
 	}
 	s->last_proc_ns = t;
@@ -291,9 +294,10 @@ void profile_summary_print(void *state, FILE *fp)
 	fputc('\n', fp);
 	if (s->nprocs) {
 		qsort(s->procs, s->nprocs, sizeof(ps_proc_t), cmp_proc);
-		fprintf(fp, "  processes (proc source): time in state R/S/D/Z/T/other in seconds\n");
+		fprintf(fp, "  processes (proc source): time in state R/S/D/Z/T/t/other in seconds\n"
+			"    (t: stopped by a tracer; under --strace, the cost of tracing)\n");
 		fprintf(fp, "    %7s %7s %-16s %8s %11s %9s  %s\n", "PID", "PPID", "COMM",
-			"CPU s", "peak RSS", "seen s", "R/S/D/Z/T/other");
+			"CPU s", "peak RSS", "seen s", "R/S/D/Z/T/t/other");
 		for (size_t i = 0; i < s->nprocs; i++) {
 			const ps_proc_t *p = &s->procs[i];
 			char comm[sizeof(p->comm)];
