@@ -342,6 +342,9 @@ static int rec_sources(rec_t *r)
 	if (ctl_source_new(&r->src[r->n_src]) < 0)
 		return 1;
 	r->ctl = &r->src[r->n_src++];
+	/* the python sampler's threads name themselves: strace drops them */
+	if (r->o.strace || r->o.n_strace_pids)
+		ctl_source_on_sampler_tid(r->ctl, strace_source_drop_tid, &r->src[0]);
 	return 0;
 }
 

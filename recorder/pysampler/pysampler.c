@@ -53,6 +53,7 @@
 #define PYS_MAX_DEPTH 256      /* frames kept per stack (the innermost) */
 #define PYS_MAX_ENTRIES 4096   /* cache entries before a restart */
 #define PYS_BUF_MAX (8 << 20)  /* unsent bytes kept at most */
+#define PYS_PENDING_WAIT_NS 2000000L /* the main thread's turn, at most */
 
 typedef struct pys_name { /* code object -> its frame name */
 	PyObject *code;    /* strong reference; NULL: empty slot */
@@ -86,6 +87,11 @@ typedef struct pys_sampler {
 				 * state still holds the parent's) */
 	pthread_t thread;
 	bool started, joined;
+	/* A round through Py_AddPendingCall (see pys_main): 0 none, 1 posted,
+	 * 2 the callback samples, 3 it is done, 4 the thread took it back. */
+	atomic_int round_state;
+	atomic_long pending_out; /* callbacks posted, not yet run: s must live */
+	bool round_err;
 	pthread_mutex_t lock; /* guards stopping/done for the cond */
 	pthread_cond_t cond;
 	bool stopping, done;
@@ -365,6 +371,50 @@ static int pys_round(pys_sampler_t *s)
 	return 0;
 }
 
+/* The round, run by the main thread between two bytecodes (holding the
+ * GIL it already had): only if the sampler thread still waits for it. */
+static int pys_pending_cb(void *arg)
+{
+	pys_sampler_t *s = arg;
+	int posted = 1;
+
+	atomic_fetch_sub(&s->pending_out, 1);
+	if (!atomic_compare_exchange_strong(&s->round_state, &posted, 2))
+		return 0; /* stale: that round was taken back */
+	if (pys_round(s) < 0)
+		s->round_err = true;
+	atomic_store(&s->round_state, 3);
+	return 0;
+}
+
+static void pys_sleep_ns(long ns)
+{
+	struct timespec ts = { 0, ns };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Try the round through the main thread (no GIL hand-off: the program's
+ * thread makes no syscall for it). True if it was done there. */
+static bool pys_round_pending(pys_sampler_t *s)
+{
+	int posted = 1;
+
+	atomic_store(&s->round_state, 1);
+	atomic_fetch_add(&s->pending_out, 1);
+	if (Py_AddPendingCall(pys_pending_cb, s) != 0) {
+		atomic_fetch_sub(&s->pending_out, 1);
+		atomic_store(&s->round_state, 4);
+		return false;
+	}
+	pys_sleep_ns(PYS_PENDING_WAIT_NS);
+	if (atomic_compare_exchange_strong(&s->round_state, &posted, 4))
+		return false; /* the main thread runs no Python now */
+	while (atomic_load(&s->round_state) == 2)
+		pys_sleep_ns(100000);
+	return true;
+}
+
 /* Send what is buffered (no GIL held). */
 static int pys_send(pys_sampler_t *s)
 {
@@ -422,20 +472,38 @@ static void *pys_main(void *arg)
 	s->ts = PyEval_SaveThread();
 	long long p = s->period_ns, now = pys_mono_ns();
 	long long next = (now / p + 1) * p, send_at = (now / PYS_SEND_NS + 1) * PYS_SEND_NS;
-	int r = 0;
+	char hello[48];
+	/* First: name this thread, whose syscalls are not the program's
+	 * (the recorder's strace source drops them) */
+	int hl = snprintf(hello, sizeof hello, "{\"sampler_tid\":%ld}\n", (long)gettid());
+	int r = pys_buf_add(&s->out, hello, (size_t)hl);
+	if (r == 0)
+		r = pys_send(s);
 
 	while (r == 0 && !pys_wait(s, next)) {
-		PyEval_RestoreThread(s->ts);
-		/* stop() sets the flag before it lets the GIL go: a round that
-		 * waited for the GIL meanwhile would sample the exit itself */
-		bool stop = pys_stopping(s);
-		if (!stop) {
-			r = pys_round(s);
+		/* First ask the main thread to run the round between two of its
+		 * bytecodes: taking the GIL from a thread that runs Python makes
+		 * that thread drop it and wait for it again, two futex calls of
+		 * the program's own per round under strace (issue 12). Only if
+		 * it runs no Python now (blocked, GIL free) is the GIL taken. */
+		if (pys_round_pending(s)) {
 			s->rounds++;
+			r = s->round_err ? -1 : 0;
+			if (r < 0)
+				snprintf(s->err, sizeof s->err, "out of memory");
+		} else {
+			PyEval_RestoreThread(s->ts);
+			/* stop() sets the flag before it lets the GIL go: a round
+			 * that waited for the GIL meanwhile would sample the exit */
+			bool stop = pys_stopping(s);
+			if (!stop) {
+				r = pys_round(s);
+				s->rounds++;
+			}
+			PyEval_SaveThread();
+			if (stop)
+				break;
 		}
-		PyEval_SaveThread();
-		if (stop)
-			break;
 		now = pys_mono_ns();
 		if (r == 0 && now >= send_at) {
 			r = pys_send(s);
@@ -621,8 +689,9 @@ static PyObject *pys_get_dead(PyObject *self, void *unused)
 static void pys_dealloc(PyObject *self)
 {
 	pys_sampler_t *s = (pys_sampler_t *)self;
-	if (s->started && !s->joined && !pys_foreign(s)) {
-		/* still running (stop() timed out): the thread keeps using s */
+	if ((s->started && !s->joined && !pys_foreign(s)) || atomic_load(&s->pending_out) > 0) {
+		/* still running (stop() timed out): the thread keeps using s;
+		 * or a posted round callback will still read it */
 		return;
 	}
 	if (s->fd >= 0)

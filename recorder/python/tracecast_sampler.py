@@ -19,23 +19,32 @@
 # in a hot loop), so the round is kept short: one function, locals only,
 # and a thread whose stack did not change reuses the line's text whole
 # (only the time is formatted per sample).
-import json
 import os
-import socket
 import sys
-import threading
-import time
 
-# Bound now, before the program runs: a program that monkey-patches time
-# and socket (eventlet, gevent) must not turn the sampler's real thread
-# into green calls.
-_sleep = time.sleep
-_monotonic = time.monotonic
-_monotonic_ns = time.monotonic_ns
-_thread_time = time.thread_time
+# The native sampler needs nothing more; the pure-Python one binds these in
+# _bind_pure(), at start(): still before the program runs, so a program that
+# monkey-patches time and socket (eventlet, gevent) cannot turn the
+# sampler's real thread into green calls. Not imported up front: every
+# module imported here is the profiler's own syscalls in the program's
+# trace (json alone pulls in re; issue 12).
+json = socket = threading = None
+_sleep = _monotonic = _monotonic_ns = _thread_time = None
 _current_frames = sys._current_frames
-_get_ident = threading.get_ident
-_socket = socket.socket
+_get_ident = _socket = None
+
+
+def _bind_pure():
+    global json, socket, threading, _sleep, _monotonic, _monotonic_ns
+    global _thread_time, _get_ident, _socket
+    import json as j
+    import socket as so
+    import threading as th
+    import time as ti
+    json, socket, threading = j, so, th
+    _sleep, _monotonic, _monotonic_ns = ti.sleep, ti.monotonic, ti.monotonic_ns
+    _thread_time, _get_ident, _socket = ti.thread_time, th.get_ident, so.socket
+
 
 FLUSH_S = 0.05        # send at least this often (the reorder window is 100 ms)
 MAX_DEPTH = 256       # frames kept per stack (the innermost ones)
@@ -58,22 +67,25 @@ def _write_stats(pid, cpu, impl, rounds):
 
 
 def _load_native():
-    """The _tracecast_sampler module built for this Python, or None."""
+    """The _tracecast_sampler module built for this Python, or None. Loaded
+    with the import system's own frozen parts (importlib.util would import
+    contextlib, functools, ...: syscalls in the program's trace)."""
     where = os.environ.get("TRACECAST_PY_NATIVE")
     if not where:
         return None
-    import importlib.machinery
-    import importlib.util
-    m = importlib.machinery
+    import _frozen_importlib as boot
+    import _frozen_importlib_external as ext
     # only files named for this interpreter (EXTENSION_SUFFIXES): a module
     # built for another Python is not loaded
-    spec = m.FileFinder(where, (m.ExtensionFileLoader, m.EXTENSION_SUFFIXES)
-                        ).find_spec("_tracecast_sampler")
-    if spec is None:
-        return None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    for suffix in ext.EXTENSION_SUFFIXES:
+        path = os.path.join(where, "_tracecast_sampler" + suffix)
+        if os.path.exists(path):
+            loader = ext.ExtensionFileLoader("_tracecast_sampler", path)
+            spec = ext.spec_from_file_location("_tracecast_sampler", path, loader=loader)
+            mod = boot.module_from_spec(spec)
+            loader.exec_module(mod)
+            return mod
+    return None
 
 
 class _Native(object):
@@ -245,6 +257,10 @@ class _Sampler(object):
 
     def _run(self):
         try:
+            # first: name this thread, whose syscalls are not the program's
+            # (the recorder's strace source drops them)
+            self.lines.append('{"sampler_tid":%d}\n' % threading.get_native_id())
+            self._flush()
             self._loop()
             self._flush()
             self.cpu = _thread_time()
@@ -302,7 +318,8 @@ def _after_fork():
     try:
         # threading keeps the parent's native_id for the thread that forked
         # (Python 3.11): the child's own, from the thread itself
-        native = {_get_ident(): threading.get_native_id()}
+        import threading as th
+        native = {th.get_ident(): th.get_native_id()}
         start(old.path, old.hz, native)
     except Exception as err:
         try:
@@ -325,6 +342,7 @@ def start(path, hz, native=None):
     if _native_mod:
         s = _Native(_native_mod, path, hz)
     else:
+        _bind_pure()
         s = _Sampler(path, hz, native)
     s.start()
     _sampler = s
