@@ -251,7 +251,12 @@ class _Sampler(object):
                 flush_at = (now // FLUSH_S + 1) * FLUSH_S
             nxt += period
             if nxt < now:          # late (a long GIL hold): skip, no burst
-                rounds[1] += int((now - nxt) // period) + 1
+                lost = int((now - nxt) // period) + 1
+                rounds[1] += lost
+                # counted, never hidden: a record of its own (FORMAT.md)
+                add('{"code":"p","data":"{\\"src\\":\\"py\\",\\"pid\\":%d,'
+                    '\\"lost\\":%d,\\"lost_ns\\":%d}","time":%d}\n'
+                    % (self.pid, lost, int(lost * period * 1e9), mono_ns()))
                 nxt = (now // period + 1) * period
             sleep(nxt - now)       # one GIL hand-off (Event.wait takes more)
 
