@@ -132,6 +132,7 @@ class _Sampler(object):
         self.names = {}       # id(code) -> (code, "module:qualname")
         self.stacks = {}      # (id(code)..., tid) -> (codes, line head)
         self.native = native or {}  # ident -> native id threading has wrong
+        self.sched = {}       # ident -> [schedstat fd, busy ns, at ns, idle]
         self.running = True
         self.stopped = threading.Event()
         self.dead = False
@@ -150,7 +151,38 @@ class _Sampler(object):
         except Exception:      # not a threading.Thread (or no native ids)
             return 0
 
-    def _head(self, tid, frame):
+    def _idle(self, ident, tid, now):
+        """Did thread ident neither run nor wait for a CPU for half the
+        time since the last look (/proc/self/task/TID/schedstat: run and
+        run-queue time)? Its samples are then idle (FORMAT.md, point 12)."""
+        st = self.sched.get(ident)
+        if st is None:
+            try:
+                fd = os.open("/proc/self/task/%d/schedstat" % tid, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                fd = -1
+            st = self.sched[ident] = [fd, -1, 0, False]
+        if st[0] < 0:
+            return False
+        try:
+            f = os.pread(st[0], 96, 0).split()
+            busy = int(f[0]) + int(f[1])
+        except (OSError, ValueError, IndexError):
+            return st[3]
+        if st[1] >= 0 and now > st[2]:
+            st[3] = 2 * (busy - st[1]) < now - st[2]
+        st[1], st[2] = busy, now
+        return st[3]
+
+    def _forget(self, ident):
+        st = self.sched.pop(ident, None)
+        if st is not None and st[0] >= 0:
+            try:
+                os.close(st[0])
+            except OSError:
+                pass
+
+    def _head(self, tid, frame, idle=False):
         """The line up to its time, for the stack that frame tops."""
         codes = []
         f = frame
@@ -158,7 +190,7 @@ class _Sampler(object):
             codes.append(f.f_code)
             f = f.f_back
         truncated = f is not None
-        key = tuple(map(id, codes)) + (tid,)
+        key = tuple(map(id, codes)) + (tid, idle)
         stacks = self.stacks
         got = stacks.get(key)
         if got is not None:
@@ -177,8 +209,8 @@ class _Sampler(object):
         if truncated:
             stack.append("[truncated]")
         stack.reverse()
-        data = '{"src":"py","pid":%d,"tid":%d,"stack":%s}' % (
-            self.pid, tid, json.dumps(";".join(stack)))
+        data = '{"src":"py","pid":%d,"tid":%d,%s"stack":%s}' % (
+            self.pid, tid, '"idle":1,' if idle else "", json.dumps(";".join(stack)))
         head = '{"code":"p","data":%s,"time":' % (json.dumps(data),)
         if len(stacks) >= MAX_STACKS:
             stacks.clear()
@@ -207,6 +239,7 @@ class _Sampler(object):
         current = _current_frames
         head_of = self._head
         tid_of = self._tid
+        idle_of = self._idle
         period = self.period
         # ident -> (top frame, its f_lasti, its f_back, line head): a thread
         # still in the same frame at the same instruction under the same
@@ -226,21 +259,25 @@ class _Sampler(object):
         flush_at = (now // FLUSH_S + 1) * FLUSH_S
         sleep(nxt - now)
         while self.running:
-            tail = "%d}\n" % mono_ns()
+            t_ns = mono_ns()
+            tail = "%d}\n" % t_ns
             frames = current()
             for ident, frame in frames.items():
                 if ident == me:
                     continue
+                tid = tid_of(ident)
+                idle = idle_of(ident, tid, t_ns)
                 prev = last.get(ident)
-                if (prev is None or prev[0] is not frame
-                        or prev[1] != frame.f_lasti or prev[2] is not frame.f_back):
+                if (prev is None or prev[0] is not frame or prev[1] != frame.f_lasti
+                        or prev[2] is not frame.f_back or prev[4] != idle):
                     prev = last[ident] = (frame, frame.f_lasti, frame.f_back,
-                                          head_of(tid_of(ident), frame))
+                                          head_of(tid, frame, idle), idle)
                 add(prev[3])
                 add(tail)
             if len(last) >= len(frames):     # threads that ended
                 for ident in [i for i in last if i not in frames]:
                     del last[ident]
+                    self._forget(ident)
             frames = frame = prev = None
             rounds[0] += 1
             now = mono()
