@@ -161,7 +161,7 @@ class _Sampler(object):
                 fd = os.open("/proc/self/task/%d/schedstat" % tid, os.O_RDONLY | os.O_CLOEXEC)
             except OSError:
                 fd = -1
-            st = self.sched[ident] = [fd, -1, 0, False]
+            st = self.sched[ident] = [fd, -1, 0, False, tid]
         if st[0] < 0:
             return False
         try:
@@ -261,12 +261,20 @@ class _Sampler(object):
         while self.running:
             t_ns = mono_ns()
             tail = "%d}\n" % t_ns
+            # idle or not, read before the frames are taken: a read lets
+            # the GIL go, and the other threads' frames would move on
+            idle_now = {ident: idle_of(ident, st[4], t_ns)
+                        for ident, st in list(self.sched.items())}
+            new = []
             frames = current()
             for ident, frame in frames.items():
                 if ident == me:
                     continue
                 tid = tid_of(ident)
-                idle = idle_of(ident, tid, t_ns)
+                idle = idle_now.get(ident)
+                if idle is None:
+                    idle = False
+                    new.append((ident, tid))
                 prev = last.get(ident)
                 if (prev is None or prev[0] is not frame or prev[1] != frame.f_lasti
                         or prev[2] is not frame.f_back or prev[4] != idle):
@@ -279,6 +287,8 @@ class _Sampler(object):
                     del last[ident]
                     self._forget(ident)
             frames = frame = prev = None
+            for ident, tid in new:    # their first reading, for the next round
+                idle_of(ident, tid, t_ns)
             rounds[0] += 1
             now = mono()
             if now >= flush_at:
