@@ -37,7 +37,8 @@ PLAY_SRC := $(sort $(wildcard player/*.c))
 REPORT_SRC := $(sort $(wildcard report/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-HELPER_SRC := $(sort $(wildcard tests/progs/*.c))
+HELPER_SRC := $(filter-out %_preload.c,$(sort $(wildcard tests/progs/*.c)))
+HELPER_SO := $(patsubst tests/progs/%.c,$(BUILD)/progs/%.so,$(sort $(wildcard tests/progs/*_preload.c)))
 BENCH_SRC := $(filter-out %_preload.c,$(sort $(wildcard bench/*.c)))
 BENCH_SO := $(patsubst bench/%.c,$(BUILD)/bench/%.so,$(sort $(wildcard bench/*_preload.c)))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -101,6 +102,10 @@ $(BUILD)/progs/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fno-inline -o $@ $< -lpthread -lm
 
+$(BUILD)/progs/%_preload.so: tests/progs/%_preload.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -fPIC -shared -o $@ $< -lpthread
+
 $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lutil
@@ -115,7 +120,7 @@ $(BUILD)/bench/%_preload.so: bench/%_preload.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 -fPIC -shared $(WARN) -o $@ $< -lpthread
 
-helpers: $(HELPER_BIN)
+helpers: $(HELPER_BIN) $(HELPER_SO)
 
 check: check-layers unit e2e
 
@@ -126,7 +131,7 @@ check-layers: $(ARCHIVES)
 	@tests/check-layers.sh . $(BUILD)
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
-e2e: $(BIN) $(HELPER_BIN) $(PY_NATIVE)
+e2e: $(BIN) $(HELPER_BIN) $(HELPER_SO) $(PY_NATIVE)
 	@TRACECAST=$(abspath $(BIN)) PROGS=$(abspath $(BUILD)/progs) tests/run-e2e.sh
 
 asan:

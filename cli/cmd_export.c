@@ -27,12 +27,16 @@ typedef struct ex_ctx {
 	ex_stack_t *tab;            /* open addressing on the stack text */
 	size_t cap, used;
 	unsigned long samples, skipped_bad;
+	unsigned long idle_skipped;  /* idle samples left out (no --idle) */
+	unsigned long lost;          /* rounds the samplers lost, in the range */
+	bool idle;                   /* --idle: idle samples count too */
 	bool seen_a, seen_b;
 } ex_ctx_t;
 
 static const char ex_usage_text[] =
 	"usage: tracecast export FILE --format folded [--from T] [--to T]\n"
-	"                        [--between-markers A B] [--src perf|py] [-o OUT]\n"
+	"                        [--between-markers A B] [--src perf|py] [--idle]\n"
+	"                        [-o OUT]\n"
 	"Write the stack samples (perf and py \"p\" events) of a recording as folded\n"
 	"stacks, one \"frame;frame;leaf COUNT\" line per distinct stack, sorted.\n"
 	"  --format folded        the only format (flamegraph.pl, inferno, speedscope)\n"
@@ -40,6 +44,10 @@ static const char ex_usage_text[] =
 	"  --between-markers A B  only samples after the first marker A and before the\n"
 	"                         first marker B after it\n"
 	"  --src perf|py          only that source (default: both)\n"
+	"  --idle                 idle samples too (threads that neither ran nor waited\n"
+	"                         for a CPU); by default on-CPU samples only\n"
+	"Samples the samplers lost (rounds skipped: a C call held the GIL, the kernel\n"
+	"dropped perf samples) are one \"[lost] COUNT\" line, never hidden.\n"
 	"  -o OUT                 write to OUT instead of stdout\n";
 
 /* Parse "S", "M:S" or "H:M:S" (fractions allowed on the seconds) into ns. */
@@ -145,10 +153,19 @@ static int ex_event(ex_ctx_t *c, const cast_event_t *ev)
 	int r = 0;
 	if (!src) {
 		c->skipped_bad++;
-	} else if (stack && *stack && (strcmp(src, "perf") == 0 || strcmp(src, "py") == 0) &&
+	} else if ((strcmp(src, "perf") == 0 || strcmp(src, "py") == 0) &&
 		   (!c->src || strcmp(src, c->src) == 0)) {
-		r = ex_add(c, stack);
-		c->samples++;
+		json_t *idle = json_object_get(j, "idle");
+		json_t *lost = json_object_get(j, "lost");
+		if (json_is_integer(lost) && json_integer_value(lost) > 0) {
+			c->lost += (unsigned long)json_integer_value(lost);
+		} else if (stack && *stack && idle && (json_is_true(idle) ||
+				json_integer_value(idle) != 0) && !c->idle) {
+			c->idle_skipped++;
+		} else if (stack && *stack) {
+			r = ex_add(c, stack);
+			c->samples++;
+		}
 	}
 	json_decref(j);
 	return r;
@@ -170,6 +187,10 @@ static int ex_write(ex_ctx_t *c, FILE *fp)
 		c->tab[i].stack = NULL;
 	if (k)
 		qsort(c->tab, k, sizeof(ex_stack_t), cmp_stack);
+	/* lost samples as a frame of their own: the flame graph shows the
+	 * share of the time nobody saw (FORMAT.md, "lost") */
+	if (c->lost && fprintf(fp, "[lost] %lu\n", c->lost) < 0)
+		return -errno;
 	for (size_t i = 0; i < k; i++) {
 		/* a line break in a frame name would split the line */
 		for (char *p = c->tab[i].stack; *p; p++)
@@ -242,6 +263,9 @@ static int ex_run(ex_ctx_t *c, const char *path, const char *out)
 		fprintf(stderr, "tracecast export: %s: %s\n", out ? out : "stdout", strerror(-w));
 		return 1;
 	}
+	if (c->idle_skipped)
+		fprintf(stderr, "tracecast export: on-CPU samples only: %lu idle samples left "
+			"out (--idle includes them)\n", c->idle_skipped);
 	if (c->samples == 0)
 		fprintf(stderr, "tracecast export: %s: no %s stack samples in the range "
 			"(record them with --profile=perf or --profile=python)\n", path,
@@ -257,6 +281,7 @@ int cmd_export(int argc, char **argv)
 		{ "to", required_argument, NULL, 'T' },
 		{ "between-markers", required_argument, NULL, 'B' },
 		{ "src", required_argument, NULL, 's' },
+		{ "idle", no_argument, NULL, 'I' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -289,6 +314,9 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 'I':
+			c.idle = true;
 			break;
 		case 'h':
 			fputs(ex_usage_text, stdout);

@@ -19,7 +19,7 @@
 #include "tracecast/utf8.h"
 
 static const char info_usage[] =
-	"usage: tracecast info [--json] FILE\n"
+	"usage: tracecast info [--json] [--idle] FILE\n"
 	"\n"
 	"Describe and validate a recording (asciicast v1, v2 or v3, plain or gzip;\n"
 	"\"-\" reads stdin) in one streaming pass, in constant memory: format, terminal\n"
@@ -38,6 +38,8 @@ static const char info_usage[] =
 	"              tracecast, other_keys}, validation{status, errors,\n"
 	"              errors_total, warnings, warnings_total, truncated,\n"
 	"              truncated_at}; times in seconds)\n"
+	"  --idle      profile: count idle stack samples too (threads that neither\n"
+	"              ran nor waited for a CPU); by default only on-CPU ones\n"
 	"  -h, --help  this text\n"
 	"\n"
 	"exit: 0 valid (a truncated last line and warnings allowed), 1 a malformed\n"
@@ -382,12 +384,13 @@ int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "idle", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	info_scan_t *c;
 	cast_error_t err;
-	bool json = false;
+	bool json = false, idle = false;
 	int opt, ret;
 
 	optind = 0;
@@ -396,6 +399,9 @@ int cmd_info(int argc, char **argv)
 		switch (opt) {
 		case 'j':
 			json = true;
+			break;
+		case 'I':
+			idle = true;
 			break;
 		case 'h':
 			fputs(info_usage, stdout);
@@ -414,6 +420,7 @@ int cmd_info(int argc, char **argv)
 		fprintf(stderr, "tracecast info: out of memory\n");
 		return 1;
 	}
+	c->idle = idle;
 	ret = info_scan_run(c, argv[optind], &err) < 0;
 	if (ret) {
 		cast_error_print(stderr, NULL, &err);

@@ -88,6 +88,9 @@ static int rec_sources(rec_t *r)
 	if (ctl_source_new(&r->src[r->n_src], &r->notes) < 0)
 		return 1;
 	r->ctl = &r->src[r->n_src++];
+	/* the python sampler's threads name themselves: strace drops them */
+	if (r->o.strace || r->o.n_strace_pids)
+		ctl_source_on_sampler_tid(r->ctl, strace_source_drop_tid, &r->src[0]);
 	return 0;
 }
 
@@ -200,7 +203,8 @@ static int rec_summary(rec_t *r, int code, char *buf, size_t size)
 		REC_SUMMARY(", %lu control lines over the rate limit dropped",
 			    ctl_source_limited(r->ctl));
 	if (rec_pipe_late(r->pipe))
-		REC_SUMMARY(", %lu late events clamped", rec_pipe_late(r->pipe));
+		REC_SUMMARY(", %lu late events clamped, the latest by %.3f s",
+			    rec_pipe_late(r->pipe), (double)rec_pipe_max_late(r->pipe) / 1e9);
 	REC_SUMMARY(")\n");
 #undef REC_SUMMARY
 	return code;

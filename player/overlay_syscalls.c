@@ -7,6 +7,19 @@
 
 #define SYS_MAX_SCAN 200000  /* entries scanned back for a sparse filter */
 
+/* The span of entry i: strace_line_span() for the recording's time base;
+ * a resumed half without a duration spans from its unfinished half. */
+static void sys_span(const timeline_t *tl, size_t i, int64_t *start, int64_t *end)
+{
+	const tl_sys_t *e = &tl->sys[i];
+	strace_line_t sl;
+
+	strace_line_parse(e->text, strlen(e->text), &sl);
+	strace_line_span(&sl, e->t, tl->s_time, start, end);
+	if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0 && sl.dur_ns < 0)
+		*start = tl->sys[e->pair].t;
+}
+
 static void sys_add_result(const strace_line_t *sl, sbuf_t *result)
 {
 	if (!sl->has_ret)
@@ -61,8 +74,13 @@ bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *
 		sys_add_result(&sl, result);
 		return true;
 	}
-	/* signals, exits, other: the text after the tid */
+	/* signals, exits, other: the text after the "@PID " tag and the tid
+	 * (both are in the row's tid column already) */
 	const char *p = e->text;
+	if (sl.attach_pid) {
+		p = strchr(p, ' ');
+		p = p ? p + 1 : e->text;
+	}
 	while (*p >= '0' && *p <= '9')
 		p++;
 	while (*p == ' ')
@@ -132,9 +150,9 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 			st = err_st;
 		else if (fly)
 			st = fly_st;
-		int64_t dur = e->dur_ns;
-		if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0 && dur < 0)
-			dur = e->t - tl->sys[e->pair].t;
+		int64_t s0, s1, dur;
+		sys_span(tl, idx[k], &s0, &s1);
+		dur = s1 - s0;
 		if (fly)
 			dur = t - e->t;
 		if (o->slow_ns > 0 && dur >= o->slow_ns)

@@ -30,6 +30,7 @@ struct screen {
 			       * 3 in a string (OSC, DCS, APC, PM, SOS) */
 	unsigned csi_seps;    /* argument separators in this CSI so far */
 	bool printed;         /* an ASCII character was printed (REP) */
+	bool c2_carry;        /* a 0xC2 held back (screen_out: C1 as UTF-8) */
 };
 
 /* Clamp a dimension to min..SCREEN_MAX_DIM. */
@@ -96,6 +97,7 @@ static int screen_open(screen_t *s)
 	s->dcs_state = 0;
 	s->dcs_len = 0;
 	s->esc_carry = false;
+	s->c2_carry = false;
 	s->csi_state = 0;
 	s->csi_seps = 0;
 	s->printed = false;
@@ -248,7 +250,7 @@ static void screen_write(screen_t *s, const char *p, size_t n)
  * overflows a heap buffer when a write ends with ESC inside a string (OSC,
  * DCS) that holds a control character and the next write starts with
  * "\\". A trailing ESC is carried over and written with the next bytes. */
-static void screen_out(screen_t *s, const char *p, size_t n)
+static void screen_out_esc(screen_t *s, const char *p, size_t n)
 {
 	if (s->esc_carry) {
 		while (n && p[0] == 0x1b) {
@@ -270,6 +272,49 @@ static void screen_out(screen_t *s, const char *p, size_t n)
 	}
 	if (n)
 		screen_write(s, p, n);
+}
+
+/* Give bytes to libvterm without the C1 controls sent as UTF-8 (U+0080 to
+ * U+009F, "\xc2\x80" to "\xc2\x9f"): libvterm 0.1.4 takes them as text of
+ * width -1 (wcwidth of a control), so the cursor goes back one column and
+ * the next character overwrites the one before ("ab" NEL "XYZ" showed
+ * "aXYZ"). tmux ignores them, and so do we. A 0xC2 ending a feed is held
+ * until the next byte says what it starts. */
+static void screen_out(screen_t *s, const char *p, size_t n)
+{
+	if (s->c2_carry && n) {
+		s->c2_carry = false;
+		if ((unsigned char)p[0] >= 0x80 && (unsigned char)p[0] <= 0x9f) {
+			p++;
+			n--;
+		} else {
+			screen_out_esc(s, "\xc2", 1);
+		}
+	}
+	size_t i = 0, start = 0;
+	while (i < n) {
+		const char *c2 = memchr(p + i, 0xc2, n - i);
+		if (!c2)
+			break;
+		i = (size_t)(c2 - p);
+		if (i + 1 == n) {
+			if (i > start)
+				screen_out_esc(s, p + start, i - start);
+			s->c2_carry = true;
+			return;
+		}
+		unsigned char next = (unsigned char)p[i + 1];
+		if (next >= 0x80 && next <= 0x9f) {
+			if (i > start)
+				screen_out_esc(s, p + start, i - start);
+			start = i + 2; /* dropped */
+			i += 2;
+		} else {
+			i += 1;
+		}
+	}
+	if (n > start)
+		screen_out_esc(s, p + start, n - start);
 }
 
 /* libvterm 0.1.4 does not clamp a restored cursor (DECRC after the screen

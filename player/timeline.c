@@ -8,6 +8,7 @@
 
 #include "tracecast/cast_reader.h"
 #include "tracecast/strace_line.h"
+#include "strace_pair.h"
 #include "timeline.h"
 
 /* Grow *arr (of *cap elements of size sz) to hold n + 1. 0 or -ENOMEM. */
@@ -28,24 +29,8 @@ typedef struct tl_load {
 	timeline_t *tl;
 	size_t cap_o, cap_sys, cap_prof, cap_markers, cap_resizes;
 	uint32_t errors;
+	strace_pair_t *pair;  /* unfinished halves waiting, per thread */
 } tl_load_t;
-
-/* Find the pending UNFINISHED line of tid (and name) to pair a RESUMED. */
-static long tl_find_unfinished(const timeline_t *tl, long tid, const strace_line_t *sl)
-{
-	size_t lim = tl->n_sys > 4096 ? tl->n_sys - 4096 : 0;
-
-	for (size_t i = tl->n_sys; i-- > lim;) {
-		const tl_sys_t *e = &tl->sys[i];
-		if (e->tid != tid || !(e->flags & TL_SYS_UNFINISHED) || e->pair >= 0)
-			continue;
-		strace_line_t u;
-		strace_line_parse(e->text, strlen(e->text), &u);
-		if (u.name_len == sl->name_len && !memcmp(u.name, sl->name, u.name_len))
-			return (long)i;
-	}
-	return -1;
-}
 
 static int tl_add_sys(tl_load_t *ld, int64_t t, const char *data, size_t len)
 {
@@ -69,12 +54,21 @@ static int tl_add_sys(tl_load_t *ld, int64_t t, const char *data, size_t len)
 		break;
 	case STRACE_UNFINISHED:
 		e->flags |= TL_SYS_UNFINISHED;
+		/* out of memory: it stays unpaired, as an orphan would */
+		(void)strace_pair_unfinished(ld->pair, sl.attach_pid, sl.tid, sl.name,
+					     sl.name_len, (long)tl->n_sys);
 		break;
 	case STRACE_RESUMED:
 		e->flags |= TL_SYS_RESUMED;
-		e->pair = tl_find_unfinished(tl, sl.tid, &sl);
+		e->pair = strace_pair_resumed(ld->pair, sl.attach_pid, sl.tid, sl.name,
+					      sl.name_len);
 		if (e->pair >= 0)
 			tl->sys[e->pair].pair = (long)tl->n_sys;
+		break;
+	case STRACE_EXITED:
+	case STRACE_KILLED: /* the thread is gone: nothing of it resumes */
+		strace_pair_forget(ld->pair, sl.attach_pid, sl.tid);
+		e->flags |= TL_SYS_NOTCALL;
 		break;
 	default:
 		e->flags |= TL_SYS_NOTCALL;
@@ -199,8 +193,10 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 
 	*out = NULL;
 	ld.tl = calloc(1, sizeof(*ld.tl));
-	if (!ld.tl)
+	if (!ld.tl || strace_pair_new(&ld.pair) < 0) {
+		free(ld.tl);
 		return -ENOMEM;
+	}
 	rc = cast_reader_open(&r, path, err);
 	if (rc < 0)
 		goto out;
@@ -209,6 +205,7 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 	ld.tl->height = h->height ? h->height : 24;
 	ld.tl->has_idle_limit = h->has_idle_time_limit;
 	ld.tl->idle_limit = h->idle_time_limit;
+	ld.tl->s_time = strace_time_base_of(h->json);
 	if (h->title && !(ld.tl->title = strdup(h->title))) {
 		rc = -ENOMEM;
 		goto out;
@@ -250,6 +247,7 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 	rc = 0;
 out:
 	cast_reader_free(r);
+	strace_pair_free(ld.pair);
 	timeline_free(ld.tl);
 	return rc;
 }

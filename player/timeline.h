@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "tracecast/cast_error.h"
+#include "tracecast/strace_line.h"
 
 enum tl_sys_flag {
 	TL_SYS_ERROR = 1 << 0,      /* "= -1 ENOENT (...)" and the like */
@@ -59,6 +60,7 @@ typedef struct timeline {
 	bool has_idle_limit;
 	double idle_limit;         /* seconds, from the header */
 	char *title;               /* NULL when none */
+	strace_time_base_t s_time; /* what an "s" event's time is (header) */
 	int64_t duration_ns;       /* time of the last event */
 	int64_t *otimes;           /* times of "o" events */
 	size_t n_o;

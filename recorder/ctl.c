@@ -42,6 +42,8 @@ typedef struct ctl {
 	unsigned long limited;  /* lines over the rate limit, dropped */
 	double tokens;          /* the rate limit's bucket (lines) */
 	int64_t tokens_at;      /* when it was last filled */
+	ctl_tid_fn on_tid;      /* {"sampler_tid":N} lines go here */
+	void *tid_user;
 } ctl_t;
 
 /* The rate limit: a bucket of CTL_RATE_BURST lines, filled at CTL_RATE
@@ -120,6 +122,18 @@ static bool ctl_line(ctl_t *c, const char *s, size_t len, int64_t now,
 	o = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!o || !json_is_object(o))
 		goto bad;
+	json_t *stid = json_object_get(o, "sampler_tid");
+	if (stid && json_object_size(o) == 1) {
+		/* a sampler thread of a program: its syscalls are not the
+		 * program's (strace_source drops their lines) */
+		if (!json_is_integer(stid) || json_integer_value(stid) <= 0)
+			goto bad;
+		if (c->on_tid)
+			c->on_tid(c->tid_user, (long)json_integer_value(stid));
+		c->accepted++;
+		json_decref(o);
+		return false;
+	}
 	code = json_object_get(o, "code");
 	data = json_object_get(o, "data");
 	time = json_object_get(o, "time");
@@ -385,6 +399,14 @@ fail:
 const char *ctl_source_path(const rec_source_t *src)
 {
 	return ((const ctl_t *)src->self)->path;
+}
+
+void ctl_source_on_sampler_tid(rec_source_t *src, ctl_tid_fn fn, void *user)
+{
+	ctl_t *c = src->self;
+
+	c->on_tid = fn;
+	c->tid_user = user;
 }
 
 void ctl_source_batch(rec_source_t *src, bool on)

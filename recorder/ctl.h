@@ -5,10 +5,15 @@
  * connect and send one JSON object a line:
  *     {"code":"m","data":"label"}
  *     {"code":"p","data":"{...}","time":123456789}
+ *     {"sampler_tid":TID}
  * code: "m" (marker) or "p" (profile sample) only; data: a string;
  * time: optional CLOCK_MONOTONIC ns (integer; a time in the future is taken
  * as now). Anything else (bad JSON, another code, missing data, a line over
- * CTL_LINE_MAX bytes) is dropped and counted; the recorder goes on. At most
+ * CTL_LINE_MAX bytes) is dropped and counted; the recorder goes on. A
+ * {"sampler_tid":TID} line (the only key) names a profiler's own thread
+ * (the in-process python sampler's): it is handed to the callback set by
+ * ctl_source_on_sampler_tid (the strace source then drops that thread's
+ * lines) and makes no event. At most
  * CTL_CLIENTS connections at once (more are refused: closed at once).
  *
  * Limits, so that no client can flood the recording or hold the loop: each
@@ -49,6 +54,10 @@
  * would not fit) and the listening socket; fill *src (name "ctl").
  * Returns 0 or -errno (the reason added to notes). */
 int ctl_source_new(rec_source_t *src, rec_notes_t *notes);
+
+/* Where {"sampler_tid":TID} lines go (fn may be NULL: ignored). */
+typedef void (*ctl_tid_fn)(void *user, long tid);
+void ctl_source_on_sampler_tid(rec_source_t *src, ctl_tid_fn fn, void *user);
 
 /* Batch mode for clients of stamped lines on or off (default off: without
  * a reorder window their lines must be read at once to keep their times). */

@@ -492,15 +492,20 @@ static int ps_append_str(proc_sampler_t *ps, const char *s)
 	return ps_append(ps, "\"%.*s\"", (int)el, esc);
 }
 
-/* Sample one tracked process into the buffer. Returns 1 if written, 0 if
- * it is gone (or skipped), -errno on ENOMEM. */
+/* What ps_sample_one found. */
+enum { PS_GONE = 0, PS_SHOWN = 1, PS_HIDDEN = 2 };
+
+/* Sample one tracked process into the buffer. Returns PS_SHOWN if written,
+ * PS_HIDDEN if alive but not shown (strace, or a process before its exec:
+ * still tracked, so its exec and its children are seen), PS_GONE if it is
+ * gone, -errno on ENOMEM. */
 static int ps_sample_one(proc_sampler_t *ps, proc_ent_t *e, int64_t mono_ns,
 			 bool first)
 {
 	char buf[1024];
 	proc_stat_t st;
 	if (read_at0(e->fd_stat, buf, sizeof(buf)) <= 0 || parse_stat(buf, &st) < 0)
-		return 0;
+		return PS_GONE;
 	double cpu = 0;
 	int64_t tick_ns = 1000000000 / ps->clk_tck;
 	if (e->last_ns >= 0 && mono_ns > e->last_ns) {
@@ -516,9 +521,10 @@ static int ps_sample_one(proc_sampler_t *ps, proc_ent_t *e, int64_t mono_ns,
 	e->last_ticks = st.ticks;
 	e->last_ns = mono_ns;
 	if (e->pid == ps->root && (strcmp(st.comm, "strace") == 0 || ps_root_pre_exec(ps)))
-		return 0; /* --strace wraps the command, or not exec'd yet: not shown */
+		return PS_HIDDEN; /* --strace wraps the command, or not exec'd yet */
 	if (st.ppid == ps->root && strcmp(st.comm, "strace") == 0)
-		return 0; /* strace's child before it execs the command: not shown */
+		return PS_HIDDEN; /* strace's child before it execs the command
+				   * (kept: it becomes the command) */
 
 	unsigned long long rchar = 0, wchar = 0;
 	if (e->fd_io >= 0 && read_at0(e->fd_io, buf, sizeof(buf)) > 0) {
@@ -547,13 +553,14 @@ static int ps_sample_one(proc_sampler_t *ps, proc_ent_t *e, int64_t mono_ns,
 	if (!r)
 		r = ps_append(ps, ",\"cpu\":%.3f,\"rss_kb\":%lld,\"state\":\"%c\",\"wchan\":",
 			      cpu, st.rss_pages * ps->page_kb,
-			      (st.state >= 'A' && st.state <= 'Z') ? st.state : '?');
+			      ((st.state >= 'A' && st.state <= 'Z') ||
+			       (st.state >= 'a' && st.state <= 'z')) ? st.state : '?');
 	if (!r)
 		r = ps_append_str(ps, wchan);
 	if (!r)
 		r = ps_append(ps, ",\"threads\":%ld,\"read_kb\":%llu,\"write_kb\":%llu}",
 			      st.threads, rchar / 1024, wchar / 1024);
-	return r < 0 ? r : 1;
+	return r < 0 ? r : PS_SHOWN;
 }
 
 int proc_sampler_sample(proc_sampler_t *ps, int64_t mono_ns,
@@ -577,8 +584,8 @@ int proc_sampler_sample(proc_sampler_t *ps, int64_t mono_ns,
 		r = ps_sample_one(ps, e, mono_ns, count == 0);
 		if (r < 0)
 			return r;
-		bool alive = r > 0 || (e->pid == ps->root && e->last_ns == mono_ns);
-		if (r > 0)
+		bool alive = r != PS_GONE;
+		if (r == PS_SHOWN)
 			count++;
 		if (alive)
 			ps->ents[keep++] = *e;

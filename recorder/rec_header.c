@@ -42,6 +42,8 @@ json_t *rec_header_new(const rec_header_opts_t *o)
 	json_object_set_new(tc, "clock", json_string("monotonic"));
 	if (o->sources)
 		json_object_set(tc, "sources", o->sources);
+	/* an "s" event is stamped when its call ended (FORMAT.md) */
+	json_object_set_new(tc, "s_time", json_string("end"));
 	/* Unknown until the end where the header cannot be patched. */
 	json_object_set_new(tc, "redactions",
 			    o->redactions_unknown ? json_null() : json_integer(0));

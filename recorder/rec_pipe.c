@@ -353,6 +353,11 @@ unsigned long rec_pipe_late(const rec_pipe_t *p)
 	return reorder_late(p->rq);
 }
 
+int64_t rec_pipe_max_late(const rec_pipe_t *p)
+{
+	return reorder_max_late(p->rq);
+}
+
 bool rec_pipe_redacting(const rec_pipe_t *p)
 {
 	return p->rd != NULL;

@@ -77,6 +77,8 @@ int rec_pipe_write_error(const rec_pipe_t *p, int64_t *when_ns);
 /* Counts for the end notice: replacements, late events clamped. */
 unsigned long rec_pipe_redacted(const rec_pipe_t *p);
 unsigned long rec_pipe_late(const rec_pipe_t *p);
+/* The largest lateness of a clamped event (ns), 0 without any. */
+int64_t rec_pipe_max_late(const rec_pipe_t *p);
 bool rec_pipe_redacting(const rec_pipe_t *p);
 
 /* NULL is a no-op. */

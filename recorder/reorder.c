@@ -28,6 +28,7 @@ struct reorder {
 	size_t bytes;         /* data bytes held */
 	int64_t last;         /* time of the last event handed out */
 	unsigned long late;
+	int64_t max_late;     /* the largest clamp, ns */
 	int err;              /* first output error */
 };
 
@@ -104,6 +105,8 @@ int reorder_push(reorder_t *r, int64_t time_ns, const char *code,
 	if (clen >= sizeof r->ev[0].code)
 		return -EINVAL;
 	if (time_ns < r->last) {
+		if (r->last - time_ns > r->max_late)
+			r->max_late = r->last - time_ns;
 		time_ns = r->last;
 		r->late++;
 	}
@@ -156,6 +159,11 @@ int reorder_flush(reorder_t *r)
 unsigned long reorder_late(const reorder_t *r)
 {
 	return r->late;
+}
+
+int64_t reorder_max_late(const reorder_t *r)
+{
+	return r->max_late;
 }
 
 size_t reorder_held(const reorder_t *r)

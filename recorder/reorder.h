@@ -48,6 +48,10 @@ int reorder_flush(reorder_t *r);
 /* Events clamped because they came later than the window. */
 unsigned long reorder_late(const reorder_t *r);
 
+/* The largest lateness among them: how far (ns) before the last time
+ * handed out the latest-arriving event was stamped; 0 when none. */
+int64_t reorder_max_late(const reorder_t *r);
+
 /* Events and bytes held now. */
 size_t reorder_held(const reorder_t *r);
 size_t reorder_held_bytes(const reorder_t *r);

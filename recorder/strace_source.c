@@ -64,7 +64,48 @@ struct strace_src {
 	int64_t now;            /* the read time: no line is later */
 	int64_t pause_until;    /* FIFOs not polled before (0: polled) */
 	unsigned long lines;
+	/* Threads of in-process profilers (strace_source_drop_tid): their
+	 * lines are dropped and counted. A set of TIDs, open addressing,
+	 * 0 = empty slot. */
+	long *drop;
+	size_t drop_cap, drop_n;
+	unsigned long dropped;
 };
+
+static size_t drop_slot(const strace_src_t *s, long tid)
+{
+	size_t mask = s->drop_cap - 1;
+	size_t i = (size_t)((unsigned long)tid * 0x9e3779b97f4a7c15ULL >> 17) & mask;
+	while (s->drop[i] && s->drop[i] != tid)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static bool drop_has(const strace_src_t *s, long tid)
+{
+	return s->drop_n && tid > 0 && s->drop[drop_slot(s, tid)] == tid;
+}
+
+static int drop_add(strace_src_t *s, long tid)
+{
+	if (tid <= 0 || drop_has(s, tid))
+		return 0;
+	if (2 * (s->drop_n + 1) > s->drop_cap) {
+		size_t oc = s->drop_cap, nc = oc ? 2 * oc : 64;
+		long *old = s->drop, *nd = calloc(nc, sizeof(*nd));
+		if (!nd)
+			return -ENOMEM;
+		s->drop = nd;
+		s->drop_cap = nc;
+		for (size_t i = 0; i < oc; i++)
+			if (old[i])
+				s->drop[drop_slot(s, old[i])] = old[i];
+		free(old);
+	}
+	s->drop[drop_slot(s, tid)] = tid;
+	s->drop_n++;
+	return 0;
+}
 
 /* A complete strace line: strip the stamp, tag it, emit it, mark it. */
 static void src_line(void *user, const char *line, size_t len)
@@ -84,7 +125,19 @@ static void src_line(void *user, const char *line, size_t len)
 		tag = (size_t)snprintf(s->rest, 32, "@%ld ", ss->st.tag);
 	int64_t real, mono;
 	size_t n;
-	if (strace_line_split_stamp(line, len, &real, s->rest + tag, &n) == 0) {
+	strace_line_t l;
+	int stamped = strace_line_split_stamp(line, len, &real, s->rest + tag, &n);
+	strace_line_parse(s->rest, n + tag, &l);
+	if (drop_has(s, l.tid)) {
+		s->dropped++; /* a profiler's own thread, not the program */
+		return;
+	}
+	if (stamped == 0) {
+		/* Stamped when the call ended (FORMAT.md, s_time "end"): strace
+		 * stamps a complete line at the call's entry, a resumed half
+		 * when it resumed, an unfinished half at its entry. */
+		if (l.kind == STRACE_CALL && l.dur_ns > 0)
+			real = real > INT64_MAX - l.dur_ns ? INT64_MAX : real + l.dur_ns;
 		mono = strace_clock_map(&s->clock, real);
 		if (mono > s->now)
 			mono = s->now;
@@ -97,11 +150,8 @@ static void src_line(void *user, const char *line, size_t len)
 	n += tag;
 	s->lines++;
 	s->out->emit(s->out->user, mono, "s", s->rest, n);
-	if (s->auto_markers && s->markers) {
-		strace_line_t l;
-		strace_line_parse(s->rest, n, &l);
+	if (s->auto_markers && s->markers)
 		strace_markers_line(s->markers, &l, mono, s->out);
-	}
 }
 
 /* Push our strace's argv up to and including "--" onto v, writing its
@@ -158,6 +208,9 @@ static int src_header(strace_src_t *s, rec_spawn_t *spawn)
 		return -ENOMEM;
 	if (s->trace_command)
 		json_object_set_new(o, "argv", argv_json(&spawn->argv));
+	/* lines of in-process profiler threads are dropped (counted in a
+	 * "t" event {"dropped_sampler_lines":N} at the end, when any ran) */
+	json_object_set_new(o, "sampler_lines", json_string("dropped"));
 	if (s->n_att > 0) {
 		json_t *list = json_array();
 		for (size_t i = 0; list && i < s->n_att; i++)
@@ -357,6 +410,12 @@ static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
 		src_drain(s, &s->att_st[i]);
 	if (s->markers)
 		strace_markers_flush(s->markers, tc_clock_mono_ns(), out);
+	if (s->drop_n) {
+		/* known only now: a "t" event (FORMAT.md), as for redactions */
+		char buf[64];
+		int n = snprintf(buf, sizeof(buf), "{\"dropped_sampler_lines\":%lu}", s->dropped);
+		out->emit(out->user, tc_clock_mono_ns(), "t", buf, (size_t)n);
+	}
 }
 
 static void src_free(void *self)
@@ -379,6 +438,7 @@ static void src_free(void *self)
 	free(s->att_st);
 	free(s->strace_path);
 	free(s->rest);
+	free(s->drop);
 	free(s);
 }
 
@@ -506,6 +566,18 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 	if (s->auto_markers && !(s->markers = strace_markers_new()))
 		return -ENOMEM;
 	return 0;
+}
+
+void strace_source_drop_tid(void *src, long tid)
+{
+	rec_source_t *rs = src;
+
+	(void)drop_add(rs->self, tid); /* out of memory: its lines stay */
+}
+
+unsigned long strace_source_dropped(const rec_source_t *src)
+{
+	return ((const strace_src_t *)src->self)->dropped;
 }
 
 int strace_source_new(rec_source_t *src, const strace_source_opts_t *opts)

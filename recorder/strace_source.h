@@ -38,4 +38,15 @@ typedef struct strace_source_opts {
  * (each key only when used). Markers: see strace_markers.h. */
 int strace_source_new(rec_source_t *src, const strace_source_opts_t *opts);
 
+/* src (a rec_source_t * of this source): from now on drop the lines of
+ * thread tid, a profiler's own thread inside the program (the in-process
+ * python sampler sends its TID over the control socket: ctl.h), and count
+ * them. The header's sources.strace says "sampler_lines": "dropped"; when
+ * any thread was named, finish emits a "t" event
+ * {"dropped_sampler_lines":N}. Fits ctl_source_on_sampler_tid. */
+void strace_source_drop_tid(void *src, long tid);
+
+/* Lines dropped so far. */
+unsigned long strace_source_dropped(const rec_source_t *src);
+
 #endif

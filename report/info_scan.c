@@ -15,8 +15,9 @@
  * others cost one table look-up. */
 static const info_section_t info_sections[] = {
 	{ "profile", "p", profile_summary_new, profile_summary_event,
-	  profile_summary_print, profile_summary_json, profile_summary_free },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }, /* end */
+	  profile_summary_print, profile_summary_json, profile_summary_free,
+	  profile_summary_set_idle },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }, /* end */
 };
 
 /* Keep a diagnostic (listed while there is room, always counted). */
@@ -135,6 +136,8 @@ static void info_sections_open(info_scan_t *c)
 
 		if (!st)
 			continue;
+		if (info_sections[i].set_opts)
+			info_sections[i].set_opts(st, c->idle);
 		c->sec[c->n_sec] = &info_sections[i];
 		c->sec_state[c->n_sec] = st;
 		c->n_sec++;

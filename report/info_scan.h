@@ -36,6 +36,8 @@ typedef struct info_section {
 	void (*print)(void *state, FILE *fp);    /* text report lines */
 	json_t *(*to_json)(void *state);          /* new reference, --json */
 	void (*close)(void *state);               /* free the state */
+	/* Optional: take the scan's options (idle: --idle given). */
+	void (*set_opts)(void *state, bool idle);
 } info_section_t;
 
 #define INFO_SECTIONS_MAX 8
@@ -63,6 +65,7 @@ typedef struct info_diag {
 
 typedef struct info_scan {
 	const char *path;  /* as given (not owned) */
+	bool idle;         /* set before the scan: count idle stack samples too */
 	int gzip; /* 1 yes, 0 no, -1 unknown (a pipe) */
 	cast_header_t hdr; /* copy; its json is held with a reference */
 	bool have_hdr;

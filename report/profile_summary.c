@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PS_STATES "RSDZT?" /* the last slot holds every other state */
-#define PS_NSTATES 6
+/* The last slot holds every other state. 't' is a ptrace stop: a process
+ * stopped by its tracer (strace, under --strace: the cost of tracing),
+ * kept apart from 'T' (stopped by a signal, job control). */
+#define PS_STATES "RSDZTt?"
+#define PS_NSTATES 7
 
 typedef struct ps_proc {
 	long pid, ppid;
@@ -26,8 +29,18 @@ typedef struct ps_frame {
 } ps_frame_t;
 
 /* One stack source: its frames in an open-addressing table. */
+typedef struct ps_lost {
+	long pid;
+	unsigned long rounds;
+	int64_t ns;
+} ps_lost_t;
+
 typedef struct ps_stacks {
 	unsigned long samples, lost;
+	unsigned long idle;        /* idle samples seen (counted with --idle) */
+	int64_t lost_ns;           /* time of the lost rounds (py: lost_ns) */
+	ps_lost_t *lost_by;        /* per process */
+	size_t n_lost_by;
 	ps_frame_t *tab;
 	size_t cap, used;
 } ps_stacks_t;
@@ -39,6 +52,7 @@ typedef struct profile_summary {
 	size_t nprocs, capprocs;
 	ps_stacks_t perf, py;
 	unsigned long sample_id;
+	bool with_idle;           /* --idle */
 } profile_summary_t;
 
 void *profile_summary_new(const cast_header_t *hdr)
@@ -58,6 +72,41 @@ static void ps_stacks_free(ps_stacks_t *st)
 	for (size_t i = 0; i < st->cap; i++)
 		free(st->tab[i].name);
 	free(st->tab);
+	free(st->lost_by);
+}
+
+void profile_summary_set_idle(void *state, bool idle)
+{
+	profile_summary_t *s = state;
+	if (s)
+		s->with_idle = idle;
+}
+
+/* A lost-samples record {"lost":N[,"lost_ns":NS][,"pid":P]}. */
+static void ps_add_lost(ps_stacks_t *st, json_t *j)
+{
+	unsigned long n = (unsigned long)json_integer_value(json_object_get(j, "lost"));
+	json_int_t ns = json_integer_value(json_object_get(j, "lost_ns"));
+	json_t *jp = json_object_get(j, "pid");
+	st->lost += n;
+	if (ns > 0)
+		st->lost_ns += (int64_t)ns;
+	if (!json_is_integer(jp))
+		return;
+	long pid = (long)json_integer_value(jp);
+	size_t i = 0;
+	while (i < st->n_lost_by && st->lost_by[i].pid != pid)
+		i++;
+	if (i == st->n_lost_by) {
+		ps_lost_t *nl = realloc(st->lost_by, (i + 1) * sizeof(*nl));
+		if (!nl)
+			return;
+		st->lost_by = nl;
+		nl[i] = (ps_lost_t){ .pid = pid };
+		st->n_lost_by++;
+	}
+	st->lost_by[i].rounds += n;
+	st->lost_by[i].ns += ns > 0 ? (int64_t)ns : 0;
 }
 
 void profile_summary_free(void *state)
@@ -193,7 +242,7 @@ static void ps_add_procs(profile_summary_t *s, json_t *procs, int64_t t)
 		if (rss > p->peak_rss_kb)
 			p->peak_rss_kb = rss;
 		const char *st = json_string_value(json_object_get(e, "state"));
-		const char *slot = st && st[0] ? strchr(PS_STATES, st[0] == 't' ? 'T' : st[0]) : NULL;
+		const char *slot = st && st[0] && st[0] != '?' ? strchr(PS_STATES, st[0]) : NULL;
 		p->state_s[slot ? slot - PS_STATES : PS_NSTATES - 1] += dt;
 	}
 	s->last_proc_ns = t;
@@ -217,9 +266,14 @@ void profile_summary_event(void *state, const cast_event_t *ev)
 	if (!strcmp(src, "proc") && json_is_array(json_object_get(j, "procs"))) {
 		ps_add_procs(s, json_object_get(j, "procs"), ev->time_ns);
 	} else if (st && json_is_integer(json_object_get(j, "lost"))) {
-		st->lost += (unsigned long)json_integer_value(json_object_get(j, "lost"));
+		ps_add_lost(st, j);
 	} else if (st && json_is_string(json_object_get(j, "stack"))) {
-		ps_add_stack(s, st, json_string_value(json_object_get(j, "stack")));
+		json_t *idle = json_object_get(j, "idle");
+		bool is_idle = idle && (json_is_true(idle) || json_integer_value(idle) != 0);
+		if (is_idle)
+			st->idle++;
+		if (!is_idle || s->with_idle)
+			ps_add_stack(s, st, json_string_value(json_object_get(j, "stack")));
 	} else {
 		s->bad++;
 	}
@@ -263,11 +317,24 @@ static int cmp_proc(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-static void ps_print_stacks(FILE *fp, const char *name, const ps_stacks_t *st)
+static void ps_print_stacks(FILE *fp, const char *name, const ps_stacks_t *st,
+			    bool with_idle)
 {
-	if (!st->samples && !st->lost)
+	if (!st->samples && !st->lost && !st->idle)
 		return;
-	fprintf(fp, "  %s: %lu stack samples, %lu lost\n", name, st->samples, st->lost);
+	fprintf(fp, "  %s: %lu stack samples, %lu lost", name, st->samples, st->lost);
+	if (st->lost_ns)
+		fprintf(fp, " (%.2f s the sampler could not run: a C call held the GIL, "
+			"or no CPU)", (double)st->lost_ns / 1e9);
+	fputc('\n', fp);
+	if (st->idle || with_idle)
+		fprintf(fp, "    %s; %lu idle samples (threads that neither ran nor waited "
+			"for a CPU) %s\n", with_idle ? "on-CPU and idle samples" :
+			"on-CPU samples only", st->idle,
+			with_idle ? "included (--idle)" : "left out (--idle counts them)");
+	for (size_t i = 0; i < st->n_lost_by; i++)
+		fprintf(fp, "    lost in pid %ld: %lu rounds, %.2f s\n", st->lost_by[i].pid,
+			st->lost_by[i].rounds, (double)st->lost_by[i].ns / 1e9);
 	const ps_frame_t *top[PROFILE_SUMMARY_TOP];
 	for (int pass = 0; pass < 2; pass++) {
 		size_t n = ps_top(st, pass == 0, top);
@@ -291,9 +358,10 @@ void profile_summary_print(void *state, FILE *fp)
 	fputc('\n', fp);
 	if (s->nprocs) {
 		qsort(s->procs, s->nprocs, sizeof(ps_proc_t), cmp_proc);
-		fprintf(fp, "  processes (proc source): time in state R/S/D/Z/T/other in seconds\n");
+		fprintf(fp, "  processes (proc source): time in state R/S/D/Z/T/t/other in seconds\n"
+			"    (t: stopped by a tracer; under --strace, the cost of tracing)\n");
 		fprintf(fp, "    %7s %7s %-16s %8s %11s %9s  %s\n", "PID", "PPID", "COMM",
-			"CPU s", "peak RSS", "seen s", "R/S/D/Z/T/other");
+			"CPU s", "peak RSS", "seen s", "R/S/D/Z/T/t/other");
 		for (size_t i = 0; i < s->nprocs; i++) {
 			const ps_proc_t *p = &s->procs[i];
 			char comm[sizeof(p->comm)];
@@ -309,14 +377,22 @@ void profile_summary_print(void *state, FILE *fp)
 			fputc('\n', fp);
 		}
 	}
-	ps_print_stacks(fp, "perf", &s->perf);
-	ps_print_stacks(fp, "py", &s->py);
+	ps_print_stacks(fp, "perf", &s->perf, s->with_idle);
+	ps_print_stacks(fp, "py", &s->py, s->with_idle);
 }
 
-static json_t *ps_stacks_json(const ps_stacks_t *st)
+static json_t *ps_stacks_json(const ps_stacks_t *st, bool with_idle)
 {
-	json_t *o = json_pack("{sIsI}", "samples", (json_int_t)st->samples, "lost",
-			      (json_int_t)st->lost);
+	json_t *o = json_pack("{sIsIsIsbsf}", "samples", (json_int_t)st->samples, "lost",
+			      (json_int_t)st->lost, "idle_samples", (json_int_t)st->idle,
+			      "idle_counted", with_idle, "lost_s", (double)st->lost_ns / 1e9);
+	json_t *lb = json_array();
+	for (size_t i = 0; lb && i < st->n_lost_by; i++)
+		json_array_append_new(lb, json_pack("{sIsIsf}", "pid", (json_int_t)st->lost_by[i].pid,
+			"lost", (json_int_t)st->lost_by[i].rounds, "lost_s",
+			(double)st->lost_by[i].ns / 1e9));
+	if (o)
+		json_object_set_new(o, "lost_by_pid", lb);
 	const ps_frame_t *top[PROFILE_SUMMARY_TOP];
 	for (int pass = 0; pass < 2 && o; pass++) {
 		size_t n = ps_top(st, pass == 0, top);
@@ -354,9 +430,9 @@ json_t *profile_summary_json(void *state)
 	json_object_set_new(o, "processes", procs);
 	json_t *stacks = json_object();
 	if (s->perf.samples || s->perf.lost)
-		json_object_set_new(stacks, "perf", ps_stacks_json(&s->perf));
-	if (s->py.samples || s->py.lost)
-		json_object_set_new(stacks, "py", ps_stacks_json(&s->py));
+		json_object_set_new(stacks, "perf", ps_stacks_json(&s->perf, s->with_idle));
+	if (s->py.samples || s->py.lost || s->py.idle)
+		json_object_set_new(stacks, "py", ps_stacks_json(&s->py, s->with_idle));
 	json_object_set_new(o, "stacks", stacks);
 	return o;
 }

@@ -11,6 +11,7 @@
 #ifndef TRACECAST_PROFILE_SUMMARY_H
 #define TRACECAST_PROFILE_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -33,10 +34,19 @@ void profile_summary_print(void *state, FILE *fp);
  * {"samples":N,"bad":N,"processes":[{"pid","ppid","comm","cpu_s",
  *  "peak_rss_kb","first_s","last_s","states":{"R":s,..}}],
  *  "stacks":{"perf":{"samples","lost","top_self":[{"frame","samples"}],
- *  "top_total":[..]},"py":{..}}} */
+ *  "top_total":[..]},"py":{.., "idle_samples":N (idle samples seen),
+ *  "idle_counted":bool, "lost_s":s, "lost_by_pid":[{"pid","lost",
+ *  "lost_s"}]}}}  (lost: rounds the sampler skipped; "samples" and the
+ *  top frames count on-CPU samples only unless idle_counted) */
 json_t *profile_summary_json(void *state);
 
 /* Free. NULL is a no-op. */
 void profile_summary_free(void *state);
+
+/* Count idle stack samples too (a "p" sample with "idle": 1: its thread
+ * neither ran nor waited for a CPU since the sampler's previous look). By
+ * default only on-CPU samples are counted, as py-spy does without
+ * --idle; the idle ones are counted apart and the report says which. */
+void profile_summary_set_idle(void *state, bool idle);
 
 #endif

@@ -34,11 +34,13 @@
 #include <Python.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -53,6 +55,7 @@
 #define PYS_MAX_DEPTH 256      /* frames kept per stack (the innermost) */
 #define PYS_MAX_ENTRIES 4096   /* cache entries before a restart */
 #define PYS_BUF_MAX (8 << 20)  /* unsent bytes kept at most */
+#define PYS_PENDING_WAIT_NS 2000000L /* the main thread's turn, at most */
 
 typedef struct pys_name { /* code object -> its frame name */
 	PyObject *code;    /* strong reference; NULL: empty slot */
@@ -60,14 +63,25 @@ typedef struct pys_name { /* code object -> its frame name */
 	size_t len;
 } pys_name_t;
 
-typedef struct pys_stack { /* (tid, code pointers) -> line head */
+typedef struct pys_stack { /* (tid, idle, code pointers) -> line head */
 	uint64_t hash;
 	unsigned long tid;
+	bool idle;
 	PyObject **codes;  /* borrowed: every one is held by the name cache */
 	size_t n;
 	char *head;        /* NULL: empty slot */
 	size_t len;
 } pys_stack_t;
+
+/* A thread seen in a round: its CPU time when the sampler thread last
+ * read it, to tell on-CPU samples from idle ones. */
+typedef struct pys_thr {
+	unsigned long tid;
+	int fd;               /* /proc/self/task/TID/schedstat, -1: none */
+	long long cpu, wall;  /* cpu < 0: not read yet */
+	bool idle;            /* used under half the time since the last read */
+	bool seen;            /* in the last round */
+} pys_thr_t;
 
 typedef struct pys_buf {
 	char *p;
@@ -86,12 +100,19 @@ typedef struct pys_sampler {
 				 * state still holds the parent's) */
 	pthread_t thread;
 	bool started, joined;
+	/* A round through Py_AddPendingCall (see pys_main): 0 none, 1 posted,
+	 * 2 the callback samples, 3 it is done, 4 the thread took it back. */
+	atomic_int round_state;
+	atomic_long pending_out; /* callbacks posted, not yet run: s must live */
+	bool round_err;
 	pthread_mutex_t lock; /* guards stopping/done for the cond */
 	pthread_cond_t cond;
 	bool stopping, done;
 	atomic_bool dead;
 	double cpu;           /* < 0: not known */
 	unsigned long rounds, skipped; /* taken; skipped, being late */
+	pys_thr_t *thr;       /* threads of the last rounds */
+	size_t n_thr, cap_thr;
 	int fd;
 	pys_buf_t out;        /* lines not sent yet (sampler thread only) */
 	pys_buf_t tmp;        /* scratch for building heads */
@@ -236,12 +257,12 @@ static pys_name_t *pys_name_of(pys_sampler_t *s, PyFrameObject *f, PyCodeObject 
 
 /* The stack slot for (tid, codes): a hit, or the empty slot to fill. */
 static pys_stack_t *pys_stack_find(pys_sampler_t *s, uint64_t h, unsigned long tid,
-				   PyObject **codes, size_t n)
+				   bool idle, PyObject **codes, size_t n)
 {
 	size_t mask = s->cap_stacks - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
 		pys_stack_t *e = &s->stacks[i];
-		if (!e->head || (e->hash == h && e->tid == tid && e->n == n &&
+		if (!e->head || (e->hash == h && e->tid == tid && e->idle == idle && e->n == n &&
 				 memcmp(e->codes, codes, n * sizeof *codes) == 0))
 			return e;
 	}
@@ -249,8 +270,8 @@ static pys_stack_t *pys_stack_find(pys_sampler_t *s, uint64_t h, unsigned long t
 
 /* Build the line head of a stack whose top frame is top (GIL held). */
 static int pys_make_head(pys_sampler_t *s, pys_stack_t *e, PyFrameObject *top,
-			 unsigned long tid, PyObject **codes, size_t n, bool truncated,
-			 uint64_t h)
+			 unsigned long tid, bool idle, PyObject **codes, size_t n,
+			 bool truncated, uint64_t h)
 {
 	/* names innermost first, as walked */
 	const pys_name_t *nm[PYS_MAX_DEPTH];
@@ -285,8 +306,8 @@ static int pys_make_head(pys_sampler_t *s, pys_stack_t *e, PyFrameObject *top,
 	 * head = {"code":"p","data":"<data escaped>","time": */
 	pys_buf_t data = { 0 }, head = { 0 };
 	char num[64];
-	int nl = snprintf(num, sizeof num, "{\"src\":\"py\",\"pid\":%ld,\"tid\":%lu,\"stack\":\"",
-			  s->pid, tid);
+	int nl = snprintf(num, sizeof num, "{\"src\":\"py\",\"pid\":%ld,\"tid\":%lu,%s\"stack\":\"",
+			  s->pid, tid, idle ? "\"idle\":1," : "");
 	r = r ? r : pys_buf_add(&data, num, (size_t)nl);
 	r = r ? r : pys_buf_esc(&data, t->p ? t->p : "", t->len);
 	r = r ? r : pys_buf_add(&data, "\"}", 2);
@@ -300,10 +321,103 @@ static int pys_make_head(pys_sampler_t *s, pys_stack_t *e, PyFrameObject *top,
 		return -1;
 	}
 	memcpy(copy, codes, n * sizeof *codes);
-	*e = (pys_stack_t){ .hash = h, .tid = tid, .codes = copy, .n = n,
+	*e = (pys_stack_t){ .hash = h, .tid = tid, .idle = idle, .codes = copy, .n = n,
 			    .head = head.p, .len = head.len };
 	s->n_stacks++;
 	return 0;
+}
+
+/* Is thread tid idle (per the sampler thread's last reading of its CPU
+ * time)? A thread not known yet is added (not idle: nothing read yet).
+ * Called during a round (GIL held, or the main thread's callback). */
+static bool pys_thr_idle(pys_sampler_t *s, unsigned long tid)
+{
+	for (size_t i = 0; i < s->n_thr; i++)
+		if (s->thr[i].tid == tid) {
+			s->thr[i].seen = true;
+			return s->thr[i].idle;
+		}
+	if (s->n_thr == s->cap_thr) {
+		size_t nc = s->cap_thr ? 2 * s->cap_thr : 16;
+		pys_thr_t *t = realloc(s->thr, nc * sizeof *t);
+		if (!t)
+			return false;
+		s->thr = t;
+		s->cap_thr = nc;
+	}
+	s->thr[s->n_thr++] = (pys_thr_t){ .tid = tid, .fd = -2, .cpu = -1, .seen = true };
+	return false;
+}
+
+/* Nanoseconds thread t ran or waited for a CPU (schedstat's first two
+ * fields: on the CPU, and runnable on a run queue), or its CPU time when
+ * schedstat cannot be read; -1 when the thread is gone. Counting the run
+ * queue wait keeps a busy thread on a loaded machine busy. */
+static long long pys_thr_busy(pys_thr_t *t)
+{
+	if (t->fd == -2) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/self/task/%lu/schedstat", t->tid);
+		t->fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (t->fd >= 0) {
+		char buf[96];
+		ssize_t n = pread(t->fd, buf, sizeof buf - 1, 0);
+		unsigned long long run, wait;
+		if (n > 0) {
+			buf[n] = '\0';
+			if (sscanf(buf, "%llu %llu", &run, &wait) == 2)
+				return (long long)(run + wait);
+		}
+		return -1;
+	}
+	struct timespec ts;
+	/* the kernel's per-thread CPU clock of any tid of this process */
+	clockid_t cid = (clockid_t)(((unsigned)~(unsigned)t->tid << 3) | 6);
+	if (clock_gettime(cid, &ts) < 0)
+		return -1;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The sampler thread, before a round (no GIL): read how long every thread
+ * of the last round ran or waited for a CPU. A thread that did so less than
+ * half of the time since the last reading is idle (blocked, sleeping,
+ * waiting): a sample
+ * of it counts only with --idle (py-spy's default is the same). Threads
+ * gone (or not in the last round) are forgotten. These reads are this
+ * thread's syscalls, dropped from the trace with it. */
+static void pys_thr_read(pys_sampler_t *s)
+{
+	long long wall = pys_mono_ns();
+	size_t k = 0;
+	for (size_t i = 0; i < s->n_thr; i++) {
+		pys_thr_t *t = &s->thr[i];
+		long long cpu = t->seen ? pys_thr_busy(t) : -1;
+		if (cpu < 0) {
+			if (t->fd >= 0)
+				close(t->fd);
+			continue;
+		}
+		if (t->cpu >= 0 && wall > t->wall)
+			t->idle = 2 * (cpu - t->cpu) < wall - t->wall;
+		t->cpu = cpu;
+		t->wall = wall;
+		t->seen = false;
+		s->thr[k++] = *t;
+	}
+	s->n_thr = k;
+}
+
+/* Rounds skipped (late: a C call held the GIL): a record of its own,
+ * {"src":"py","pid":P,"lost":N,"lost_ns":NS}, at the time they were
+ * found (sampler thread, buffer owned). */
+static int pys_lost(pys_sampler_t *s, unsigned long n, long long lost_ns, long long now)
+{
+	char line[192];
+	int l = snprintf(line, sizeof line, "{\"code\":\"p\",\"data\":\"{\\\"src\\\":"
+			 "\\\"py\\\",\\\"pid\\\":%ld,\\\"lost\\\":%lu,\\\"lost_ns\\\":%lld}\","
+			 "\"time\":%lld}\n", s->pid, n, lost_ns, now);
+	return pys_buf_add(&s->out, line, (size_t)l);
 }
 
 /* One thread's sample into s->out (GIL held). */
@@ -330,13 +444,15 @@ static int pys_sample_thread(pys_sampler_t *s, PyThreadState *ts, const char *ta
 	bool truncated = f != NULL;
 	Py_XDECREF(f);
 	h = pys_mix(h, truncated);
+	bool idle = pys_thr_idle(s, tid);
+	h = pys_mix(h, idle);
 
 	if (s->n_stacks * 2 >= s->cap_stacks || s->n_names * 2 + PYS_MAX_DEPTH >= s->cap_names)
 		pys_caches_clear(s);
-	pys_stack_t *e = pys_stack_find(s, h, tid, codes, n);
+	pys_stack_t *e = pys_stack_find(s, h, tid, idle, codes, n);
 	int r = 0;
 	if (!e->head)
-		r = pys_make_head(s, e, top, tid, codes, n, truncated, h);
+		r = pys_make_head(s, e, top, tid, idle, codes, n, truncated, h);
 	Py_DECREF(top);
 	if (r < 0)
 		return -1;
@@ -363,6 +479,50 @@ static int pys_round(pys_sampler_t *s)
 		}
 	}
 	return 0;
+}
+
+/* The round, run by the main thread between two bytecodes (holding the
+ * GIL it already had): only if the sampler thread still waits for it. */
+static int pys_pending_cb(void *arg)
+{
+	pys_sampler_t *s = arg;
+	int posted = 1;
+
+	atomic_fetch_sub(&s->pending_out, 1);
+	if (!atomic_compare_exchange_strong(&s->round_state, &posted, 2))
+		return 0; /* stale: that round was taken back */
+	if (pys_round(s) < 0)
+		s->round_err = true;
+	atomic_store(&s->round_state, 3);
+	return 0;
+}
+
+static void pys_sleep_ns(long ns)
+{
+	struct timespec ts = { 0, ns };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Try the round through the main thread (no GIL hand-off: the program's
+ * thread makes no syscall for it). True if it was done there. */
+static bool pys_round_pending(pys_sampler_t *s)
+{
+	int posted = 1;
+
+	atomic_store(&s->round_state, 1);
+	atomic_fetch_add(&s->pending_out, 1);
+	if (Py_AddPendingCall(pys_pending_cb, s) != 0) {
+		atomic_fetch_sub(&s->pending_out, 1);
+		atomic_store(&s->round_state, 4);
+		return false;
+	}
+	pys_sleep_ns(PYS_PENDING_WAIT_NS);
+	if (atomic_compare_exchange_strong(&s->round_state, &posted, 4))
+		return false; /* the main thread runs no Python now */
+	while (atomic_load(&s->round_state) == 2)
+		pys_sleep_ns(100000);
+	return true;
 }
 
 /* Send what is buffered (no GIL held). */
@@ -422,20 +582,39 @@ static void *pys_main(void *arg)
 	s->ts = PyEval_SaveThread();
 	long long p = s->period_ns, now = pys_mono_ns();
 	long long next = (now / p + 1) * p, send_at = (now / PYS_SEND_NS + 1) * PYS_SEND_NS;
-	int r = 0;
+	char hello[48];
+	/* First: name this thread, whose syscalls are not the program's
+	 * (the recorder's strace source drops them) */
+	int hl = snprintf(hello, sizeof hello, "{\"sampler_tid\":%ld}\n", (long)gettid());
+	int r = pys_buf_add(&s->out, hello, (size_t)hl);
+	if (r == 0)
+		r = pys_send(s);
 
 	while (r == 0 && !pys_wait(s, next)) {
-		PyEval_RestoreThread(s->ts);
-		/* stop() sets the flag before it lets the GIL go: a round that
-		 * waited for the GIL meanwhile would sample the exit itself */
-		bool stop = pys_stopping(s);
-		if (!stop) {
-			r = pys_round(s);
+		pys_thr_read(s);
+		/* First ask the main thread to run the round between two of its
+		 * bytecodes: taking the GIL from a thread that runs Python makes
+		 * that thread drop it and wait for it again, two futex calls of
+		 * the program's own per round under strace (issue 12). Only if
+		 * it runs no Python now (blocked, GIL free) is the GIL taken. */
+		if (pys_round_pending(s)) {
 			s->rounds++;
+			r = s->round_err ? -1 : 0;
+			if (r < 0)
+				snprintf(s->err, sizeof s->err, "out of memory");
+		} else {
+			PyEval_RestoreThread(s->ts);
+			/* stop() sets the flag before it lets the GIL go: a round
+			 * that waited for the GIL meanwhile would sample the exit */
+			bool stop = pys_stopping(s);
+			if (!stop) {
+				r = pys_round(s);
+				s->rounds++;
+			}
+			PyEval_SaveThread();
+			if (stop)
+				break;
 		}
-		PyEval_SaveThread();
-		if (stop)
-			break;
 		now = pys_mono_ns();
 		if (r == 0 && now >= send_at) {
 			r = pys_send(s);
@@ -445,7 +624,10 @@ static void *pys_main(void *arg)
 			s->out.len = 0; /* cannot happen: sends block instead */
 		next += p;
 		if (next < now) { /* late (a long GIL hold): skip, no burst */
-			s->skipped += (unsigned long)((now - next) / p + 1);
+			unsigned long lost = (unsigned long)((now - next) / p + 1);
+			s->skipped += lost;
+			if (pys_lost(s, lost, (long long)lost * p, now) < 0)
+				r = -1;
 			next = (now / p + 1) * p;
 		}
 	}
@@ -621,8 +803,9 @@ static PyObject *pys_get_dead(PyObject *self, void *unused)
 static void pys_dealloc(PyObject *self)
 {
 	pys_sampler_t *s = (pys_sampler_t *)self;
-	if (s->started && !s->joined && !pys_foreign(s)) {
-		/* still running (stop() timed out): the thread keeps using s */
+	if ((s->started && !s->joined && !pys_foreign(s)) || atomic_load(&s->pending_out) > 0) {
+		/* still running (stop() timed out): the thread keeps using s;
+		 * or a posted round callback will still read it */
 		return;
 	}
 	if (s->fd >= 0)
@@ -633,6 +816,10 @@ static void pys_dealloc(PyObject *self)
 	free(s->stacks);
 	free(s->out.p);
 	free(s->tmp.p);
+	for (size_t i = 0; i < s->n_thr; i++)
+		if (s->thr[i].fd >= 0)
+			close(s->thr[i].fd);
+	free(s->thr);
 	Py_TYPE(self)->tp_free(self);
 }
 

@@ -14,14 +14,16 @@ def _tracecast_chain():
     """Find and run the next sitecustomize on sys.path (not this one)."""
     here = _os.path.dirname(_os.path.abspath(__file__))
     try:
-        import importlib.machinery
-        import importlib.util
+        # the import system's frozen parts: importlib.util would import
+        # contextlib, functools, ... (syscalls in the program's trace)
+        import _frozen_importlib
+        import _frozen_importlib_external
         path = [p for p in _sys.path
                 if _os.path.abspath(p or _os.curdir) != here]
-        spec = importlib.machinery.PathFinder.find_spec("sitecustomize", path)
+        spec = _frozen_importlib_external.PathFinder.find_spec("sitecustomize", path)
         if spec is None or spec.loader is None:
             return
-        mod = importlib.util.module_from_spec(spec)
+        mod = _frozen_importlib.module_from_spec(spec)
     except Exception:
         return
     # What site.execsitecustomize() does with the module it imports.

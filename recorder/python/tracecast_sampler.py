@@ -19,23 +19,32 @@
 # in a hot loop), so the round is kept short: one function, locals only,
 # and a thread whose stack did not change reuses the line's text whole
 # (only the time is formatted per sample).
-import json
 import os
-import socket
 import sys
-import threading
-import time
 
-# Bound now, before the program runs: a program that monkey-patches time
-# and socket (eventlet, gevent) must not turn the sampler's real thread
-# into green calls.
-_sleep = time.sleep
-_monotonic = time.monotonic
-_monotonic_ns = time.monotonic_ns
-_thread_time = time.thread_time
+# The native sampler needs nothing more; the pure-Python one binds these in
+# _bind_pure(), at start(): still before the program runs, so a program that
+# monkey-patches time and socket (eventlet, gevent) cannot turn the
+# sampler's real thread into green calls. Not imported up front: every
+# module imported here is the profiler's own syscalls in the program's
+# trace (json alone pulls in re; issue 12).
+json = socket = threading = None
+_sleep = _monotonic = _monotonic_ns = _thread_time = None
 _current_frames = sys._current_frames
-_get_ident = threading.get_ident
-_socket = socket.socket
+_get_ident = _socket = None
+
+
+def _bind_pure():
+    global json, socket, threading, _sleep, _monotonic, _monotonic_ns
+    global _thread_time, _get_ident, _socket
+    import json as j
+    import socket as so
+    import threading as th
+    import time as ti
+    json, socket, threading = j, so, th
+    _sleep, _monotonic, _monotonic_ns = ti.sleep, ti.monotonic, ti.monotonic_ns
+    _thread_time, _get_ident, _socket = ti.thread_time, th.get_ident, so.socket
+
 
 FLUSH_S = 0.05        # send at least this often (the reorder window is 100 ms)
 MAX_DEPTH = 256       # frames kept per stack (the innermost ones)
@@ -58,22 +67,25 @@ def _write_stats(pid, cpu, impl, rounds):
 
 
 def _load_native():
-    """The _tracecast_sampler module built for this Python, or None."""
+    """The _tracecast_sampler module built for this Python, or None. Loaded
+    with the import system's own frozen parts (importlib.util would import
+    contextlib, functools, ...: syscalls in the program's trace)."""
     where = os.environ.get("TRACECAST_PY_NATIVE")
     if not where:
         return None
-    import importlib.machinery
-    import importlib.util
-    m = importlib.machinery
+    import _frozen_importlib as boot
+    import _frozen_importlib_external as ext
     # only files named for this interpreter (EXTENSION_SUFFIXES): a module
     # built for another Python is not loaded
-    spec = m.FileFinder(where, (m.ExtensionFileLoader, m.EXTENSION_SUFFIXES)
-                        ).find_spec("_tracecast_sampler")
-    if spec is None:
-        return None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    for suffix in ext.EXTENSION_SUFFIXES:
+        path = os.path.join(where, "_tracecast_sampler" + suffix)
+        if os.path.exists(path):
+            loader = ext.ExtensionFileLoader("_tracecast_sampler", path)
+            spec = ext.spec_from_file_location("_tracecast_sampler", path, loader=loader)
+            mod = boot.module_from_spec(spec)
+            loader.exec_module(mod)
+            return mod
+    return None
 
 
 class _Native(object):
@@ -120,6 +132,7 @@ class _Sampler(object):
         self.names = {}       # id(code) -> (code, "module:qualname")
         self.stacks = {}      # (id(code)..., tid) -> (codes, line head)
         self.native = native or {}  # ident -> native id threading has wrong
+        self.sched = {}       # ident -> [schedstat fd, busy ns, at ns, idle]
         self.running = True
         self.stopped = threading.Event()
         self.dead = False
@@ -138,7 +151,38 @@ class _Sampler(object):
         except Exception:      # not a threading.Thread (or no native ids)
             return 0
 
-    def _head(self, tid, frame):
+    def _idle(self, ident, tid, now):
+        """Did thread ident neither run nor wait for a CPU for half the
+        time since the last look (/proc/self/task/TID/schedstat: run and
+        run-queue time)? Its samples are then idle (FORMAT.md, point 12)."""
+        st = self.sched.get(ident)
+        if st is None:
+            try:
+                fd = os.open("/proc/self/task/%d/schedstat" % tid, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                fd = -1
+            st = self.sched[ident] = [fd, -1, 0, False, tid]
+        if st[0] < 0:
+            return False
+        try:
+            f = os.pread(st[0], 96, 0).split()
+            busy = int(f[0]) + int(f[1])
+        except (OSError, ValueError, IndexError):
+            return st[3]
+        if st[1] >= 0 and now > st[2]:
+            st[3] = 2 * (busy - st[1]) < now - st[2]
+        st[1], st[2] = busy, now
+        return st[3]
+
+    def _forget(self, ident):
+        st = self.sched.pop(ident, None)
+        if st is not None and st[0] >= 0:
+            try:
+                os.close(st[0])
+            except OSError:
+                pass
+
+    def _head(self, tid, frame, idle=False):
         """The line up to its time, for the stack that frame tops."""
         codes = []
         f = frame
@@ -146,7 +190,7 @@ class _Sampler(object):
             codes.append(f.f_code)
             f = f.f_back
         truncated = f is not None
-        key = tuple(map(id, codes)) + (tid,)
+        key = tuple(map(id, codes)) + (tid, idle)
         stacks = self.stacks
         got = stacks.get(key)
         if got is not None:
@@ -165,8 +209,8 @@ class _Sampler(object):
         if truncated:
             stack.append("[truncated]")
         stack.reverse()
-        data = '{"src":"py","pid":%d,"tid":%d,"stack":%s}' % (
-            self.pid, tid, json.dumps(";".join(stack)))
+        data = '{"src":"py","pid":%d,"tid":%d,%s"stack":%s}' % (
+            self.pid, tid, '"idle":1,' if idle else "", json.dumps(";".join(stack)))
         head = '{"code":"p","data":%s,"time":' % (json.dumps(data),)
         if len(stacks) >= MAX_STACKS:
             stacks.clear()
@@ -195,6 +239,7 @@ class _Sampler(object):
         current = _current_frames
         head_of = self._head
         tid_of = self._tid
+        idle_of = self._idle
         period = self.period
         # ident -> (top frame, its f_lasti, its f_back, line head): a thread
         # still in the same frame at the same instruction under the same
@@ -214,22 +259,36 @@ class _Sampler(object):
         flush_at = (now // FLUSH_S + 1) * FLUSH_S
         sleep(nxt - now)
         while self.running:
-            tail = "%d}\n" % mono_ns()
+            t_ns = mono_ns()
+            tail = "%d}\n" % t_ns
+            # idle or not, read before the frames are taken: a read lets
+            # the GIL go, and the other threads' frames would move on
+            idle_now = {ident: idle_of(ident, st[4], t_ns)
+                        for ident, st in list(self.sched.items())}
+            new = []
             frames = current()
             for ident, frame in frames.items():
                 if ident == me:
                     continue
+                tid = tid_of(ident)
+                idle = idle_now.get(ident)
+                if idle is None:
+                    idle = False
+                    new.append((ident, tid))
                 prev = last.get(ident)
-                if (prev is None or prev[0] is not frame
-                        or prev[1] != frame.f_lasti or prev[2] is not frame.f_back):
+                if (prev is None or prev[0] is not frame or prev[1] != frame.f_lasti
+                        or prev[2] is not frame.f_back or prev[4] != idle):
                     prev = last[ident] = (frame, frame.f_lasti, frame.f_back,
-                                          head_of(tid_of(ident), frame))
+                                          head_of(tid, frame, idle), idle)
                 add(prev[3])
                 add(tail)
             if len(last) >= len(frames):     # threads that ended
                 for ident in [i for i in last if i not in frames]:
                     del last[ident]
+                    self._forget(ident)
             frames = frame = prev = None
+            for ident, tid in new:    # their first reading, for the next round
+                idle_of(ident, tid, t_ns)
             rounds[0] += 1
             now = mono()
             if now >= flush_at:
@@ -239,12 +298,21 @@ class _Sampler(object):
                 flush_at = (now // FLUSH_S + 1) * FLUSH_S
             nxt += period
             if nxt < now:          # late (a long GIL hold): skip, no burst
-                rounds[1] += int((now - nxt) // period) + 1
+                lost = int((now - nxt) // period) + 1
+                rounds[1] += lost
+                # counted, never hidden: a record of its own (FORMAT.md)
+                add('{"code":"p","data":"{\\"src\\":\\"py\\",\\"pid\\":%d,'
+                    '\\"lost\\":%d,\\"lost_ns\\":%d}","time":%d}\n'
+                    % (self.pid, lost, int(lost * period * 1e9), mono_ns()))
                 nxt = (now // period + 1) * period
             sleep(nxt - now)       # one GIL hand-off (Event.wait takes more)
 
     def _run(self):
         try:
+            # first: name this thread, whose syscalls are not the program's
+            # (the recorder's strace source drops them)
+            self.lines.append('{"sampler_tid":%d}\n' % threading.get_native_id())
+            self._flush()
             self._loop()
             self._flush()
             self.cpu = _thread_time()
@@ -302,7 +370,8 @@ def _after_fork():
     try:
         # threading keeps the parent's native_id for the thread that forked
         # (Python 3.11): the child's own, from the thread itself
-        native = {_get_ident(): threading.get_native_id()}
+        import threading as th
+        native = {th.get_ident(): th.get_native_id()}
         start(old.path, old.hz, native)
     except Exception as err:
         try:
@@ -325,6 +394,7 @@ def start(path, hz, native=None):
     if _native_mod:
         s = _Native(_native_mod, path, hz)
     else:
+        _bind_pure()
         s = _Sampler(path, hz, native)
     s.start()
     _sampler = s

@@ -45,7 +45,11 @@ check("a-done" in marks and "b-done" in marks, "markers missing: %r" % marks)
 m = re.search(r"cpu ([0-9.]+)", "".join(x for t, c, x in ev if c == "o"))
 check(m, "script output missing")
 own_cpu = float(m.group(1))
-py = [s for t, s in samples(ev, "py")]
+pyall = [s for t, s in samples(ev, "py")]
+# lost rounds are records of their own; idle samples count only with --idle
+lost = sum(s.get("lost", 0) for s in pyall)
+py = [s for s in pyall if "stack" in s and not s.get("idle")]
+idle = [s for s in pyall if "stack" in s and s.get("idle")]
 
 
 def tc(*args):
@@ -56,12 +60,20 @@ def tc(*args):
 # info: text and JSON
 rc, text, err = tc("info", out)
 check(rc == 0 and "profile:" in text, "info: %d %s %s" % (rc, text, err))
-check("py: %d stack samples, 0 lost" % len(py) in text, "info py count wrong:\n" + text)
+check("py: %d stack samples, %d lost" % (len(py), lost) in text, "info py count wrong:\n" + text)
+check(not idle or "on-CPU samples only; %d idle samples" % len(idle) in text,
+      "info does not say idle samples are left out:\n" + text)
+rc, text_idle, err = tc("info", "--idle", out)
+check("py: %d stack samples" % (len(py) + len(idle)) in text_idle, "info --idle:\n" + text_idle)
 check("top frames by self samples" in text and "__main__:alpha" in text, "info text:\n" + text)
 rc, js, err = tc("info", "--json", out)
 check(rc == 0, "info --json failed: " + err)
 prof = json.loads(js)["profile"]
-procs = [p for p in prof["processes"] if p["comm"].startswith("python")]
+pys = [p for p in prof["processes"] if p["comm"].startswith("python")]
+# the script's own process: not a forked copy of it sampled before its exec
+# of `tracecast mark` (a real process of the tree, on a loaded machine
+# seen for a tick or two)
+procs = [p for p in pys if p["ppid"] not in {q["pid"] for q in pys}]
 check(len(procs) == 1, "python process not in summary: %r" % prof["processes"])
 p = procs[0]
 print("summary cpu %.2f s, script measured %.2f s; peak rss %d kB; states %r"
@@ -94,7 +106,10 @@ def count(res, fn):
 
 
 allf = folded()
-check(sum(allf.values()) == len(py), "export total %d != %d samples" % (sum(allf.values()), len(py)))
+check(sum(allf.values()) == len(py) + lost, "export total %d != %d samples + %d lost"
+      % (sum(allf.values()), len(py), lost))
+check(allf.get("[lost]", 0) == lost, "export [lost] line %r, %d lost" % (allf.get("[lost]"), lost))
+check(sum(folded("--idle").values()) == len(py) + len(idle) + lost, "export --idle total")
 check(count(allf, "__main__:alpha") >= 5 and count(allf, "__main__:beta") >= 5, "export: %r" % allf)
 mid = folded("--between-markers", "a-done", "b-done")
 print("between markers: alpha %d beta %d of %d" % (count(mid, "__main__:alpha"), count(mid, "__main__:beta"), sum(mid.values())))
@@ -110,7 +125,7 @@ of = os.path.join(d, "out.folded")
 rc, o, e = tc("export", out, "--format", "folded", "--src", "py", "-o", of)
 check(rc == 0 and o == "", "-o: %d %r" % (rc, e))
 with open(of) as f:
-    check(sum(int(l.rsplit(" ", 1)[1]) for l in f) == len(py), "-o file differs")
+    check(sum(int(l.rsplit(" ", 1)[1]) for l in f) == len(py) + lost, "-o file differs")
 # errors: unknown marker, missing --format, bad time
 rc, o, e = tc("export", out, "--format", "folded", "--between-markers", "a-done", "nope")
 check(rc == 1 and "marker 'nope' not found" in e, "missing marker: %d %r" % (rc, e))

@@ -57,7 +57,7 @@ def run(name, profile, env=None):
 
 
 def check_stacks(name, ev):
-    py = samples(ev, "py")
+    py = [(t, s) for t, s in samples(ev, "py") if "stack" in s]  # not lost records
     check(len(py) >= 10, "%s: only %d py samples" % (name, len(py)))
     stacks = [s["stack"] for t, s in py]
     hit = sum(1 for s in stacks if "__main__:outer_call;__main__:crunch_numbers" in s)
@@ -123,7 +123,7 @@ hdr, ev = read_cast(out)
 bad = nondecreasing(ev)
 check(bad is None, "threads: %s" % bad)
 pid, tid_a, tid_b = (int(x) for x in open(tidfile).read().split())
-py = samples(ev, "py")
+py = [(t, s) for t, s in samples(ev, "py") if "stack" in s]  # not lost records
 by_tid = {}
 for t, s in py:
     check(s["pid"] == pid, "threads: pid %r, want %d" % (s["pid"], pid))
@@ -160,7 +160,7 @@ rc, so, se = rec(out, [PY, fscript], profile="python")
 check(rc == 0 and "python sampler" not in se, "fork: rec exit %d: %s" % (rc, se))
 hdr, ev = read_cast(out)
 child = int(output(ev).split("child", 1)[1].split()[0])
-got = [s for t, s in samples(ev, "py") if s["pid"] == child]
+got = [s for t, s in samples(ev, "py") if s["pid"] == child and "stack" in s]
 check(len(got) >= 5, "fork: %d samples of the child %d" % (len(got), child))
 check(all(s["tid"] == child for s in got), "fork: child tids %r" % got[:3])
 check(sum("__main__:child_spin" in s["stack"] for s in got) >= 5, "fork: child stacks %r" % got[:3])
@@ -184,7 +184,7 @@ out = os.path.join(d, "dup.cast")
 rc, so, se = rec(out, [PY, dscript], profile="python")
 check(rc == 0 and "python sampler" not in se, "dup: rec exit %d: %s" % (rc, se))
 hdr, ev = read_cast(out)
-tops = [s["stack"].split(";")[-1] for t, s in samples(ev, "py")]
+tops = [s["stack"].split(";")[-1] for t, s in samples(ev, "py") if "stack" in s]
 n_main, n_mod = tops.count("__main__:spin"), tops.count("dupmod:spin")
 check(n_main >= 5 and n_mod >= 5, "dup: %d __main__:spin, %d dupmod:spin" % (n_main, n_mod))
 print("dup: %d __main__:spin, %d dupmod:spin" % (n_main, n_mod))

@@ -189,6 +189,53 @@ static void test_sampler_lines(void **state)
 	check_lines(lines, sizeof lines / sizeof lines[0]);
 }
 
+static void got_tid(void *user, long tid)
+{
+	long *tids = user;
+	tids[++tids[0]] = tid;
+}
+
+/* {"sampler_tid":TID} (the python sampler's first line) goes to the TID
+ * callback, makes no event and counts as accepted; bad forms are dropped. */
+static void test_sampler_tid(void **state)
+{
+	static const char text[] =
+		"{\"sampler_tid\":4242}\n"
+		"{\"sampler_tid\":0}\n"
+		"{\"sampler_tid\":\"12\"}\n"
+		"{\"sampler_tid\":7,\"code\":\"m\"}\n"
+		"{\"code\":\"m\",\"data\":\"after\"}\n"
+		"{\"sampler_tid\":99}\n";
+	long tids[8] = { 0 };
+	got_t *g = calloc(1, sizeof *g);
+	rec_source_t src;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	rec_emit_t out = { .emit = got_emit, .user = g };
+
+	(void)state;
+	assert_non_null(g);
+	assert_int_equal(ctl_source_new(&src), 0);
+	ctl_source_on_sampler_tid(&src, got_tid, tids);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", ctl_source_path(&src));
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+	close(fd);
+	src.finish(src.self, NOW, &out);
+	assert_int_equal(tids[0], 2);
+	assert_int_equal(tids[1], 4242);
+	assert_int_equal(tids[2], 99);
+	assert_int_equal(g->n, 1); /* only the marker */
+	assert_string_equal(g->data[0], "after");
+	assert_int_equal(ctl_source_accepted(&src), 3);
+	/* 0 and "12" are bad; with another key it is an ordinary (bad) line */
+	assert_int_equal(ctl_source_dropped(&src), 3);
+	src.free(src.self);
+	got_free(g);
+	free(g);
+}
+
 /* Random sampler-form lines: data of random bytes, escaped as JSON (all
  * forms) or not (raw controls, bad escapes, invalid UTF-8), random times. */
 static void test_random_lines(void **state)
@@ -229,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sampler_lines),
+		cmocka_unit_test(test_sampler_tid),
 		cmocka_unit_test(test_random_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,10 +71,15 @@ static void test_late(void **state)
 	assert_int_equal(reorder_new(&r, 10 * MS, 0, sink_out, &s), 0);
 	reorder_push(r, 100 * MS, "o", "x", 1);
 	reorder_drain(r, 200 * MS);
+	assert_int_equal(reorder_max_late(r), 0);
 	reorder_push(r, 40 * MS, "s", "late", 4);
 	assert_int_equal(reorder_late(r), 1);
+	assert_int_equal(reorder_max_late(r), 60 * MS);
+	reorder_push(r, 90 * MS, "s", "less late", 9);
+	assert_int_equal(reorder_late(r), 2);
+	assert_int_equal(reorder_max_late(r), 60 * MS); /* the largest */
 	reorder_flush(r);
-	assert_int_equal(s.n, 2);
+	assert_int_equal(s.n, 3);
 	assert_int_equal(s.t[1], 100 * MS);
 	assert_string_equal(s.code[1], "s");
 	reorder_free(r);
