@@ -162,10 +162,10 @@ int cmd_stats(int argc, char **argv)
 			printf("no syscalls in the window (%lu in the recording)\n", c.s_events);
 		else if (stats_print(c.stats, stdout) < 0)
 			rc = 1;
-		if (c.profile) {
-			printf("\nprofile:\n");
-			profile_summary_print(c.profile, stdout);
-		}
+		json_t *pj = c.profile ? profile_summary_json(c.profile) : NULL;
+		if (pj && stats_print_profile(pj, stdout) < 0)
+			rc = 1;
+		json_decref(pj);
 	}
 	if (fflush(stdout) != 0 && !rc) {
 		fprintf(stderr, "tracecast stats: stdout: %s\n", strerror(errno));

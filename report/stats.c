@@ -792,3 +792,63 @@ json_t *stats_json(const stats_t *s)
 	st_view_free(&v);
 	return o;
 }
+
+static int st_cmp_cpu(const void *pa, const void *pb)
+{
+	double a = json_real_value(json_object_get(*(json_t *const *)pa, "cpu_s"));
+	double b = json_real_value(json_object_get(*(json_t *const *)pb, "cpu_s"));
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+int stats_print_profile(const json_t *prof, FILE *fp)
+{
+	json_t *procs = json_object_get(prof, "processes"), *stacks = json_object_get(prof, "stacks");
+	size_t n = json_array_size(procs);
+
+	fprintf(fp, "\nprofile: %lld samples\n",
+		(long long)json_integer_value(json_object_get(prof, "samples")));
+	if (n) {
+		json_t **v = malloc(n * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			v[i] = json_array_get(procs, i);
+		qsort(v, n, sizeof(*v), st_cmp_cpu);
+		fprintf(fp, "  %8s  %-16s %9s %12s\n", "pid", "comm", "cpu s", "peak rss kB");
+		for (size_t i = 0; i < n && i < 5; i++) {
+			const char *c = json_string_value(json_object_get(v[i], "comm"));
+			fprintf(fp, "  %8lld  ", (long long)json_integer_value(json_object_get(v[i], "pid")));
+			st_put(fp, c ? c : "?", c ? strlen(c) : 1, 16);
+			fprintf(fp, "%*s %9.2f %12lld\n", (int)(17 - (c ? (strlen(c) > 16 ? 16 : strlen(c)) : 1)), "",
+				json_real_value(json_object_get(v[i], "cpu_s")),
+				(long long)json_integer_value(json_object_get(v[i], "peak_rss_kb")));
+		}
+		if (n > 5)
+			fprintf(fp, "  (%zu more processes: tracecast info)\n", n - 5);
+		free(v);
+	}
+	const char *src;
+	json_t *st;
+	json_object_foreach((json_t *)stacks, src, st) {
+		fprintf(fp, "  %s: %lld stack samples, %lld lost\n", src,
+			(long long)json_integer_value(json_object_get(st, "samples")),
+			(long long)json_integer_value(json_object_get(st, "lost")));
+		for (int pass = 0; pass < 2; pass++) {
+			json_t *top = json_object_get(st, pass ? "top_total" : "top_self");
+			size_t i;
+			json_t *f;
+			if (!json_array_size(top))
+				continue;
+			fprintf(fp, "    by %s:\n", pass ? "total" : "self");
+			json_array_foreach(top, i, f) {
+				const char *name = json_string_value(json_object_get(f, "frame"));
+				if (i == 5)
+					break;
+				fprintf(fp, "    %9lld  ", (long long)json_integer_value(json_object_get(f, "samples")));
+				st_put(fp, name ? name : "?", name ? strlen(name) : 1, 80 - 15);
+				fputc('\n', fp);
+			}
+		}
+	}
+	return ferror(fp) ? -EIO : 0;
+}

@@ -67,6 +67,12 @@ int stats_print(const stats_t *s, FILE *fp);
  * time 0. NULL on ENOMEM. */
 json_t *stats_json(const stats_t *s);
 
+/* The short profile section of the text report, from
+ * profile_summary_json()'s object: the busiest processes (CPU seconds,
+ * peak RSS), per stack source its samples, lost samples and top frames by
+ * self and total samples. At most 80 columns. Returns 0 or -EIO. */
+int stats_print_profile(const json_t *profile, FILE *fp);
+
 /* Free. NULL is a no-op. */
 void stats_free(stats_t *s);
 
