@@ -200,7 +200,7 @@ int export_new(export_t **out, const cast_header_t *hdr, const export_opts_t *o,
 	x->perf_period = x_period(prof, "perf_hz");
 	x->py_period = x_period(prof, "python_hz");
 	if (o->format == EXPORT_CHROME) {
-		fputs("{\"traceEvents\":[\n", fp);
+		fputs("[\n", fp); /* the JSON Array Format (no header object needed) */
 		x_check(x);
 	}
 	*out = x;
@@ -584,7 +584,7 @@ static int x_finish_chrome(export_t *x)
 		x_json_str(x, x->comms[i].comm, strlen(x->comms[i].comm));
 		fputs("}}", x->fp);
 	}
-	fputs("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"exporter\":\"tracecast " TRACECAST_VERSION "\"}}\n", x->fp);
+	fputs("\n]\n", x->fp);
 	return 0;
 }
 
