@@ -606,9 +606,10 @@ static int x_strace_line(export_t *x, const cast_event_t *ev)
 	while (q < end && *q >= '0' && *q <= '9')
 		q++;
 	if (q > p && q < end && *q == ' ') {
+		while (q < end && *q == ' ')
+			q++; /* strace pads the pid column: keep its spaces before the stamp */
 		fwrite(p, 1, (size_t)(q - p), x->fp);
-		fputc(' ', x->fp);
-		p = q + 1;
+		p = q;
 	}
 	fprintf(x->fp, "%lld.%06lld ", (long long)(us / 1000000), (long long)(us % 1000000));
 	fwrite(p, 1, (size_t)(end - p), x->fp);
