@@ -610,7 +610,7 @@ static void st_print_errors(FILE *fp, const stats_t *s)
 	if (s->errs.n)
 		qsort(e, s->errs.n, sizeof(*e), st_cmp_err);
 	fprintf(fp, "\nfailed calls by syscall and errno (first: the first one's start):\n");
-	fprintf(fp, "%7s  %-12s %-10s %-10s  example\n", "calls", "syscall", "errno", "first");
+	fprintf(fp, "%7s  %-12s %-12s %-10s  example\n", "calls", "syscall", "errno", "first");
 	for (size_t i = 0; i < s->errs.n; i++) {
 		char tb[32];
 		const char *sep = strchr(e[i]->key, ST_SEP);
@@ -620,11 +620,11 @@ static void st_print_errors(FILE *fp, const stats_t *s)
 		fprintf(fp, "%7lu  ", e[i]->count);
 		st_put(fp, e[i]->key, nk, 12);
 		fprintf(fp, "%*s", (int)(13 - (nk > 12 ? 12 : nk)), "");
-		st_put(fp, sep + 1, ne, 10);
-		fprintf(fp, "%*s", (int)(11 - (ne > 10 ? 10 : ne)), "");
+		st_put(fp, sep + 1, ne, 12);
+		fprintf(fp, "%*s", (int)(13 - (ne > 12 ? 12 : ne)), "");
 		fprintf(fp, "%-10s  ", tc_time_format(e[i]->first_ns, tb, sizeof tb));
 		if (l.args)
-			st_put(fp, l.args, l.args_len, 80 - 45);
+			st_put(fp, l.args, l.args_len, 80 - 47);
 		fputc('\n', fp);
 	}
 	free(e);
