@@ -48,6 +48,7 @@ typedef struct st_thr {
 	long tid, pid;          /* tid 0: empty slot */
 	char comm[16];
 	bool clone_thread;      /* its pending <unfinished> clone has CLONE_THREAD */
+	char exec_comm[16];     /* its pending <unfinished> execve's program */
 } st_thr_t;
 
 struct stats {
@@ -227,9 +228,22 @@ static int st_track(stats_t *s, const strace_line_t *l, st_thr_t *t)
 {
 	bool clone = st_is(l, "clone") || st_is(l, "clone3") || st_is(l, "fork") ||
 		     st_is(l, "vfork");
+	bool execve = st_is(l, "execve");
 	if (clone && l->kind == STRACE_UNFINISHED) {
 		t->clone_thread = st_has(l->args, l->args_len, "CLONE_THREAD");
 		return 0;
+	}
+	if (execve && (l->kind == STRACE_UNFINISHED || l->kind == STRACE_CALL)) {
+		t->exec_comm[0] = '\0';
+		if (l->args_len > 1 && l->args[0] == '"') {
+			const char *p = l->args + 1, *end = memchr(p, '"', l->args_len - 1);
+			const char *base = p;
+			for (const char *q = p; end && q < end; q++)
+				if (*q == '/')
+					base = q + 1;
+			if (end)
+				st_set_comm(t->exec_comm, base, (size_t)(end - base));
+		}
 	}
 	if (l->kind != STRACE_CALL && l->kind != STRACE_RESUMED)
 		return 0;
@@ -248,16 +262,8 @@ static int st_track(stats_t *s, const strace_line_t *l, st_thr_t *t)
 			if (!c->comm[0])
 				memcpy(c->comm, comm, sizeof(comm));
 		}
-	} else if (st_is(l, "execve") && l->has_ret && !l->err && l->args_len > 1 &&
-		   l->args[0] == '"') {
-		const char *p = l->args + 1, *end = memchr(p, '"', l->args_len - 1);
-		if (end) {
-			const char *base = p;
-			for (const char *q = p; q < end; q++)
-				if (*q == '/')
-					base = q + 1;
-			st_set_comm(t->comm, base, (size_t)(end - base));
-		}
+	} else if (execve && l->has_ret && !l->err && t->exec_comm[0]) {
+		memcpy(t->comm, t->exec_comm, sizeof(t->comm));
 	}
 	return 0;
 }
