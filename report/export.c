@@ -12,6 +12,7 @@
 
 #include "tracecast/strace_line.h"
 #include "tracecast/version.h"
+#include "tasks.h"
 
 #define X_SEP '\x1f'
 #define X_BURST_GAP_NS INT64_C(50000000) /* output events closer than this are one burst */
@@ -37,11 +38,6 @@ typedef struct x_map {
 	size_t tabcap;
 } x_map_t;
 
-typedef struct x_comm {
-	long pid;
-	char comm[16];
-} x_comm_t;
-
 struct export {
 	export_opts_t o;
 	FILE *fp;
@@ -51,8 +47,7 @@ struct export {
 	unsigned long count;
 	int err;                /* first write error (-errno) */
 	x_map_t frames, stacks, edges, profiles;
-	x_comm_t *comms;        /* pid -> comm from proc samples */
-	size_t ncomms;
+	tasks_t tasks;          /* tid -> pid and names */
 	/* chrome */
 	bool first;             /* no trace event written yet */
 	int64_t burst_t, burst_end;
@@ -215,7 +210,7 @@ void export_free(export_t *x)
 	x_map_free(&x->stacks);
 	x_map_free(&x->edges);
 	x_map_free(&x->profiles);
-	free(x->comms);
+	tasks_cleanup(&x->tasks);
 	free(x);
 }
 
@@ -226,10 +221,8 @@ unsigned long export_count(const export_t *x)
 
 static const char *x_comm(const export_t *x, long pid)
 {
-	for (size_t i = 0; i < x->ncomms; i++)
-		if (x->comms[i].pid == pid)
-			return x->comms[i].comm;
-	return NULL;
+	const task_t *t = tasks_find(&x->tasks, pid);
+	return t && t->comm[0] ? t->comm : NULL;
 }
 
 /* ---- stack samples: folded, callgrind, speedscope ---- */
@@ -470,11 +463,15 @@ static int x_chrome_syscall(export_t *x, const cast_event_t *ev)
 {
 	strace_line_t l;
 	strace_line_parse(ev->data, ev->data_len, &l);
+	if (tasks_line(&x->tasks, &l) < 0)
+		return -ENOMEM;
 	if (l.kind == STRACE_UNFINISHED)
 		return 0; /* its <... resumed> half carries the whole span */
 	int64_t start, end;
 	strace_line_span(&l, ev->time_ns, x->base, &start, &end);
 	long tid = l.tid > 0 ? l.tid : 0;
+	const task_t *task = tasks_find(&x->tasks, l.tid > 0 ? l.tid : -1);
+	long pid = task && task->pid > 0 ? task->pid : tid;
 	x_chrome_sep(x);
 	fputs("{\"name\":", x->fp);
 	if (l.name && (l.kind == STRACE_CALL || l.kind == STRACE_RESUMED || l.kind == STRACE_SIGNAL))
@@ -490,33 +487,13 @@ static int x_chrome_syscall(export_t *x, const cast_event_t *ev)
 		fputs(",\"ph\":\"i\",\"s\":\"t\"", x->fp);
 		x_us(x, "ts", start);
 	}
-	fprintf(x->fp, ",\"pid\":%ld,\"tid\":%ld,\"args\":{\"line\":", tid, tid);
+	fprintf(x->fp, ",\"pid\":%ld,\"tid\":%ld,\"args\":{\"line\":", pid, tid);
 	x_json_str(x, ev->data, ev->data_len);
 	if (l.err) {
 		fputs(",\"errno\":", x->fp);
 		x_json_str(x, l.err, l.err_len);
 	}
 	fputs("}}", x->fp);
-	return 0;
-}
-
-static int x_remember_comms(export_t *x, json_t *procs)
-{
-	size_t i;
-	json_t *p;
-	json_array_foreach(procs, i, p) {
-		long pid = (long)json_integer_value(json_object_get(p, "pid"));
-		const char *c = json_string_value(json_object_get(p, "comm"));
-		if (!c || pid <= 0 || x_comm(x, pid))
-			continue;
-		x_comm_t *n = realloc(x->comms, (x->ncomms + 1) * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		x->comms = n;
-		n[x->ncomms].pid = pid;
-		snprintf(n[x->ncomms].comm, sizeof n[x->ncomms].comm, "%s", c);
-		x->ncomms++;
-	}
 	return 0;
 }
 
@@ -577,11 +554,14 @@ static int x_finish_chrome(export_t *x)
 	x_chrome_burst(x);
 	x_chrome_sep(x);
 	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"terminal\"}}", x->fp);
-	for (size_t i = 0; i < x->ncomms; i++) {
+	for (size_t i = 0; i < x->tasks.cap; i++) {
+		const task_t *t = &x->tasks.tab[i];
+		if (t->tid <= 0 || t->tid != t->pid || !t->comm[0])
+			continue;
 		x_chrome_sep(x);
 		fprintf(x->fp, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%ld,\"args\":{\"name\":",
-			x->comms[i].pid);
-		x_json_str(x, x->comms[i].comm, strlen(x->comms[i].comm));
+			t->pid);
+		x_json_str(x, t->comm, strlen(t->comm));
 		fputs("}}", x->fp);
 	}
 	fputs("\n]\n", x->fp);
@@ -626,13 +606,17 @@ int export_event(export_t *x, const cast_event_t *ev)
 	if (x->o.format == EXPORT_STRACE) {
 		if (ev->code[0] == 's')
 			rc = x_strace_line(x, ev);
+	} else if (ev->code[0] == 's' && x->o.format == EXPORT_SPEEDSCOPE) {
+		strace_line_t l; /* only to name the processes */
+		strace_line_parse(ev->data, ev->data_len, &l);
+		rc = tasks_line(&x->tasks, &l);
 	} else if (ev->code[0] == 'p') {
 		if (!memmem(ev->data, ev->data_len, "\"src\"", 5))
 			return 0;
 		json_t *j = json_loadb(ev->data, ev->data_len, 0, NULL);
 		const char *src = json_string_value(json_object_get(j, "src"));
 		if (src && strcmp(src, "proc") == 0) {
-			rc = x_remember_comms(x, json_object_get(j, "procs"));
+			rc = tasks_sample(&x->tasks, ev);
 			if (!rc && x->o.format == EXPORT_CHROME)
 				x_chrome_proc(x, json_object_get(j, "procs"), ev->time_ns);
 		} else if (src && export_format_is_profile(x->o.format) &&

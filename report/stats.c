@@ -7,6 +7,7 @@
 
 #include "tracecast/strace_line.h"
 #include "tracecast/tc_time.h"
+#include "tasks.h"
 
 #define ST_SEP '\x1f' /* between the parts of a key */
 
@@ -44,21 +45,13 @@ typedef struct st_top {
 	char *line;
 } st_top_t;
 
-typedef struct st_thr {
-	long tid, pid;          /* tid 0: empty slot */
-	char comm[16];
-	bool clone_thread;      /* its pending <unfinished> clone has CLONE_THREAD */
-	char exec_comm[16];     /* its pending <unfinished> execve's program */
-} st_thr_t;
-
 struct stats {
 	stats_opts_t o;
 	strace_time_base_t base;
 	st_map_t rows, errs;
 	st_top_t *top;          /* min-heap on dur_ns, o.top slots */
 	size_t ntop;
-	st_thr_t *thr;
-	size_t thrcap, nthr;
+	tasks_t tasks;
 	unsigned long calls, errors;
 	int64_t total_ns;
 };
@@ -161,111 +154,13 @@ void stats_free(stats_t *s)
 	for (size_t i = 0; i < s->ntop; i++)
 		free(s->top[i].line);
 	free(s->top);
-	free(s->thr);
+	tasks_cleanup(&s->tasks);
 	free(s);
 }
 
 unsigned long stats_calls(const stats_t *s)
 {
 	return s->calls;
-}
-
-/* The thread record of tid, created (its own process, no name) when new.
- * NULL on ENOMEM. */
-static st_thr_t *st_thread(stats_t *s, long tid)
-{
-	if ((s->nthr + 1) * 2 > s->thrcap) {
-		size_t nc = s->thrcap ? s->thrcap * 2 : 64;
-		st_thr_t *nt = calloc(nc, sizeof(*nt));
-		if (!nt)
-			return NULL;
-		for (size_t i = 0; i < s->thrcap; i++) {
-			if (!s->thr[i].tid)
-				continue;
-			size_t j = (size_t)s->thr[i].tid * 2654435761u & (nc - 1);
-			while (nt[j].tid)
-				j = (j + 1) & (nc - 1);
-			nt[j] = s->thr[i];
-		}
-		free(s->thr);
-		s->thr = nt;
-		s->thrcap = nc;
-	}
-	size_t j = (size_t)tid * 2654435761u & (s->thrcap - 1);
-	for (; s->thr[j].tid; j = (j + 1) & (s->thrcap - 1))
-		if (s->thr[j].tid == tid)
-			return &s->thr[j];
-	s->thr[j].tid = tid;
-	s->thr[j].pid = tid;
-	s->nthr++;
-	return &s->thr[j];
-}
-
-static void st_set_comm(char comm[16], const char *name, size_t len)
-{
-	if (len > 15)
-		len = 15; /* TASK_COMM_LEN - 1, as the kernel keeps it */
-	memcpy(comm, name, len);
-	comm[len] = '\0';
-}
-
-static bool st_has(const char *p, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(p + i, needle, k) == 0)
-			return true;
-	return false;
-}
-
-static bool st_is(const strace_line_t *l, const char *name)
-{
-	return l->name_len == strlen(name) && memcmp(l->name, name, l->name_len) == 0;
-}
-
-/* Follow processes and names: clone/fork results and execve. */
-static int st_track(stats_t *s, const strace_line_t *l, st_thr_t *t)
-{
-	bool clone = st_is(l, "clone") || st_is(l, "clone3") || st_is(l, "fork") ||
-		     st_is(l, "vfork");
-	bool execve = st_is(l, "execve");
-	if (clone && l->kind == STRACE_UNFINISHED) {
-		t->clone_thread = st_has(l->args, l->args_len, "CLONE_THREAD");
-		return 0;
-	}
-	if (execve && (l->kind == STRACE_UNFINISHED || l->kind == STRACE_CALL)) {
-		t->exec_comm[0] = '\0';
-		if (l->args_len > 1 && l->args[0] == '"') {
-			const char *p = l->args + 1, *end = memchr(p, '"', l->args_len - 1);
-			const char *base = p;
-			for (const char *q = p; end && q < end; q++)
-				if (*q == '/')
-					base = q + 1;
-			if (end)
-				st_set_comm(t->exec_comm, base, (size_t)(end - base));
-		}
-	}
-	if (l->kind != STRACE_CALL && l->kind != STRACE_RESUMED)
-		return 0;
-	if (clone && l->has_ret && !l->err) {
-		bool thread = l->kind == STRACE_RESUMED ? t->clone_thread
-			      : st_has(l->args, l->args_len, "CLONE_THREAD");
-		long child = strtol(l->ret, NULL, 10);
-		long ppid = t->pid;
-		char comm[16];
-		memcpy(comm, t->comm, sizeof(comm));
-		if (child > 0) {
-			st_thr_t *c = st_thread(s, child);
-			if (!c)
-				return -ENOMEM;
-			c->pid = thread ? ppid : child;
-			if (!c->comm[0])
-				memcpy(c->comm, comm, sizeof(comm));
-		}
-	} else if (execve && l->has_ret && !l->err && t->exec_comm[0]) {
-		memcpy(t->comm, t->exec_comm, sizeof(t->comm));
-	}
-	return 0;
 }
 
 /* Keep the call among the o.top slowest. */
@@ -304,46 +199,19 @@ static int st_top_add(stats_t *s, const cast_event_t *ev, const strace_line_t *l
 	return 0;
 }
 
-static int st_proc_sample(stats_t *s, const cast_event_t *ev)
-{
-	if (!memmem(ev->data, ev->data_len, "\"proc\"", 6))
-		return 0;
-	json_t *j = json_loadb(ev->data, ev->data_len, 0, NULL);
-	json_t *procs = json_object_get(j, "procs");
-	size_t i;
-	json_t *p;
-	int rc = 0;
-	json_array_foreach(procs, i, p) {
-		json_int_t pid = json_integer_value(json_object_get(p, "pid"));
-		const char *comm = json_string_value(json_object_get(p, "comm"));
-		if (pid <= 0 || !comm)
-			continue;
-		st_thr_t *t = st_thread(s, (long)pid);
-		if (!t) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (!t->comm[0])
-			st_set_comm(t->comm, comm, strlen(comm));
-	}
-	json_decref(j);
-	return rc;
-}
-
 int stats_event(stats_t *s, const cast_event_t *ev)
 {
 	if (ev->code[1])
 		return 0;
 	if (ev->code[0] == 'p')
-		return st_proc_sample(s, ev);
+		return tasks_sample(&s->tasks, ev);
 	if (ev->code[0] != 's')
 		return 0;
 	strace_line_t l;
 	strace_line_parse(ev->data, ev->data_len, &l);
 	if (l.tid <= 0)
 		l.tid = -1; /* no TID (strace without -f): 0 marks a free slot */
-	st_thr_t *t = st_thread(s, l.tid);
-	if (!t || st_track(s, &l, t) < 0)
+	if (tasks_line(&s->tasks, &l) < 0)
 		return -ENOMEM;
 	if (l.kind != STRACE_CALL && l.kind != STRACE_RESUMED)
 		return 0;
@@ -354,7 +222,7 @@ int stats_event(stats_t *s, const cast_event_t *ev)
 
 	char key[128];
 	int kl;
-	t = st_thread(s, l.tid); /* st_track may have moved the table */
+	const task_t *t = tasks_find(&s->tasks, l.tid);
 	switch (s->o.by) {
 	case STATS_BY_PID:
 		kl = snprintf(key, sizeof key, "%ld%c", t->pid, ST_SEP);
@@ -560,10 +428,8 @@ static void st_print_table(FILE *fp, const st_view_t *v, size_t from, size_t to,
 /* The comm of a pid or tid group's process, or "". */
 static const char *st_comm(const stats_t *s, long id)
 {
-	for (size_t i = 0; i < s->thrcap; i++)
-		if (s->thr[i].tid == id)
-			return s->thr[i].comm;
-	return "";
+	const task_t *t = tasks_find(&s->tasks, id);
+	return t ? t->comm : "";
 }
 
 static void st_print_slowest(FILE *fp, const stats_t *s)

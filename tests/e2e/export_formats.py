@@ -90,12 +90,25 @@ check("__main__:spin" in rows[0], "first (hottest self) function is not spin:\n"
 total = re.search(r"^\s*([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", p.stdout, re.M)
 check(total and int(total.group(1).replace(",", "")) == len(py_win),
       "PROGRAM TOTALS %r != %d samples" % (total and total.group(1), len(py_win)))
+# the whole recording: every function's self and inclusive samples as
+# callgrind_annotate reads them equal the recording's stacks
 cg = export("callgrind", out=os.path.join(d, "callgrind.out.all"))
-p = subprocess.run(["callgrind_annotate", "--inclusive=yes", cg], capture_output=True, text=True, timeout=60)
-inc = [l for l in p.stdout.splitlines() if re.match(r"^\s*[\d,]+ \(", l) and "PROGRAM TOTALS" not in l]
-hot_i = [i for i, l in enumerate(inc) if "__main__:hot" in l]
-warm_i = [i for i, l in enumerate(inc) if "__main__:warm" in l]
-check(hot_i and warm_i and hot_i[0] < warm_i[0], "inclusive: hot() not above warm():\n" + "\n".join(inc[:10]))
+def annotate(inclusive):
+    p = subprocess.run(["callgrind_annotate", "--inclusive=" + inclusive, "--threshold=100", cg],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, "callgrind_annotate failed: %s" % p.stderr)
+    got = {}
+    for l in p.stdout.splitlines():
+        m = re.match(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+[^:]+:(.*)$", l)
+        if m and "PROGRAM TOTALS" not in l:
+            got[m.group(2)] = int(m.group(1).replace(",", ""))
+    return got
+self_got, incl_got = annotate("no"), annotate("yes")
+for fn in ("__main__:spin", "__main__:hot", "__main__:warm", "__main__:<module>"):
+    self_want = sum(1 for t, s in py if s["stack"].split(";")[-1] == fn)
+    incl_want = sum(1 for t, s in py if fn in s["stack"].split(";"))
+    check(self_got.get(fn, 0) == self_want and incl_got.get(fn, 0) == incl_want,
+          "%s: callgrind_annotate self %r incl %r, recording %d %d" % (fn, self_got.get(fn), incl_got.get(fn), self_want, incl_want))
 
 # ---- speedscope: one sampled profile per process, recording times ----
 ss = export("speedscope", out=os.path.join(d, "work.speedscope.json"))

@@ -57,7 +57,9 @@ for name, (calls, errors, secs) in ref.items():
 for name in ours:
     check(name in ref, "stats counts %s, strace -c does not" % name)
 check(ours["nanosleep"][0] == M + 1 and ours["openat"][1] == N, "known calls: %r" % ours)
-for name in ("nanosleep", "wait4"):
+# times: the calls of known length (wait4's depends on how fast the child
+# starts on a loaded machine, traced differently in the two runs)
+for name in ("nanosleep",):
     a, b = ours[name][2], ref[name][2]
     check(abs(a - b) <= 0.10 * b, "%s: %.6f s vs strace -c -w %.6f s (over 10%%)" % (name, a, b))
 check(abs(ours["nanosleep"][2] - (M + 1) * MS / 1000) < 0.10 * (M + 1) * MS / 1000,
