@@ -17,7 +17,7 @@
 static const char ex_usage_text[] =
 	"usage: tracecast export FILE --format F [-o OUT] [--force] [--raw]\n"
 	"                        [--from T] [--to T] [--between-markers A B]\n"
-	"                        [--src perf|py] [--strict]\n"
+	"                        [--src perf|py] [--idle] [--strict]\n"
 	"Write a recording's data in a format other tools read:\n"
 	"  --format folded        stack samples as \"frame;frame;leaf COUNT\" lines\n"
 	"                         (flamegraph.pl, inferno, speedscope)\n"
@@ -33,6 +33,9 @@ static const char ex_usage_text[] =
 	"  --between-markers A B  only events after the first marker A and before the\n"
 	"                         first marker B after it\n"
 	"  --src perf|py          stack samples of that source only (default: both)\n"
+	"  --idle                 idle samples too (threads that neither ran nor waited\n"
+	"                         for a CPU); by default on-CPU samples only. Samples\n"
+	"                         the samplers lost count as the frame \"[lost]\"\n"
 	"  -o OUT                 write OUT (mode 0600, via a temporary file and\n"
 	"                         rename) instead of stdout\n"
 	"  --force                replace OUT if it exists (default: refuse, exit 2)\n"
@@ -68,6 +71,7 @@ int cmd_export(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "idle", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_WINDOW_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -98,6 +102,9 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'r':
 			raw = true;
+			break;
+		case 'I':
+			c.o.idle = true;
 			break;
 		case 'h':
 			fputs(ex_usage_text, stdout);
@@ -136,7 +143,10 @@ int cmd_export(int argc, char **argv)
 	}
 	if (cli_output_close(&o, "export", rc == 0) && !rc)
 		rc = 1;
-	if (!rc && export_count(c.x) == 0) {
+	if (!rc && c.x && export_idle_skipped(c.x))
+		fprintf(stderr, "tracecast export: on-CPU samples only: %lu idle samples left "
+			"out (--idle includes them)\n", export_idle_skipped(c.x));
+	if (!rc && c.x && export_count(c.x) == 0) {
 		if (export_format_is_profile(c.o.format))
 			fprintf(stderr, "tracecast export: %s: no %s stack samples in the range "
 				"(record them with --profile=perf or --profile=python)\n", path,

@@ -45,6 +45,7 @@ struct export {
 	int64_t start_unix_ns;
 	double perf_period, py_period;
 	unsigned long count;
+	unsigned long lost, idle_skipped;
 	int err;                /* first write error (-errno) */
 	x_map_t frames, stacks, edges, profiles;
 	tasks_t tasks;          /* tid -> pid and names */
@@ -219,6 +220,11 @@ unsigned long export_count(const export_t *x)
 	return x->count;
 }
 
+unsigned long export_idle_skipped(const export_t *x)
+{
+	return x->idle_skipped;
+}
+
 static const char *x_comm(const export_t *x, long pid)
 {
 	const task_t *t = tasks_find(&x->tasks, pid);
@@ -253,20 +259,18 @@ static x_item_t *x_stack(export_t *x, const char *stack, size_t len, size_t *id)
 	return st;
 }
 
-static int x_sample(export_t *x, json_t *j, const char *src, int64_t t)
+/* Count one stack mult times (a lost record counts as its N rounds). */
+static int x_add_stack(export_t *x, const char *stack, size_t len, const char *src, long pid,
+		       long tid, int64_t t, unsigned long mult)
 {
-	json_t *js = json_object_get(j, "stack");
-	const char *stack = json_string_value(js);
-	size_t len = json_string_length(js), id;
-	if (!stack || !len)
-		return 0;
+	size_t id;
 	x_item_t *st = x_stack(x, stack, len, &id);
 	if (!st)
 		return -ENOMEM;
-	st->count++;
-	x->count++;
+	st->count += mult;
+	x->count += mult;
 	if (x->o.format == EXPORT_CALLGRIND) {
-		x->frames.items[st->frames[st->nframes - 1]]->count++; /* self */
+		x->frames.items[st->frames[st->nframes - 1]]->count += mult; /* self */
 		for (size_t i = 0; i + 1 < st->nframes; i++) {
 			char k[32];
 			int kl = snprintf(k, sizeof k, "%u,%u", st->frames[i], st->frames[i + 1]);
@@ -280,11 +284,9 @@ static int x_sample(export_t *x, json_t *j, const char *src, int64_t t)
 				e->frames[1] = st->frames[i + 1];
 				e->nframes = 2;
 			}
-			e->count++;
+			e->count += mult;
 		}
 	} else if (x->o.format == EXPORT_SPEEDSCOPE) {
-		long pid = (long)json_integer_value(json_object_get(j, "pid"));
-		long tid = (long)json_integer_value(json_object_get(j, "tid"));
 		char k[64];
 		int kl = snprintf(k, sizeof k, "%s%c%ld%c%ld", src, X_SEP, pid, X_SEP, tid);
 		bool created;
@@ -299,13 +301,42 @@ static int x_sample(export_t *x, json_t *j, const char *src, int64_t t)
 			if (!(pr->spill = tmpfile()))
 				return -errno;
 		}
-		uint32_t sid = (uint32_t)id;
-		if (fwrite(&sid, sizeof sid, 1, pr->spill) != 1)
+		uint32_t rec[2] = { (uint32_t)id, mult > UINT32_MAX ? UINT32_MAX : (uint32_t)mult };
+		if (fwrite(rec, sizeof rec, 1, pr->spill) != 1)
 			return -EIO;
 		pr->last_ns = t;
 		pr->count++;
 	}
 	return 0;
+}
+
+/* One stack source record: a sample, an idle sample (left out unless
+ * o.idle), or a lost record {"lost":N} (FORMAT.md: shown as N samples of
+ * the frame "[lost]", never hidden). */
+static int x_sample(export_t *x, json_t *j, const char *src, int64_t t)
+{
+	json_t *js = json_object_get(j, "stack"), *lost = json_object_get(j, "lost");
+	json_t *idle = json_object_get(j, "idle");
+	long pid = (long)json_integer_value(json_object_get(j, "pid"));
+	long tid = (long)json_integer_value(json_object_get(j, "tid"));
+	if (json_is_integer(lost) && json_integer_value(lost) > 0) {
+		unsigned long n = (unsigned long)json_integer_value(lost);
+		x->lost += n;
+		if (x->o.format == EXPORT_FOLDED) {
+			x->count += n;
+			return 0;
+		}
+		return x_add_stack(x, "[lost]", 6, src, pid, pid, t, n);
+	}
+	const char *stack = json_string_value(js);
+	size_t len = json_string_length(js);
+	if (!stack || !len)
+		return 0;
+	if (idle && (json_is_true(idle) || json_integer_value(idle) != 0) && !x->o.idle) {
+		x->idle_skipped++;
+		return 0;
+	}
+	return x_add_stack(x, stack, len, src, pid, tid, t, 1);
 }
 
 static int x_cmp_key(const void *a, const void *b)
@@ -320,6 +351,10 @@ static int x_finish_folded(export_t *x)
 		return -ENOMEM;
 	memcpy(v, x->stacks.items, x->stacks.n * sizeof(*v));
 	qsort(v, x->stacks.n, sizeof(*v), x_cmp_key);
+	/* lost samples as a frame of their own, first: a flame graph shows the
+	 * share of the time nobody saw (FORMAT.md, "lost") */
+	if (x->lost)
+		fprintf(x->fp, "[lost] %lu\n", x->lost);
 	for (size_t i = 0; i < x->stacks.n; i++) {
 		/* a line break in a frame name would split the line */
 		for (char *p = v[i]->key; *p; p++)
@@ -407,24 +442,28 @@ static int x_finish_speedscope(export_t *x)
 		x_item_t *p = x->profiles.items[i];
 		char name[128];
 		const char *comm = x_comm(x, p->pid);
-		snprintf(name, sizeof name, "%s%spid %ld tid %ld (%.*s)", comm ? comm : "",
-			 comm ? " " : "", p->pid, p->tid, (int)strcspn(p->key, "\x1f"), p->key);
+		if (p->pid <= 0) /* perf's lost records name no process */
+			snprintf(name, sizeof name, "lost samples (%.*s)", (int)strcspn(p->key, "\x1f"), p->key);
+		else
+			snprintf(name, sizeof name, "%s%spid %ld tid %ld (%.*s)", comm ? comm : "",
+				 comm ? " " : "", p->pid, p->tid, (int)strcspn(p->key, "\x1f"), p->key);
 		fputs(i ? ",\n{\"type\":\"sampled\",\"name\":" : "\n{\"type\":\"sampled\",\"name\":", x->fp);
 		x_json_str(x, name, strlen(name));
 		fprintf(x->fp, ",\"unit\":\"seconds\",\"startValue\":%.6f,\"endValue\":%.6f,\"samples\":[",
 			(double)p->first_ns / 1e9, (double)p->last_ns / 1e9 + p->period);
 		rewind(p->spill);
-		uint32_t sid;
-		for (unsigned long n = 0; fread(&sid, sizeof sid, 1, p->spill) == 1; n++) {
-			x_item_t *st = x->stacks.items[sid];
+		uint32_t rec[2];
+		for (unsigned long n = 0; fread(rec, sizeof rec, 1, p->spill) == 1; n++) {
+			x_item_t *st = x->stacks.items[rec[0]];
 			fputs(n ? ",[" : "[", x->fp);
 			for (size_t f = 0; f < st->nframes; f++)
 				fprintf(x->fp, f ? ",%u" : "%u", st->frames[f]);
 			fputc(']', x->fp);
 		}
 		fputs("],\"weights\":[", x->fp);
-		for (unsigned long n = 0; n < p->count; n++)
-			fprintf(x->fp, n ? ",%g" : "%g", p->period);
+		rewind(p->spill); /* second pass: the weights, a sample's rounds times the period */
+		for (unsigned long n = 0; fread(rec, sizeof rec, 1, p->spill) == 1; n++)
+			fprintf(x->fp, n ? ",%g" : "%g", p->period * rec[1]);
 		fputs("]}", x->fp);
 		if (ferror(p->spill))
 			return -EIO;

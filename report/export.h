@@ -20,10 +20,15 @@
  * sample sequence to an unlinked temporary file), so memory never grows
  * with the number of events. The engine writes only into the FILE * it is
  * given; recorded text goes out as is (the caller filters for terminals).
- * Stack samples are "p" events with src "perf" or "py" and a "stack". */
+ * Stack samples are "p" events with src "perf" or "py" and a "stack"; a
+ * sample with "idle": 1 (its thread neither ran nor waited for a CPU)
+ * counts only with opts.idle; a record {"src":..,"lost":N} (rounds the
+ * sampler skipped, FORMAT.md) counts as N samples of the frame "[lost]"
+ * (folded: one "[lost] N" line first), never hidden. */
 #ifndef TRACECAST_REPORT_EXPORT_H
 #define TRACECAST_REPORT_EXPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "tracecast/cast_types.h"
@@ -40,6 +45,7 @@ typedef struct export_opts {
 	export_format_t format;
 	const char *src;        /* stack samples only from "perf" or "py"; NULL both */
 	const char *name;       /* the recording's name, for titles */
+	bool idle;              /* count idle stack samples ("idle":1) too */
 } export_opts_t;
 
 typedef struct export export_t;
@@ -63,6 +69,9 @@ int export_finish(export_t *x);
 /* Items exported so far: stack samples for the profile formats, events for
  * chrome, lines for strace. */
 unsigned long export_count(const export_t *x);
+
+/* Idle stack samples left out (without opts.idle). */
+unsigned long export_idle_skipped(const export_t *x);
 
 /* Free. NULL is a no-op. */
 void export_free(export_t *x);
