@@ -4,6 +4,12 @@
  *                               of ~1 KiB (text, SGR colours, CJK, emoji,
  *                               accents, \r\n)
  *   gen_cast small OUT [N]      N (default 1000000) "o" events of 16 bytes
+ *   gen_cast syscalls OUT [N]   N (default 3000000) "s" events as
+ *                               `rec --strace` writes them (8 threads,
+ *                               errors, unfinished/resumed pairs), with a
+ *                               proc sample every 1000 calls, a py stack
+ *                               sample (64 distinct stacks) every 50, a
+ *                               marker every 100000 and output every 200
  *
  * OUT ending in ".gz" is written gzip-compressed through the writer.
  * Deterministic (fixed-seed xorshift). Prints the number of events. */
@@ -57,8 +63,9 @@ int main(int argc, char **argv)
 	int fd, rc;
 	size_t olen;
 
-	if (argc < 3 || (strcmp(argv[1], "big") && strcmp(argv[1], "small"))) {
-		fprintf(stderr, "usage: gen_cast big|small OUT [EVENTS]\n");
+	if (argc < 3 || (strcmp(argv[1], "big") && strcmp(argv[1], "small") &&
+			 strcmp(argv[1], "syscalls"))) {
+		fprintf(stderr, "usage: gen_cast big|small|syscalls OUT [EVENTS]\n");
 		return 2;
 	}
 	olen = strlen(argv[2]);
@@ -77,6 +84,12 @@ int main(int argc, char **argv)
 			"height", 36, "timestamp", (json_int_t)1795751140, "title",
 			"tracecast format benchmark", "env", "SHELL", "/bin/bash", "TERM",
 			"xterm-256color");
+	if (!strcmp(argv[1], "syscalls"))
+		json_object_set_new(hdr, "tracecast", json_pack(
+			"{s:i, s:I, s:s, s:s, s:{s:{s:[s]}, s:{s:i, s:i}}}", "version", 1,
+			"start_unix_ns", (json_int_t)1795751140000000000LL, "clock", "monotonic",
+			"s_time", "end", "sources", "strace", "argv", "strace", "profile",
+			"proc_hz", 20, "python_hz", 100));
 	rc = cast_writer_header(w, hdr);
 	json_decref(hdr);
 	if (!strcmp(argv[1], "big")) {
@@ -94,6 +107,57 @@ int main(int argc, char **argv)
 			}
 			t += (int64_t)(gen_next(&rng) % 50000) * 1000; /* 0-50 ms */
 			rc = cast_writer_event(w, t, "o", ev, len);
+		}
+	} else if (!strcmp(argv[1], "syscalls")) {
+		unsigned long count = argc > 3 ? strtoul(argv[3], NULL, 10) : 3000000;
+		static const char *const calls[] = {
+			"read(3, \"GET / HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n\", 4096) = 37",
+			"write(1, \"ok\\n\", 3) = 3",
+			"openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC) = 4",
+			"openat(AT_FDCWD, \"/nonexistent/x.py\", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)",
+			"newfstatat(4, \"\", {st_mode=S_IFREG|0644, st_size=220, ...}, AT_EMPTY_PATH) = 0",
+			"close(4) = 0",
+			"epoll_wait(5, [{events=EPOLLIN, data={u32=3, u64=3}}], 1023, 60) = 1",
+			"futex(0x7f3c2e1ff910, FUTEX_WAKE_PRIVATE, 1) = 0",
+			"mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f3c2e1c0000",
+			"connect(6, {sa_family=AF_INET, sin_port=htons(5432), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)",
+		};
+		for (; !rc && n < count; n++) {
+			uint64_t r = gen_next(&rng);
+			long tid = 4000 + (long)(r % 8);
+			int64_t dur = (int64_t)((r >> 8) % 200000) + 500; /* 0.5-200 us */
+			int len;
+			t += dur + (int64_t)((r >> 24) % 20000);
+			if (n % 97 == 0) { /* a blocked call in two halves */
+				len = snprintf(ev, sizeof ev, "%ld poll([{fd=3, events=POLLIN}], 1, 1000 <unfinished ...>", tid);
+				rc = cast_writer_event(w, t - dur, "s", ev, (size_t)len);
+				len = snprintf(ev, sizeof ev, "%ld <... poll resumed>) = 1 ([{fd=3, revents=POLLIN}]) <0.%09lld>",
+					       tid, (long long)dur);
+			} else {
+				len = snprintf(ev, sizeof ev, "%ld %s <0.%09lld>", tid,
+					       calls[(r >> 40) % (sizeof calls / sizeof calls[0])], (long long)dur);
+			}
+			if (!rc)
+				rc = cast_writer_event(w, t, "s", ev, (size_t)len);
+			if (!rc && n % 50 == 0) {
+				unsigned k = (unsigned)((r >> 48) % 64);
+				len = snprintf(ev, sizeof ev, "{\"src\":\"py\",\"pid\":4000,\"tid\":%ld,\"stack\":"
+					       "\"__main__:<module>;app:serve;app:handle_%u;db:query_%u;socket:recv\"}",
+					       tid, k % 8, k);
+				rc = cast_writer_event(w, t, "p", ev, (size_t)len);
+			}
+			if (!rc && n % 1000 == 0) {
+				len = snprintf(ev, sizeof ev, "{\"src\":\"proc\",\"procs\":[{\"pid\":4000,\"comm\":\"python3\","
+					       "\"cpu\":0.%02u,\"rss_kb\":%lu,\"state\":\"R\",\"wchan\":\"0\",\"threads\":8}]}",
+					       (unsigned)(r % 100), 50000 + (unsigned long)(r % 5000));
+				rc = cast_writer_event(w, t, "p", ev, (size_t)len);
+			}
+			if (!rc && n % 200 == 0)
+				rc = cast_writer_event(w, t, "o", "request served\r\n", 16);
+			if (!rc && n % 100000 == 0) {
+				len = snprintf(ev, sizeof ev, "batch %lu", n / 100000);
+				rc = cast_writer_event(w, t, "m", ev, (size_t)len);
+			}
 		}
 	} else {
 		unsigned long count = argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000;

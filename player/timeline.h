@@ -114,8 +114,9 @@ const tl_marker_t *timeline_marker_prev(const timeline_t *tl, int64_t t);
 /* Screen size in force at t (after the last resize at or before it). */
 void timeline_size_at(const timeline_t *tl, int64_t t, unsigned *cols, unsigned *rows);
 
-/* Parse a time: "12.5", "1:02.5", "1:00:00", "end" (= INT64_MAX). Returns
- * 0 or -1. */
+/* Parse a time: "12.5", "1:02.5", "1:00:00", "end" (= INT64_MAX), the
+ * grammar of tc_time_parse() (huge values clamp to INT64_MAX). Returns 0
+ * or -1. */
 int timeline_parse_time(const char *s, int64_t *ns);
 
 #endif

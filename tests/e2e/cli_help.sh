@@ -19,7 +19,7 @@ want=$(sed -n 's/^#define TRACECAST_VERSION "\(.*\)"$/\1/p' "$ROOT/include/trace
 "$TRACECAST" --help >"$TC_TMP/out" 2>"$TC_TMP/err" || fail "--help: exit $?"
 grep -q '^usage: tracecast ' "$TC_TMP/out" || fail "--help: no usage line: $(cat "$TC_TMP/out")"
 
-for c in rec play dump cat info convert export mark; do
+for c in rec play dump cat info convert export stats mark; do
 	"$TRACECAST" "$c" --help >"$TC_TMP/out" 2>"$TC_TMP/err"
 	rc=$?
 	[ $rc = 0 ] || fail "$c --help: exit $rc: $(cat "$TC_TMP/err")"

@@ -1,0 +1,695 @@
+/* export: folded, callgrind, speedscope, chrome and strace output from a
+ * recording's events (see export.h). */
+#include "export.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "tracecast/strace_line.h"
+#include "tracecast/version.h"
+#include "tasks.h"
+
+#define X_SEP '\x1f'
+#define X_BURST_GAP_NS INT64_C(50000000) /* output events closer than this are one burst */
+
+/* A string-keyed table: items in insertion order, an index on their keys. */
+typedef struct x_item {
+	char *key;
+	size_t keylen;
+	unsigned long count;    /* samples (folded: per stack; callgrind: self) */
+	uint32_t *frames;       /* stacks: frame ids, root first */
+	size_t nframes;
+	/* speedscope profiles */
+	long pid, tid;
+	FILE *spill;            /* the profile's stack ids, uint32 each */
+	int64_t first_ns, last_ns;
+	double period;
+} x_item_t;
+
+typedef struct x_map {
+	x_item_t **items;
+	size_t n, cap;
+	size_t *tab;
+	size_t tabcap;
+} x_map_t;
+
+struct export {
+	export_opts_t o;
+	FILE *fp;
+	strace_time_base_t base;
+	int64_t start_unix_ns;
+	double perf_period, py_period;
+	unsigned long count;
+	unsigned long lost, idle_skipped;
+	int err;                /* first write error (-errno) */
+	x_map_t frames, stacks, edges, profiles;
+	tasks_t tasks;          /* tid -> pid and names */
+	/* chrome */
+	bool first;             /* no trace event written yet */
+	int64_t burst_t, burst_end;
+	unsigned long burst_bytes, burst_events;
+};
+
+static uint64_t x_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int x_map_grow(x_map_t *m)
+{
+	size_t nc = m->tabcap ? m->tabcap * 2 : 256;
+	size_t *nt = calloc(nc, sizeof(*nt));
+	if (!nt)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		size_t j = x_hash(m->items[i]->key, m->items[i]->keylen) & (nc - 1);
+		while (nt[j])
+			j = (j + 1) & (nc - 1);
+		nt[j] = i + 1;
+	}
+	free(m->tab);
+	m->tab = nt;
+	m->tabcap = nc;
+	return 0;
+}
+
+/* The item with key k[0..len), created (zeroed) when new; *idx its index.
+ * NULL on ENOMEM. */
+static x_item_t *x_map_get(x_map_t *m, const char *k, size_t len, size_t *idx, bool *created)
+{
+	if ((m->n + 1) * 2 > m->tabcap && x_map_grow(m) < 0)
+		return NULL;
+	size_t j = x_hash(k, len) & (m->tabcap - 1);
+	if (created)
+		*created = false;
+	for (; m->tab[j]; j = (j + 1) & (m->tabcap - 1)) {
+		x_item_t *it = m->items[m->tab[j] - 1];
+		if (it->keylen == len && memcmp(it->key, k, len) == 0) {
+			if (idx)
+				*idx = m->tab[j] - 1;
+			return it;
+		}
+	}
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 64;
+		x_item_t **ni = realloc(m->items, nc * sizeof(*ni));
+		if (!ni)
+			return NULL;
+		m->items = ni;
+		m->cap = nc;
+	}
+	x_item_t *it = calloc(1, sizeof(*it));
+	if (!it || !(it->key = malloc(len + 1))) {
+		free(it);
+		return NULL;
+	}
+	memcpy(it->key, k, len);
+	it->key[len] = '\0';
+	it->keylen = len;
+	m->items[m->n++] = it;
+	m->tab[j] = m->n;
+	if (idx)
+		*idx = m->n - 1;
+	if (created)
+		*created = true;
+	return it;
+}
+
+static void x_map_free(x_map_t *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->items[i]->spill)
+			fclose(m->items[i]->spill);
+		free(m->items[i]->frames);
+		free(m->items[i]->key);
+		free(m->items[i]);
+	}
+	free(m->items);
+	free(m->tab);
+}
+
+int export_format_parse(const char *name, export_format_t *out)
+{
+	static const char *const names[] = { "folded", "callgrind", "speedscope", "chrome", "strace" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*out = (export_format_t)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int export_format_is_profile(export_format_t f)
+{
+	return f == EXPORT_FOLDED || f == EXPORT_CALLGRIND || f == EXPORT_SPEEDSCOPE;
+}
+
+/* Remember a write error; every writer goes through the FILE *. */
+static void x_check(export_t *x)
+{
+	if (!x->err && ferror(x->fp))
+		x->err = -EIO;
+}
+
+/* s as a JSON string (valid UTF-8 expected: it came out of the JSON of a
+ * recording; anything else is written as "?"). */
+static void x_json_str(export_t *x, const char *s, size_t n)
+{
+	json_t *j = json_stringn(s, n);
+	if (!j || json_dumpf(j, x->fp, JSON_ENCODE_ANY) < 0)
+		fputs("\"?\"", x->fp);
+	json_decref(j);
+}
+
+static double x_period(const json_t *profile, const char *key)
+{
+	double hz = json_number_value(json_object_get(profile, key));
+	return hz > 0 ? 1.0 / hz : 0.01;
+}
+
+int export_new(export_t **out, const cast_header_t *hdr, const export_opts_t *o, FILE *fp)
+{
+	export_t *x = calloc(1, sizeof(*x));
+	*out = NULL;
+	if (!x)
+		return -ENOMEM;
+	x->o = *o;
+	x->fp = fp;
+	x->first = true;
+	x->burst_t = -1;
+	json_t *tc = hdr ? json_object_get(hdr->json, "tracecast") : NULL;
+	json_t *prof = json_object_get(json_object_get(tc, "sources"), "profile");
+	x->base = strace_time_base_of(hdr ? hdr->json : NULL);
+	json_t *su = json_object_get(tc, "start_unix_ns");
+	if (json_is_integer(su))
+		x->start_unix_ns = json_integer_value(su);
+	else if (hdr && hdr->has_timestamp && hdr->timestamp > 0 && hdr->timestamp < INT64_MAX / CAST_NS_PER_SEC)
+		x->start_unix_ns = hdr->timestamp * CAST_NS_PER_SEC;
+	x->perf_period = x_period(prof, "perf_hz");
+	x->py_period = x_period(prof, "python_hz");
+	if (o->format == EXPORT_CHROME) {
+		fputs("[\n", fp); /* the JSON Array Format (no header object needed) */
+		x_check(x);
+	}
+	*out = x;
+	return x->err;
+}
+
+void export_free(export_t *x)
+{
+	if (!x)
+		return;
+	x_map_free(&x->frames);
+	x_map_free(&x->stacks);
+	x_map_free(&x->edges);
+	x_map_free(&x->profiles);
+	tasks_cleanup(&x->tasks);
+	free(x);
+}
+
+unsigned long export_count(const export_t *x)
+{
+	return x->count;
+}
+
+unsigned long export_idle_skipped(const export_t *x)
+{
+	return x->idle_skipped;
+}
+
+static const char *x_comm(const export_t *x, long pid)
+{
+	const task_t *t = tasks_find(&x->tasks, pid);
+	return t && t->comm[0] ? t->comm : NULL;
+}
+
+/* ---- stack samples: folded, callgrind, speedscope ---- */
+
+/* Intern a stack: its frames get ids (callgrind, speedscope). */
+static x_item_t *x_stack(export_t *x, const char *stack, size_t len, size_t *id)
+{
+	bool created;
+	x_item_t *st = x_map_get(&x->stacks, stack, len, id, &created);
+	if (!st || !created || x->o.format == EXPORT_FOLDED)
+		return st;
+	size_t nf = 1;
+	for (size_t i = 0; i < len; i++)
+		nf += stack[i] == ';';
+	if (!(st->frames = malloc(nf * sizeof(*st->frames))))
+		return NULL;
+	const char *p = stack, *end = stack + len;
+	while (p <= end) {
+		const char *q = memchr(p, ';', (size_t)(end - p));
+		if (!q)
+			q = end;
+		size_t fid;
+		if (!x_map_get(&x->frames, p, (size_t)(q - p), &fid, NULL))
+			return NULL;
+		st->frames[st->nframes++] = (uint32_t)fid;
+		p = q + 1;
+	}
+	return st;
+}
+
+/* Count one stack mult times (a lost record counts as its N rounds). */
+static int x_add_stack(export_t *x, const char *stack, size_t len, const char *src, long pid,
+		       long tid, int64_t t, unsigned long mult)
+{
+	size_t id;
+	x_item_t *st = x_stack(x, stack, len, &id);
+	if (!st)
+		return -ENOMEM;
+	st->count += mult;
+	x->count += mult;
+	if (x->o.format == EXPORT_CALLGRIND) {
+		x->frames.items[st->frames[st->nframes - 1]]->count += mult; /* self */
+		for (size_t i = 0; i + 1 < st->nframes; i++) {
+			char k[32];
+			int kl = snprintf(k, sizeof k, "%u,%u", st->frames[i], st->frames[i + 1]);
+			x_item_t *e = x_map_get(&x->edges, k, (size_t)kl, NULL, NULL);
+			if (!e)
+				return -ENOMEM;
+			if (!e->frames) { /* first time: keep the pair */
+				if (!(e->frames = malloc(2 * sizeof(*e->frames))))
+					return -ENOMEM;
+				e->frames[0] = st->frames[i];
+				e->frames[1] = st->frames[i + 1];
+				e->nframes = 2;
+			}
+			e->count += mult;
+		}
+	} else if (x->o.format == EXPORT_SPEEDSCOPE) {
+		char k[64];
+		int kl = snprintf(k, sizeof k, "%s%c%ld%c%ld", src, X_SEP, pid, X_SEP, tid);
+		bool created;
+		x_item_t *pr = x_map_get(&x->profiles, k, (size_t)kl, NULL, &created);
+		if (!pr)
+			return -ENOMEM;
+		if (created) {
+			pr->pid = pid;
+			pr->tid = tid;
+			pr->first_ns = t;
+			pr->period = strcmp(src, "perf") == 0 ? x->perf_period : x->py_period;
+			if (!(pr->spill = tmpfile()))
+				return -errno;
+		}
+		uint32_t rec[2] = { (uint32_t)id, mult > UINT32_MAX ? UINT32_MAX : (uint32_t)mult };
+		if (fwrite(rec, sizeof rec, 1, pr->spill) != 1)
+			return -EIO;
+		pr->last_ns = t;
+		pr->count++;
+	}
+	return 0;
+}
+
+/* One stack source record: a sample, an idle sample (left out unless
+ * o.idle), or a lost record {"lost":N} (FORMAT.md: shown as N samples of
+ * the frame "[lost]", never hidden). */
+static int x_sample(export_t *x, json_t *j, const char *src, int64_t t)
+{
+	json_t *js = json_object_get(j, "stack"), *lost = json_object_get(j, "lost");
+	json_t *idle = json_object_get(j, "idle");
+	long pid = (long)json_integer_value(json_object_get(j, "pid"));
+	long tid = (long)json_integer_value(json_object_get(j, "tid"));
+	if (json_is_integer(lost) && json_integer_value(lost) > 0) {
+		unsigned long n = (unsigned long)json_integer_value(lost);
+		x->lost += n;
+		if (x->o.format == EXPORT_FOLDED) {
+			x->count += n;
+			return 0;
+		}
+		return x_add_stack(x, "[lost]", 6, src, pid, pid, t, n);
+	}
+	const char *stack = json_string_value(js);
+	size_t len = json_string_length(js);
+	if (!stack || !len)
+		return 0;
+	if (idle && (json_is_true(idle) || json_integer_value(idle) != 0) && !x->o.idle) {
+		x->idle_skipped++;
+		return 0;
+	}
+	return x_add_stack(x, stack, len, src, pid, tid, t, 1);
+}
+
+static int x_cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(x_item_t *const *)a)->key, (*(x_item_t *const *)b)->key);
+}
+
+static int x_finish_folded(export_t *x)
+{
+	x_item_t **v = malloc((x->stacks.n ? x->stacks.n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, x->stacks.items, x->stacks.n * sizeof(*v));
+	qsort(v, x->stacks.n, sizeof(*v), x_cmp_key);
+	/* lost samples as a frame of their own, first: a flame graph shows the
+	 * share of the time nobody saw (FORMAT.md, "lost") */
+	if (x->lost)
+		fprintf(x->fp, "[lost] %lu\n", x->lost);
+	for (size_t i = 0; i < x->stacks.n; i++) {
+		/* a line break in a frame name would split the line */
+		for (char *p = v[i]->key; *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		fprintf(x->fp, "%s %lu\n", v[i]->key, v[i]->count);
+	}
+	free(v);
+	return 0;
+}
+
+/* A callgrind name: no line breaks (the format is line based). */
+static void x_cg_name(export_t *x, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, x->fp);
+}
+
+static int x_cmp_edge(const void *a, const void *b)
+{
+	const x_item_t *p = *(x_item_t *const *)a, *q = *(x_item_t *const *)b;
+	if (p->frames[0] != q->frames[0])
+		return p->frames[0] < q->frames[0] ? -1 : 1;
+	return p->frames[1] < q->frames[1] ? -1 : p->frames[1] > q->frames[1];
+}
+
+static int x_finish_callgrind(export_t *x)
+{
+	size_t ne = x->edges.n, nf = x->frames.n;
+	x_item_t **e = malloc((ne ? ne : 1) * sizeof(*e));
+	bool *named = calloc(nf ? nf : 1, sizeof(*named));
+	if (!e || !named) {
+		free(e);
+		free(named);
+		return -ENOMEM;
+	}
+	memcpy(e, x->edges.items, ne * sizeof(*e));
+	qsort(e, ne, sizeof(*e), x_cmp_edge);
+	fprintf(x->fp, "# callgrind format\nversion: 1\ncreator: tracecast %s\n", TRACECAST_VERSION);
+	fputs("cmd: ", x->fp);
+	x_cg_name(x, x->o.name ? x->o.name : "recording");
+	fprintf(x->fp, "\npositions: line\nevents: Samples\nsummary: %lu\n\nfl=(1) ", x->count);
+	x_cg_name(x, x->o.name ? x->o.name : "recording");
+	fputc('\n', x->fp);
+	size_t k = 0;
+	for (size_t f = 0; f < nf; f++) {
+		fprintf(x->fp, "fn=(%zu)", f + 1);
+		if (!named[f]) {
+			fputc(' ', x->fp);
+			x_cg_name(x, x->frames.items[f]->key);
+			named[f] = true;
+		}
+		fprintf(x->fp, "\n0 %lu\n", x->frames.items[f]->count);
+		for (; k < ne && e[k]->frames[0] == f; k++) {
+			uint32_t c = e[k]->frames[1];
+			fprintf(x->fp, "cfn=(%u)", c + 1);
+			if (!named[c]) {
+				fputc(' ', x->fp);
+				x_cg_name(x, x->frames.items[c]->key);
+				named[c] = true;
+			}
+			fprintf(x->fp, "\ncalls=%lu 0\n0 %lu\n", e[k]->count, e[k]->count);
+		}
+		fputc('\n', x->fp);
+	}
+	free(e);
+	free(named);
+	return 0;
+}
+
+static int x_finish_speedscope(export_t *x)
+{
+	fputs("{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\n", x->fp);
+	fprintf(x->fp, "\"exporter\":\"tracecast %s\",\"name\":", TRACECAST_VERSION);
+	const char *nm = x->o.name ? x->o.name : "recording";
+	x_json_str(x, nm, strlen(nm));
+	fputs(",\"activeProfileIndex\":0,\n\"shared\":{\"frames\":[", x->fp);
+	for (size_t i = 0; i < x->frames.n; i++) {
+		fputs(i ? ",\n{\"name\":" : "\n{\"name\":", x->fp);
+		x_json_str(x, x->frames.items[i]->key, x->frames.items[i]->keylen);
+		fputc('}', x->fp);
+	}
+	fputs("]},\n\"profiles\":[", x->fp);
+	for (size_t i = 0; i < x->profiles.n; i++) {
+		x_item_t *p = x->profiles.items[i];
+		char name[128];
+		const char *comm = x_comm(x, p->pid);
+		if (p->pid <= 0) /* perf's lost records name no process */
+			snprintf(name, sizeof name, "lost samples (%.*s)", (int)strcspn(p->key, "\x1f"), p->key);
+		else
+			snprintf(name, sizeof name, "%s%spid %ld tid %ld (%.*s)", comm ? comm : "",
+				 comm ? " " : "", p->pid, p->tid, (int)strcspn(p->key, "\x1f"), p->key);
+		fputs(i ? ",\n{\"type\":\"sampled\",\"name\":" : "\n{\"type\":\"sampled\",\"name\":", x->fp);
+		x_json_str(x, name, strlen(name));
+		fprintf(x->fp, ",\"unit\":\"seconds\",\"startValue\":%.6f,\"endValue\":%.6f,\"samples\":[",
+			(double)p->first_ns / 1e9, (double)p->last_ns / 1e9 + p->period);
+		rewind(p->spill);
+		uint32_t rec[2];
+		for (unsigned long n = 0; fread(rec, sizeof rec, 1, p->spill) == 1; n++) {
+			x_item_t *st = x->stacks.items[rec[0]];
+			fputs(n ? ",[" : "[", x->fp);
+			for (size_t f = 0; f < st->nframes; f++)
+				fprintf(x->fp, f ? ",%u" : "%u", st->frames[f]);
+			fputc(']', x->fp);
+		}
+		fputs("],\"weights\":[", x->fp);
+		rewind(p->spill); /* second pass: the weights, a sample's rounds times the period */
+		for (unsigned long n = 0; fread(rec, sizeof rec, 1, p->spill) == 1; n++)
+			fprintf(x->fp, n ? ",%g" : "%g", p->period * rec[1]);
+		fputs("]}", x->fp);
+		if (ferror(p->spill))
+			return -EIO;
+	}
+	fputs("]}\n", x->fp);
+	return 0;
+}
+
+/* ---- the timeline: chrome, strace ---- */
+
+static void x_chrome_sep(export_t *x)
+{
+	fputs(x->first ? "" : ",\n", x->fp);
+	x->first = false;
+	x->count++;
+}
+
+static void x_us(export_t *x, const char *key, int64_t ns)
+{
+	fprintf(x->fp, ",\"%s\":%lld.%03lld", key, (long long)(ns / 1000), (long long)(ns % 1000));
+}
+
+static void x_chrome_burst(export_t *x)
+{
+	if (x->burst_t < 0)
+		return;
+	x_chrome_sep(x);
+	fputs("{\"name\":\"output\",\"cat\":\"terminal\",\"ph\":\"i\",\"s\":\"p\",\"pid\":0,\"tid\":0", x->fp);
+	x_us(x, "ts", x->burst_t);
+	fprintf(x->fp, ",\"args\":{\"bytes\":%lu,\"events\":%lu,\"until_s\":%.6f}}",
+		x->burst_bytes, x->burst_events, (double)x->burst_end / 1e9);
+	x->burst_t = -1;
+}
+
+static int x_chrome_syscall(export_t *x, const cast_event_t *ev)
+{
+	strace_line_t l;
+	strace_line_parse(ev->data, ev->data_len, &l);
+	if (tasks_line(&x->tasks, &l) < 0)
+		return -ENOMEM;
+	if (l.kind == STRACE_UNFINISHED)
+		return 0; /* its <... resumed> half carries the whole span */
+	int64_t start, end;
+	strace_line_span(&l, ev->time_ns, x->base, &start, &end);
+	long tid = l.tid > 0 ? l.tid : 0;
+	const task_t *task = tasks_find(&x->tasks, l.tid > 0 ? l.tid : -1);
+	long pid = task && task->pid > 0 ? task->pid : tid;
+	x_chrome_sep(x);
+	fputs("{\"name\":", x->fp);
+	if (l.name && (l.kind == STRACE_CALL || l.kind == STRACE_RESUMED || l.kind == STRACE_SIGNAL))
+		x_json_str(x, l.name, l.name_len);
+	else
+		fputs(l.kind == STRACE_EXITED || l.kind == STRACE_KILLED ? "\"exit\"" : "\"strace\"", x->fp);
+	fprintf(x->fp, ",\"cat\":\"%s\"", l.err ? "syscall,error" : "syscall");
+	if (l.dur_ns >= 0 && (l.kind == STRACE_CALL || l.kind == STRACE_RESUMED)) {
+		fputs(",\"ph\":\"X\"", x->fp);
+		x_us(x, "ts", start);
+		x_us(x, "dur", end - start);
+	} else {
+		fputs(",\"ph\":\"i\",\"s\":\"t\"", x->fp);
+		x_us(x, "ts", start);
+	}
+	fprintf(x->fp, ",\"pid\":%ld,\"tid\":%ld,\"args\":{\"line\":", pid, tid);
+	x_json_str(x, ev->data, ev->data_len);
+	if (l.err) {
+		fputs(",\"errno\":", x->fp);
+		x_json_str(x, l.err, l.err_len);
+	}
+	fputs("}}", x->fp);
+	return 0;
+}
+
+static void x_chrome_proc(export_t *x, json_t *procs, int64_t t)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(procs, i, p) {
+		json_int_t pid = json_integer_value(json_object_get(p, "pid"));
+		json_t *cpu = json_object_get(p, "cpu"), *rss = json_object_get(p, "rss_kb");
+		if (json_is_number(cpu)) {
+			x_chrome_sep(x);
+			fputs("{\"name\":\"CPU\",\"cat\":\"proc\",\"ph\":\"C\"", x->fp);
+			x_us(x, "ts", t);
+			fprintf(x->fp, ",\"pid\":%lld,\"args\":{\"cpu\":%.4f}}", (long long)pid,
+				json_number_value(cpu));
+		}
+		if (json_is_integer(rss)) {
+			x_chrome_sep(x);
+			fputs("{\"name\":\"RSS\",\"cat\":\"proc\",\"ph\":\"C\"", x->fp);
+			x_us(x, "ts", t);
+			fprintf(x->fp, ",\"pid\":%lld,\"args\":{\"rss_kb\":%lld}}", (long long)pid,
+				(long long)json_integer_value(rss));
+		}
+	}
+}
+
+static int x_chrome_event(export_t *x, const cast_event_t *ev)
+{
+	char c = ev->code[1] ? 0 : ev->code[0];
+	if (c == 'o') {
+		if (x->burst_t >= 0 && ev->time_ns - x->burst_end > X_BURST_GAP_NS)
+			x_chrome_burst(x);
+		if (x->burst_t < 0) {
+			x->burst_t = ev->time_ns;
+			x->burst_bytes = x->burst_events = 0;
+		}
+		x->burst_end = ev->time_ns;
+		x->burst_bytes += ev->data_len;
+		x->burst_events++;
+		return 0;
+	}
+	if (c == 's')
+		return x_chrome_syscall(x, ev);
+	if (c == 'm') {
+		x_chrome_sep(x);
+		fputs("{\"name\":", x->fp);
+		x_json_str(x, ev->data, ev->data_len);
+		fputs(",\"cat\":\"marker\",\"ph\":\"i\",\"s\":\"g\",\"pid\":0,\"tid\":0", x->fp);
+		x_us(x, "ts", ev->time_ns);
+		fputc('}', x->fp);
+	}
+	return 0;
+}
+
+static int x_finish_chrome(export_t *x)
+{
+	x_chrome_burst(x);
+	x_chrome_sep(x);
+	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"terminal\"}}", x->fp);
+	for (size_t i = 0; i < x->tasks.cap; i++) {
+		const task_t *t = &x->tasks.tab[i];
+		if (t->tid <= 0 || t->tid != t->pid || !t->comm[0])
+			continue;
+		x_chrome_sep(x);
+		fprintf(x->fp, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%ld,\"args\":{\"name\":",
+			t->pid);
+		x_json_str(x, t->comm, strlen(t->comm));
+		fputs("}}", x->fp);
+	}
+	fputs("\n]\n", x->fp);
+	return 0;
+}
+
+/* One recorded line as strace -f -ttt -T prints it: "TID SECS.USECS REST". */
+static int x_strace_line(export_t *x, const cast_event_t *ev)
+{
+	const char *p = ev->data, *end = ev->data + ev->data_len;
+	strace_line_t l;
+	strace_line_parse(ev->data, ev->data_len, &l);
+	int64_t start, fin;
+	strace_line_span(&l, ev->time_ns, x->base, &start, &fin);
+	int64_t abs = x->start_unix_ns > INT64_MAX - start ? INT64_MAX : x->start_unix_ns + start;
+	int64_t us = (abs + 500) / 1000;
+	if (*p == '@') { /* "@PID " tag of an attached tracer: strace never prints it */
+		const char *sp = memchr(p, ' ', ev->data_len);
+		p = sp ? sp + 1 : end;
+	}
+	const char *q = p;
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	if (q > p && q < end && *q == ' ') {
+		while (q < end && *q == ' ')
+			q++; /* strace pads the pid column: keep its spaces before the stamp */
+		fwrite(p, 1, (size_t)(q - p), x->fp);
+		p = q;
+	}
+	fprintf(x->fp, "%lld.%06lld ", (long long)(us / 1000000), (long long)(us % 1000000));
+	fwrite(p, 1, (size_t)(end - p), x->fp);
+	fputc('\n', x->fp);
+	x->count++;
+	return 0;
+}
+
+int export_event(export_t *x, const cast_event_t *ev)
+{
+	int rc = 0;
+	if (ev->code[1])
+		return 0;
+	if (x->o.format == EXPORT_STRACE) {
+		if (ev->code[0] == 's')
+			rc = x_strace_line(x, ev);
+	} else if (ev->code[0] == 's' && x->o.format == EXPORT_SPEEDSCOPE) {
+		strace_line_t l; /* only to name the processes */
+		strace_line_parse(ev->data, ev->data_len, &l);
+		rc = tasks_line(&x->tasks, &l);
+	} else if (ev->code[0] == 'p') {
+		if (!memmem(ev->data, ev->data_len, "\"src\"", 5))
+			return 0;
+		json_t *j = json_loadb(ev->data, ev->data_len, 0, NULL);
+		const char *src = json_string_value(json_object_get(j, "src"));
+		if (src && strcmp(src, "proc") == 0) {
+			rc = tasks_sample(&x->tasks, ev);
+			if (!rc && x->o.format == EXPORT_CHROME)
+				x_chrome_proc(x, json_object_get(j, "procs"), ev->time_ns);
+		} else if (src && export_format_is_profile(x->o.format) &&
+			   (!strcmp(src, "perf") || !strcmp(src, "py")) &&
+			   (!x->o.src || !strcmp(src, x->o.src))) {
+			rc = x_sample(x, j, src, ev->time_ns);
+		}
+		json_decref(j);
+	} else if (x->o.format == EXPORT_CHROME) {
+		rc = x_chrome_event(x, ev);
+	}
+	x_check(x);
+	return rc ? rc : x->err;
+}
+
+int export_finish(export_t *x)
+{
+	int rc = 0;
+	switch (x->o.format) {
+	case EXPORT_FOLDED:
+		rc = x_finish_folded(x);
+		break;
+	case EXPORT_CALLGRIND:
+		rc = x_finish_callgrind(x);
+		break;
+	case EXPORT_SPEEDSCOPE:
+		rc = x_finish_speedscope(x);
+		break;
+	case EXPORT_CHROME:
+		rc = x_finish_chrome(x);
+		break;
+	case EXPORT_STRACE:
+		break;
+	}
+	x_check(x);
+	return rc ? rc : x->err;
+}
