@@ -136,7 +136,7 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 	if (avail_h < 1)
 		avail_h = 1;
 	int prof_rows = o->overlay && o->prof_strip ? overlay_profile_rows(tl) : 0;
-	bool sys = o->overlay && o->sys_panel && tl->n_sys > 0;
+	bool sys = o->overlay && o->sys_panel && timeline_sys_count(tl) > 0;
 	bool panel = prof_rows > 0 || sys;
 	int sw = W, sh = avail_h;               /* the screen's area */
 	int pr = 0, pc = 0, pw = 0, ph = 0;     /* the panel's area */

@@ -19,28 +19,49 @@ static void sys_add_result(const strace_line_t *sl, sbuf_t *result)
 	}
 }
 
+/* The call text without its "TID " prefix (the "@PID " tag stays). */
+static const char *sys_after_tid(const char *p)
+{
+	while (*p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
 bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *call,
 			     sbuf_t *result)
 {
-	const tl_sys_t *e = &tl->sys[i];
+	tl_sys_t e, ue;
 	strace_line_t sl, u;
+	sbuf_t text, utext;
+	bool shown = true;
 
 	sbuf_reset(call);
 	sbuf_reset(result);
-	strace_line_parse(e->text, strlen(e->text), &sl);
-	if (e->flags & TL_SYS_UNFINISHED) {
-		if (e->pair >= 0 && tl->sys[e->pair].t <= t)
-			return false; /* shown whole by its resumed half */
+	sbuf_init(&text);
+	sbuf_init(&utext);
+	timeline_sys_get(tl, i, &e);
+	timeline_sys_text(tl, i, &text);
+	strace_line_parse(text.data, text.len, &sl);
+	if (e.flags & TL_SYS_UNFINISHED) {
+		if (e.pair >= 0) {
+			timeline_sys_get(tl, (size_t)e.pair, &ue);
+			if (ue.t <= t) {
+				shown = false; /* shown whole by its resumed half */
+				goto out;
+			}
+		}
 		sbuf_add(call, sl.name, sl.name_len);
 		sbuf_addc(call, '(');
 		sbuf_add(call, sl.args, sl.args_len);
 		sbuf_adds(call, " ...");
-		sbuf_printf(result, "in flight %.3fs", (double)(t - e->t) / 1e9);
-		return true;
+		sbuf_printf(result, "in flight %.3fs", (double)(t - e.t) / 1e9);
+		goto out;
 	}
-	if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0) {
-		const tl_sys_t *ue = &tl->sys[e->pair];
-		strace_line_parse(ue->text, strlen(ue->text), &u);
+	if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0) {
+		timeline_sys_text(tl, (size_t)e.pair, &utext);
+		strace_line_parse(utext.data, utext.len, &u);
 		sbuf_add(call, sl.name, sl.name_len);
 		sbuf_addc(call, '(');
 		sbuf_add(call, u.args, u.args_len);
@@ -49,7 +70,7 @@ bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *
 		sbuf_add(call, sl.args, sl.args_len);
 		sbuf_addc(call, ')');
 		sys_add_result(&sl, result);
-		return true;
+		goto out;
 	}
 	if (sl.kind == STRACE_CALL || sl.kind == STRACE_RESUMED) {
 		if (sl.kind == STRACE_RESUMED)
@@ -59,32 +80,36 @@ bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *
 		sbuf_add(call, sl.args, sl.args_len);
 		sbuf_addc(call, ')');
 		sys_add_result(&sl, result);
-		return true;
+		goto out;
 	}
 	/* signals, exits, other: the text after the tid */
-	const char *p = e->text;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	while (*p == ' ')
-		p++;
-	sbuf_adds(call, p);
-	return true;
+	sbuf_adds(call, sys_after_tid(text.data ? text.data : ""));
+out:
+	sbuf_cleanup(&text);
+	sbuf_cleanup(&utext);
+	return shown;
 }
 
-/* True when entry i passes the filter and errors-only. */
-static bool sys_wanted(const timeline_t *tl, size_t i, const overlay_sys_opts_t *o)
+/* True when entry i passes the filter and errors-only. The expression
+ * matches the line without its "TID " prefix, so "^poll\(" means a poll
+ * call; a resumed half also matches on its unfinished half's text. */
+static bool sys_wanted(const timeline_t *tl, size_t i, const overlay_sys_opts_t *o, sbuf_t *tmp)
 {
-	const tl_sys_t *e = &tl->sys[i];
+	tl_sys_t e;
 
-	if (o->errors_only && !(e->flags & TL_SYS_ERROR))
+	timeline_sys_get(tl, i, &e);
+	if (o->errors_only && !(e.flags & TL_SYS_ERROR))
 		return false;
-	if (o->filter && regexec(o->filter, e->text, 0, NULL, 0) != 0) {
-		/* a resumed half also matches on its unfinished half's text */
-		if (!((e->flags & TL_SYS_RESUMED) && e->pair >= 0 &&
-		      regexec(o->filter, tl->sys[e->pair].text, 0, NULL, 0) == 0))
-			return false;
+	if (!o->filter)
+		return true;
+	timeline_sys_text(tl, i, tmp);
+	if (regexec(o->filter, sys_after_tid(tmp->data ? tmp->data : ""), 0, NULL, 0) == 0)
+		return true;
+	if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0) {
+		timeline_sys_text(tl, (size_t)e.pair, tmp);
+		return regexec(o->filter, sys_after_tid(tmp->data ? tmp->data : ""), 0, NULL, 0) == 0;
 	}
-	return true;
+	return false;
 }
 
 void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
@@ -109,13 +134,13 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	sbuf_init(&result);
 	sbuf_init(&tmp);
 	for (size_t i = upto; i-- > 0 && n < shown_max && scanned < SYS_MAX_SCAN; scanned++) {
-		if (!sys_wanted(tl, i, o))
+		if (!sys_wanted(tl, i, o, &tmp))
 			continue;
 		if (!overlay_syscalls_format(tl, i, t, &call, &result))
 			continue;
 		idx[n++] = i;
 	}
-	snprintf(head, sizeof(head), " syscalls %zu/%zu%s%s%s%s ", upto, tl->n_sys,
+	snprintf(head, sizeof(head), " syscalls %zu/%zu%s%s%s%s ", upto, timeline_sys_count(tl),
 		 o->errors_only ? "  errors only" : "", o->filter_src ? "  /" : "",
 		 o->filter_src ? o->filter_src : "", o->filter_src ? "/" : "");
 	frame_fill(f, row, col, w, 1, &title_st);
@@ -123,24 +148,28 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	/* newest at the bottom: idx[0] is the newest */
 	int r = row + h - 1;
 	for (size_t k = 0; k < n; k++, r--) {
-		const tl_sys_t *e = &tl->sys[idx[k]];
+		tl_sys_t e;
 		bool fly;
+		timeline_sys_get(tl, idx[k], &e);
 		overlay_syscalls_format(tl, idx[k], t, &call, &result);
-		fly = (e->flags & TL_SYS_UNFINISHED) != 0;
+		fly = (e.flags & TL_SYS_UNFINISHED) != 0;
 		frame_style_t st = plain;
-		if (e->flags & TL_SYS_ERROR)
+		if (e.flags & TL_SYS_ERROR)
 			st = err_st;
 		else if (fly)
 			st = fly_st;
-		int64_t dur = e->dur_ns;
-		if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0 && dur < 0)
-			dur = e->t - tl->sys[e->pair].t;
+		int64_t dur = e.dur_ns;
+		if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0 && dur < 0) {
+			tl_sys_t ue;
+			timeline_sys_get(tl, (size_t)e.pair, &ue);
+			dur = e.t - ue.t;
+		}
 		if (fly)
-			dur = t - e->t;
+			dur = t - e.t;
 		if (o->slow_ns > 0 && dur >= o->slow_ns)
 			st.attrs |= FRAME_BOLD;
 		sbuf_reset(&tmp);
-		sbuf_printf(&tmp, "%+8.3f %-6ld ", (double)(e->t - t) / 1e9, e->tid);
+		sbuf_printf(&tmp, "%+8.3f %-6ld ", (double)(e.t - t) / 1e9, e.tid);
 		int c = col;
 		c += frame_text(f, r, c, w, tmp.data, tmp.len, &dim_st);
 		int left = col + w - c;

@@ -30,7 +30,7 @@ void overlay_timeline_bar(frame_t *f, int row, int col, int w, const timeline_t 
 	frame_style_t st_err = { .fg = { .kind = FRAME_COLOR_INDEX, .idx = 1 } };
 	frame_style_t st_mark = { .fg = { .kind = FRAME_COLOR_INDEX, .idx = 3 }, .attrs = FRAME_BOLD };
 	frame_style_t st_head = { .attrs = FRAME_REVERSE | FRAME_BOLD };
-	int64_t dur = tl->duration_ns > 0 ? tl->duration_ns : 1;
+	int64_t dur = timeline_duration(tl) > 0 ? timeline_duration(tl) : 1;
 	size_t maxc = 1;
 
 	if (w <= 0)
@@ -51,9 +51,9 @@ void overlay_timeline_bar(frame_t *f, int row, int col, int w, const timeline_t 
 			b = dur;
 		size_t na = timeline_sys_upto(tl, a), nb = timeline_sys_upto(tl, b);
 		size_t c = nb - na;
-		bool err = nb > 0 && tl->sys[nb - 1].errors > (na ? tl->sys[na - 1].errors : 0);
-		size_t ma = tl->n_markers ? timeline_count_upto(&tl->markers->t, sizeof(tl_marker_t), tl->n_markers, a) : 0;
-		size_t mb = tl->n_markers ? timeline_count_upto(&tl->markers->t, sizeof(tl_marker_t), tl->n_markers, b) : 0;
+		bool err = timeline_sys_errors_upto(tl, nb) > timeline_sys_errors_upto(tl, na);
+		size_t ma = timeline_marker_upto(tl, a);
+		size_t mb = timeline_marker_upto(tl, b);
 		frame_style_t st = k <= head ? st_past : st_future;
 		const char *g;
 		if (k == head) {
@@ -81,7 +81,7 @@ void overlay_timeline_status(frame_t *f, int row, int col, int w, const timeline
 	int n;
 
 	overlay_timeline_fmt(t, now, sizeof(now));
-	overlay_timeline_fmt(tl->duration_ns, dur, sizeof(dur));
+	overlay_timeline_fmt(timeline_duration(tl), dur, sizeof(dur));
 	n = snprintf(line, sizeof(line), " %s %s / %s  x%g%s", st->paused ? "||" : "\xe2\x96\xb6",
 		     now, dur, st->speed, st->paused ? "  paused" : "");
 	if (st->clip && n > 0 && (size_t)n < sizeof(line))

@@ -227,14 +227,14 @@ static void play_step(play_t *p, int dir, int64_t now)
 
 	play_set_paused(p, true, now);
 	if (dir > 0) {
-		if (n >= tl->n_o)
+		if (n >= timeline_o_count(tl))
 			return;
-		t = tl->otimes[n];
+		t = timeline_o_time(tl, n);
 	} else {
 		if (n < 2)
 			t = 0;
 		else
-			t = tl->otimes[n - 2];
+			t = timeline_o_time(tl, n - 2);
 	}
 	play_set_v(p, timeline_to_play(tl, t), now);
 }
@@ -546,6 +546,7 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 	timeline_opts_t to = { .strict = o->strict };
 	playhead_opts_t po = { .strict = o->strict, .quiet = true };
 	cast_error_t err;
+	double hdr_idle;
 	int rc;
 
 	rc = timeline_load(&p->tl, o->path, &to, &err);
@@ -554,7 +555,7 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 		return rc;
 	}
 	double idle = o->has_idle_limit ? o->idle_limit
-					: (p->tl->has_idle_limit ? p->tl->idle_limit : 0);
+					: (timeline_header_idle_limit(p->tl, &hdr_idle) ? hdr_idle : 0);
 	timeline_set_idle_limit(p->tl, idle);
 	rc = playhead_new(&p->ph, o->path, &po, &err);
 	if (rc < 0) {
@@ -566,7 +567,7 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 	if (!p->comp)
 		return -EINVAL; /* compose_new said why */
 	p->copts.filter = compose_opts(p->comp)->filter;
-	int64_t t_end = o->to < p->tl->duration_ns ? o->to : p->tl->duration_ns;
+	int64_t t_end = o->to < timeline_duration(p->tl) ? o->to : timeline_duration(p->tl);
 	p->v_end = timeline_to_play(p->tl, t_end);
 	p->v_from = timeline_to_play(p->tl, o->from < t_end ? o->from : t_end);
 	p->speed = o->speed;

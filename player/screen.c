@@ -6,8 +6,10 @@
 #include <wchar.h>
 
 #include <vterm.h>
+#include <zlib.h>
 
 #include "screen.h"
+#include "vt_arena.h"
 
 #define SCREEN_MAX_DIM 4096
 #define SCREEN_TITLE_MAX 256
@@ -15,6 +17,7 @@
 #define SCREEN_MIN_COLS 2
 
 struct screen {
+	vt_arena_t *arena;    /* libvterm's memory (NULL: malloc, no snapshots) */
 	VTerm *vt;
 	VTermScreen *vs;
 	unsigned cols, rows;
@@ -82,7 +85,13 @@ static const VTermScreenCallbacks screen_callbacks = {
 /* Create the libvterm objects for the current size. */
 static int screen_open(screen_t *s)
 {
-	s->vt = vterm_new((int)s->rows, (int)s->cols);
+	if (s->arena) {
+		vt_arena_reset(s->arena);
+		s->vt = vterm_new_with_allocator((int)s->rows, (int)s->cols, vt_arena_funcs(),
+						 s->arena);
+	} else {
+		s->vt = vterm_new((int)s->rows, (int)s->cols);
+	}
 	if (!s->vt)
 		return -ENOMEM;
 	vterm_set_utf8(s->vt, 1);
@@ -111,7 +120,9 @@ screen_t *screen_new(unsigned cols, unsigned rows)
 		return NULL;
 	s->cols = screen_clamp(cols, SCREEN_MIN_COLS);
 	s->rows = screen_clamp(rows, 1);
+	s->arena = vt_arena_new(); /* NULL: no snapshots, still a screen */
 	if (screen_open(s) < 0) {
+		vt_arena_free(s->arena);
 		free(s);
 		return NULL;
 	}
@@ -122,14 +133,15 @@ void screen_free(screen_t *s)
 {
 	if (!s)
 		return;
-	if (s->vt)
+	if (s->vt && !s->arena)
 		vterm_free(s->vt);
+	vt_arena_free(s->arena);
 	free(s);
 }
 
 int screen_reset(screen_t *s, unsigned cols, unsigned rows)
 {
-	if (s->vt)
+	if (s->vt && !s->arena)
 		vterm_free(s->vt);
 	s->vt = NULL;
 	s->cols = screen_clamp(cols, SCREEN_MIN_COLS);
@@ -542,4 +554,61 @@ int screen_to_frame(const screen_t *s, frame_t *f)
 	screen_blit(s, f, 0, 0, 0, 0, (int)s->cols, (int)s->rows);
 	screen_cursor(s, &f->cursor_row, &f->cursor_col, &f->cursor_visible);
 	return 0;
+}
+
+struct screen_snap {
+	struct screen fields;      /* the screen's own state, arena excluded */
+	size_t used;               /* bytes of the arena image */
+	unsigned char *z;          /* the image, deflated */
+	size_t zlen;
+};
+
+screen_snap_t *screen_snap_save(const screen_t *s)
+{
+	if (!s->arena)
+		return NULL;
+	screen_snap_t *sn = calloc(1, sizeof(*sn));
+	if (!sn)
+		return NULL;
+	sn->fields = *s;
+	sn->used = vt_arena_used(s->arena);
+	uLongf zlen = compressBound(sn->used);
+	sn->z = malloc(zlen);
+	if (!sn->z || compress2(sn->z, &zlen, vt_arena_base(s->arena), sn->used, 1) != Z_OK) {
+		screen_snap_free(sn);
+		return NULL;
+	}
+	sn->zlen = zlen;
+	unsigned char *shrunk = realloc(sn->z, zlen);
+	if (shrunk)
+		sn->z = shrunk;
+	return sn;
+}
+
+int screen_snap_restore(screen_t *s, const screen_snap_t *sn)
+{
+	uLongf n = sn->used;
+
+	if (!s->arena || sn->fields.arena != s->arena || sn->fields.vt != s->vt ||
+	    sn->fields.vs != s->vs)
+		return -EINVAL; /* not from this screen's current instance */
+	if (vt_arena_prepare(s->arena, sn->used) < 0)
+		return -ENOMEM;
+	if (uncompress(vt_arena_base(s->arena), &n, sn->z, sn->zlen) != Z_OK || n != sn->used)
+		return -EIO;
+	*s = sn->fields;
+	return 0;
+}
+
+size_t screen_snap_size(const screen_snap_t *sn)
+{
+	return sn ? sizeof(*sn) + sn->zlen : 0;
+}
+
+void screen_snap_free(screen_snap_t *sn)
+{
+	if (!sn)
+		return;
+	free(sn->z);
+	free(sn);
 }

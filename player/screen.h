@@ -49,4 +49,20 @@ void screen_blit(const screen_t *s, frame_t *f, int frow, int fcol, int srow,
  * Returns 0 or -ENOMEM. */
 int screen_to_frame(const screen_t *s, frame_t *f);
 
+/* Snapshots: the whole terminal state (cells of both buffers, pen, modes,
+ * cursor and saved cursor, scroll region, charsets, tab stops, a
+ * half-parsed sequence), deflated; see vt_arena.h for how. A snapshot
+ * restores into the screen that took it, as long as that screen was not
+ * reset since (screen_reset keeps the addresses, so it may be: the check
+ * is on them). */
+typedef struct screen_snap screen_snap_t;
+/* Save s. NULL on OOM or when s has no arena (then it cannot be saved). */
+screen_snap_t *screen_snap_save(const screen_t *s);
+/* Put s back as it was when sn was taken. Returns 0, or -EINVAL (sn is
+ * from another screen), -ENOMEM, -EIO; s is unchanged on failure. */
+int screen_snap_restore(screen_t *s, const screen_snap_t *sn);
+/* Bytes sn holds. */
+size_t screen_snap_size(const screen_snap_t *sn);
+void screen_snap_free(screen_snap_t *sn);
+
 #endif
