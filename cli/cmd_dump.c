@@ -121,7 +121,7 @@ static int dump_run(dump_ctx_t *d)
 		if (i > 0)
 			fputs("\f\n", stdout);
 		if (d->overlay) {
-			int64_t t = d->times[i] == INT64_MAX ? tl->duration_ns : d->times[i];
+			int64_t t = d->times[i] == INT64_MAX ? timeline_duration(tl) : d->times[i];
 			if (frame_resize(f, d->cols, d->rows) < 0)
 				goto out;
 			compose_draw(comp, f, playhead_screen(ph), t);
