@@ -112,6 +112,11 @@ static int dump_run(dump_ctx_t *d)
 		cast_error_print(stderr, NULL, &err);
 		goto out;
 	}
+	if (tl) {
+		size_t n;
+		const uint64_t *offs = timeline_screen_offsets(tl, &n);
+		playhead_use_index(ph, offs, n);
+	}
 	for (size_t i = 0; i < d->n_times; i++) {
 		rc = playhead_seek(ph, d->times[i], &err);
 		if (rc < 0) {

@@ -562,6 +562,9 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 		cast_error_print(stderr, NULL, &err);
 		return rc;
 	}
+	size_t n_scr;
+	const uint64_t *scr = timeline_screen_offsets(p->tl, &n_scr);
+	playhead_use_index(p->ph, scr, n_scr);
 	p->copts = o->compose;
 	p->comp = compose_new(p->tl, &p->copts);
 	if (!p->comp)

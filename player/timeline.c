@@ -69,6 +69,8 @@ struct timeline {
 	int64_t duration_ns;       /* time of the last event */
 	int64_t *otimes;           /* times of "o" events */
 	size_t n_o;
+	uint64_t *scr_off;         /* file offsets of "o" and "r" lines (v2) */
+	size_t n_scr;
 	int64_t *vtimes;           /* play time of each "o" event (idle limit applied) */
 	int64_t idle_limit_ns;     /* in force for vtimes, 0 = none */
 	/* syscall records, one array per field (no padding) */
@@ -128,7 +130,7 @@ static uint64_t tl_hash_bytes(const char *s, size_t n)
 
 typedef struct tl_load {
 	timeline_t *tl;
-	size_t cap_o, cap_sys, cap_blocks, cap_x, cap_tids, cap_names, cap_prof,
+	size_t cap_o, cap_scr, cap_sys, cap_blocks, cap_x, cap_tids, cap_names, cap_prof,
 	       cap_markers, cap_resizes, cap_texts;
 	uint32_t errors;
 	tl_hash_t name_h, tid_h;
@@ -431,6 +433,20 @@ out:
 	return rc;
 }
 
+/* Note the offset of a screen event's line (v2 files: the playhead goes
+ * from one to the next without reading the lines between). */
+static int tl_add_scr(tl_load_t *ld)
+{
+	timeline_t *tl = ld->tl;
+
+	if (tl->version != 2)
+		return 0;
+	if (tl_reserve((void **)&tl->scr_off, &ld->cap_scr, tl->n_scr, sizeof(uint64_t)) < 0)
+		return -ENOMEM;
+	tl->scr_off[tl->n_scr++] = ld->line_off;
+	return 0;
+}
+
 /* Record one event in the index. */
 static int tl_add(tl_load_t *ld, const cast_event_t *ev)
 {
@@ -443,6 +459,8 @@ static int tl_add(tl_load_t *ld, const cast_event_t *ev)
 		if (tl_reserve((void **)&tl->otimes, &ld->cap_o, tl->n_o, sizeof(int64_t)) < 0)
 			return -ENOMEM;
 		tl->otimes[tl->n_o++] = ev->time_ns;
+		if (tl_add_scr(ld) < 0)
+			return -ENOMEM;
 	} else if (!strcmp(c, "s")) {
 		int rc = tl_add_sys(ld, ev->time_ns, ev->data, ev->data_len);
 		if (rc < 0)
@@ -467,6 +485,8 @@ static int tl_add(tl_load_t *ld, const cast_event_t *ev)
 			       sizeof(*tl->resizes)) < 0)
 			return -ENOMEM;
 		tl->resizes[tl->n_resizes++] = (tl_resize_t){ ev->time_ns, cols, rows };
+		if (tl_add_scr(ld) < 0)
+			return -ENOMEM;
 	} else if (!strcmp(c, "x")) {
 		tl->has_exit = true;
 		tl->exit_status = atoi(ev->data);
@@ -612,6 +632,7 @@ void timeline_free(timeline_t *tl)
 	free(tl->markers);
 	free(tl->resizes);
 	free(tl->otimes);
+	free(tl->scr_off);
 	free(tl->vtimes);
 	free(tl->title);
 	free(tl);
@@ -905,6 +926,12 @@ size_t timeline_o_count(const timeline_t *tl)
 int64_t timeline_o_time(const timeline_t *tl, size_t i)
 {
 	return tl->otimes[i];
+}
+
+const uint64_t *timeline_screen_offsets(const timeline_t *tl, size_t *n)
+{
+	*n = tl->n_scr;
+	return tl->scr_off;
 }
 
 size_t timeline_marker_count(const timeline_t *tl)

@@ -120,6 +120,10 @@ size_t timeline_o_count(const timeline_t *tl);
 int64_t timeline_o_time(const timeline_t *tl, size_t i);
 size_t timeline_next_o(const timeline_t *tl, int64_t t);
 
+/* v2 files: the file offsets of the "o" and "r" lines, in file order (for
+ * the playhead to skip the others); NULL and 0 for other versions. */
+const uint64_t *timeline_screen_offsets(const timeline_t *tl, size_t *n);
+
 /* Markers: count, the i-th, the number at or before t; the marker at or
  * before t (NULL when none), and the next/previous marker strictly
  * after/before t (NULL when none). */
