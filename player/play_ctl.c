@@ -483,6 +483,11 @@ static int play_loop(play_t *p)
 			p->dirty = true;
 		if (p->o->quit_at_end && p->quit)
 			p->dirty = true;
+		/* an expired message must be wiped by a draw: otherwise the
+		 * status keeps it and play_timeout() returns 0 for ever (a
+		 * paused player spun at 40-60% of a core, issue 16) */
+		if (p->message[0] && now >= p->message_until)
+			p->dirty = true;
 		if (p->dirty && now - p->last_draw >= PLAY_FRAME_NS) {
 			if (p->busy)
 				snprintf(p->message, sizeof(p->message), "seeking..."),

@@ -412,6 +412,11 @@ unsigned long playhead_restarts(const playhead_t *p)
 	return p->restarts;
 }
 
+int64_t playhead_last_time(const playhead_t *p)
+{
+	return p->tmax > 0 ? p->tmax : 0;
+}
+
 unsigned long playhead_restores(const playhead_t *p)
 {
 	return p->restores;

@@ -59,6 +59,8 @@ int64_t playhead_next_time(const playhead_t *p);
  * many times it restored a snapshot instead. */
 unsigned long playhead_restarts(const playhead_t *p);
 unsigned long playhead_restores(const playhead_t *p);
+/* The latest time among the screen events applied so far (0 if none). */
+int64_t playhead_last_time(const playhead_t *p);
 /* Snapshots kept, and the bytes they hold (may be NULL). */
 size_t playhead_snapshots(const playhead_t *p, size_t *bytes);
 /* Skip to the "o"/"r" lines at these offsets (timeline_screen_offsets;
