@@ -92,6 +92,8 @@ typedef struct play {
 	bool busy;            /* the playhead has not reached t yet */
 	bool dirty;
 	int64_t last_draw;
+	keys_reader_t keys;   /* a key sequence split across reads */
+	bool help_was_paused; /* the run state the help box paused */
 	bool filter_mode;
 	char filter[256];
 	size_t filter_len;
@@ -286,6 +288,18 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		return;
 	}
 	p->dirty = true;
+	if (p->copts.help) {
+		/* the help box is modal: Esc, ? or q close it (and play on if
+		 * it was playing), Ctrl-C quits, other keys do nothing */
+		if (k->kind == KEY_CTRL_C) {
+			p->quit = true;
+		} else if (k->kind == KEY_ESCAPE || (k->kind == KEY_CHAR && (k->ch == '?' || k->ch == 'q'))) {
+			p->copts.help = false;
+			if (!p->help_was_paused)
+				play_set_paused(p, false, now);
+		}
+		return;
+	}
 	switch (k->kind) {
 	case KEY_CTRL_C:
 		p->quit = true;
@@ -323,14 +337,18 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		play_step(p, -1, now);
 		break;
 	case '[':
+		/* before the first marker: the start, as asciinema-player */
 		if ((m = timeline_marker_prev(p->tl, p->t)))
 			play_set_v(p, timeline_to_play(p->tl, m->t), now);
+		else
+			play_set_v(p, p->v_from, now);
 		break;
 	case ']':
+		/* after the last marker: the end */
 		if ((m = timeline_marker_next(p->tl, p->t)))
 			play_set_v(p, timeline_to_play(p->tl, m->t), now);
 		else
-			play_message(p, "no marker after this point", now);
+			play_set_v(p, p->v_end, now);
 		break;
 	case '+':
 	case '=':
@@ -361,7 +379,10 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		p->copts.errors_only = !p->copts.errors_only;
 		break;
 	case '?':
-		p->copts.help = !p->copts.help;
+		/* help pauses, as asciinema-player's does */
+		p->copts.help = true;
+		p->help_was_paused = p->paused;
+		play_set_paused(p, true, now);
 		break;
 	case '/':
 		p->filter_mode = true;
@@ -388,14 +409,19 @@ static void play_read_keys(play_t *p, int64_t now)
 		}
 		return;
 	}
-	for (size_t i = 0; i < (size_t)n && !p->quit;) {
-		keypress_t k;
-		size_t used = keys_decode(buf + i, (size_t)n - i, 1, &k);
-		if (!used)
-			break;
-		i += used;
-		play_key(p, &k, now);
-	}
+	keypress_t keys[256];
+	size_t nk = keys_reader_feed(&p->keys, buf, (size_t)n, now, keys, 256);
+	for (size_t i = 0; i < nk && !p->quit; i++)
+		play_key(p, &keys[i], now);
+}
+
+/* A key sequence's start that waited long enough is taken as typed. */
+static void play_expire_keys(play_t *p, int64_t now)
+{
+	keypress_t keys[KEYS_CARRY_MAX];
+	size_t nk = keys_reader_expire(&p->keys, now, keys);
+	for (size_t i = 0; i < nk && !p->quit; i++)
+		play_key(p, &keys[i], now);
 }
 
 /* The viewer's size; 80x24 when unknown. */
@@ -457,6 +483,8 @@ static int play_timeout(const play_t *p, int64_t now)
 	}
 	if (p->message[0] && p->message_until < wake)
 		wake = p->message_until;
+	if (keys_reader_deadline(&p->keys) < wake)
+		wake = keys_reader_deadline(&p->keys);
 	if (wake == INT64_MAX)
 		return -1;
 	int64_t ms = (wake - now + 999999) / 1000000;
@@ -469,6 +497,7 @@ static int play_loop(play_t *p)
 
 	while (!p->quit) {
 		int64_t now = play_now();
+		play_expire_keys(p, now);
 		play_tick(p, now);
 		int rc = playhead_advance(p->ph, p->t, PLAY_BUDGET, &err);
 		if (rc < 0) {
