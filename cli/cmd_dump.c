@@ -85,7 +85,8 @@ static int dump_run(dump_ctx_t *d)
 	timeline_t *tl = NULL;
 	frame_t *f = frame_new(1, 1);
 	compose_t *comp = NULL;
-	playhead_opts_t po = { .strict = d->strict };
+	/* snapshots pay off only when a later time is before an earlier one */
+	playhead_opts_t po = { .strict = d->strict, .no_snapshots = d->n_times < 2 };
 	cast_error_t err;
 	sbuf_t line;
 	int rc, ret = 1;

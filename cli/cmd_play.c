@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tracecast/cast_types.h"
@@ -36,6 +37,40 @@ static void play_usage(FILE *fp)
 	      "      0-9 jump, [ ] markers, + - speed, o s p panels, / filter, e errors,\n"
 	      "      ? help, q quit.\n"
 	      "Not a terminal? 'tracecast dump FILE --at T' prints screens.\n", fp);
+}
+
+/* The indexing pass of a big recording takes seconds: from 100 ms on, a
+ * progress line on stderr (wiped when the pass ends). */
+struct play_progress {
+	const char *path;
+	struct timespec start;
+	bool shown;
+};
+
+static int play_progress(void *user, uint64_t done, uint64_t total)
+{
+	struct play_progress *pp = user;
+	struct timespec now;
+
+	if (done == total) {
+		if (pp->shown)
+			fputs("\r\x1b[K", stderr);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double el = (double)(now.tv_sec - pp->start.tv_sec) + (now.tv_nsec - pp->start.tv_nsec) / 1e9;
+	if (el < 0.1)
+		return 0;
+	pp->shown = true;
+	if (total)
+		fprintf(stderr, "\rtracecast play: indexing %s: %3.0f%% (%.0f of %.0f MB)\x1b[K",
+			pp->path, 100.0 * (double)done / (double)total, (double)done / 1e6,
+			(double)total / 1e6);
+	else
+		fprintf(stderr, "\rtracecast play: indexing %s: %.0f MB\x1b[K", pp->path,
+			(double)done / 1e6);
+	fflush(stderr);
+	return 0;
 }
 
 int cmd_play(int argc, char **argv)
@@ -131,5 +166,11 @@ int cmd_play(int argc, char **argv)
 		return 1;
 	}
 	o.path = argv[optind];
+	struct play_progress pp = { .path = o.path };
+	clock_gettime(CLOCK_MONOTONIC, &pp.start);
+	if (isatty(STDERR_FILENO)) {
+		o.progress = play_progress;
+		o.progress_user = &pp;
+	}
 	return play_ctl_run(&o);
 }

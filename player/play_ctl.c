@@ -577,7 +577,8 @@ void play_ctl_opts_defaults(play_ctl_opts_t *o)
 /* Everything before the terminal is touched: load, check, allocate. */
 static int play_open(play_t *p, const play_ctl_opts_t *o)
 {
-	timeline_opts_t to = { .strict = o->strict };
+	timeline_opts_t to = { .strict = o->strict, .progress = o->progress,
+			       .progress_user = o->progress_user };
 	playhead_opts_t po = { .strict = o->strict, .quiet = true };
 	cast_error_t err;
 	double hdr_idle;

@@ -572,14 +572,28 @@ screen_snap_t *screen_snap_save(const screen_t *s)
 		return NULL;
 	sn->fields = *s;
 	sn->used = vt_arena_used(s->arena);
-	uLongf zlen = compressBound(sn->used);
+	/* Z_RLE: the image is mostly runs (empty cells, default pens), and
+	 * run-length deflate is several times faster than level 1 here */
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	uLong zlen = compressBound(sn->used);
 	sn->z = malloc(zlen);
-	if (!sn->z || compress2(sn->z, &zlen, vt_arena_base(s->arena), sn->used, 1) != Z_OK) {
+	if (!sn->z || deflateInit2(&zs, 1, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
 		screen_snap_free(sn);
 		return NULL;
 	}
-	sn->zlen = zlen;
-	unsigned char *shrunk = realloc(sn->z, zlen);
+	zs.next_in = vt_arena_base(s->arena);
+	zs.avail_in = (uInt)sn->used;
+	zs.next_out = sn->z;
+	zs.avail_out = (uInt)zlen;
+	int zrc = deflate(&zs, Z_FINISH);
+	sn->zlen = zs.total_out;
+	deflateEnd(&zs);
+	if (zrc != Z_STREAM_END) {
+		screen_snap_free(sn);
+		return NULL;
+	}
+	unsigned char *shrunk = realloc(sn->z, sn->zlen ? sn->zlen : 1);
 	if (shrunk)
 		sn->z = shrunk;
 	return sn;

@@ -520,7 +520,7 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 	if (rc < 0)
 		goto out;
 	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		total = (uint64_t)st.st_size;
+		total = (uint64_t)st.st_size; /* gzip: see below */
 	const cast_header_t *h = cast_reader_header(r);
 	ld->tl->width = h->width ? h->width : 80;
 	ld->tl->height = h->height ? h->height : 24;
@@ -540,6 +540,8 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 			cast_error_set(err, path, 0, 0, "cannot read it again: %s", strerror(-rc));
 			goto out;
 		}
+		if (cast_tail_is_gzip(ld->tl->rd->tail))
+			total = 0; /* offsets are decompressed bytes */
 	}
 	for (;;) {
 		ld->line_off = cast_reader_offset(r);
@@ -579,6 +581,8 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 	}
 	timeline_t *tl = ld->tl;
 	qsort(tl->x, tl->n_x, sizeof(*tl->x), tl_x_cmp);
+	if (opts && opts->progress)
+		opts->progress(opts->progress_user, ld->line_off, ld->line_off);
 	tl->vtimes = calloc(tl->n_o ? tl->n_o : 1, sizeof(int64_t));
 	if (!tl->vtimes) {
 		rc = -ENOMEM;

@@ -75,7 +75,8 @@ typedef struct timeline_opts {
 	bool strict;               /* a malformed line stops the load */
 	bool quiet;                /* no warnings on stderr */
 	/* called now and then during the load (about every 4 MB) with the
-	 * bytes read so far and the file's size (0 when unknown); a nonzero
+	 * bytes read so far and the file's size (0 when unknown: stdin, gzip),
+	 * and once at the end with done == total == the bytes read; a nonzero
 	 * return cancels the load (-ECANCELED) */
 	int (*progress)(void *user, uint64_t done, uint64_t total);
 	void *progress_user;
