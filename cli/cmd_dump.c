@@ -12,6 +12,7 @@
 #include "player/compose.h"
 #include "player/frame.h"
 #include "player/playhead.h"
+#include "player/sys_filter.h"
 #include "player/sbuf.h"
 #include "player/timeline.h"
 
@@ -223,6 +224,14 @@ int cmd_dump(int argc, char **argv)
 					       "(save the recording to a file for more)");
 	if (d.overlay && !d.cols)
 		return cli_usage_error("dump", "--overlay needs --size COLSxROWS (the viewer's size)");
+	if (d.copts.filter) {
+		sys_filter_t *sf;
+		char msg[300];
+		int frc = sys_filter_new(&sf, d.copts.filter, msg, sizeof(msg));
+		if (frc == -EINVAL)
+			return cli_usage_error("dump", "--filter %s", msg);
+		sys_filter_free(sf);
+	}
 	if (!d.overlay && d.cols)
 		return cli_usage_error("dump", "--size only applies with --overlay");
 	return dump_run(&d);

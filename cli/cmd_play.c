@@ -1,5 +1,6 @@
 /* tracecast play: replay a recording in the viewer's terminal, drawn from
  * libvterm's cells, with the syscall panel, profile strip and timeline. */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "commands.h"
 #include "player/compose.h"
 #include "player/play_ctl.h"
+#include "player/sys_filter.h"
 #include "player/timeline.h"
 
 static void play_usage(FILE *fp)
@@ -157,6 +159,14 @@ int cmd_play(int argc, char **argv)
 	if (!strcmp(argv[optind], "-"))
 		return cli_usage_error("play", "cannot play stdin (it is the keyboard; seeking "
 					       "re-reads the file): save the recording to a file");
+	if (o.compose.filter) {
+		sys_filter_t *sf;
+		char msg[300];
+		int frc = sys_filter_new(&sf, o.compose.filter, msg, sizeof(msg));
+		if (frc == -EINVAL)
+			return cli_usage_error("play", "--filter %s", msg);
+		sys_filter_free(sf);
+	}
 	if (o.to <= o.from)
 		return cli_usage_error("play", "--to must be later than --from");
 	if (!isatty(STDOUT_FILENO)) {

@@ -90,26 +90,16 @@ out:
 	return shown;
 }
 
-/* True when entry i passes the filter and errors-only. The expression
- * matches the line without its "TID " prefix, so "^poll\(" means a poll
- * call; a resumed half also matches on its unfinished half's text. */
+/* True when entry i passes the filter (sys_filter.h) and errors-only. */
 static bool sys_wanted(const timeline_t *tl, size_t i, const overlay_sys_opts_t *o, sbuf_t *tmp)
 {
-	tl_sys_t e;
-
-	timeline_sys_get(tl, i, &e);
-	if (o->errors_only && !(e.flags & TL_SYS_ERROR))
-		return false;
-	if (!o->filter)
-		return true;
-	timeline_sys_text(tl, i, tmp);
-	if (regexec(o->filter, sys_after_tid(tmp->data ? tmp->data : ""), 0, NULL, 0) == 0)
-		return true;
-	if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0) {
-		timeline_sys_text(tl, (size_t)e.pair, tmp);
-		return regexec(o->filter, sys_after_tid(tmp->data ? tmp->data : ""), 0, NULL, 0) == 0;
+	if (o->errors_only) {
+		tl_sys_t e;
+		timeline_sys_get(tl, i, &e);
+		if (!(e.flags & TL_SYS_ERROR))
+			return false;
 	}
-	return false;
+	return sys_filter_match(o->filter, tl, i, tmp);
 }
 
 void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,

@@ -16,6 +16,7 @@
 #include "keys.h"
 #include "play_ctl.h"
 #include "playhead.h"
+#include "sys_filter.h"
 #include "tracecast/term.h"
 #include "term_out.h"
 #include "timeline.h"
@@ -136,6 +137,15 @@ static void play_set_v(play_t *p, int64_t v, int64_t now)
 	p->dirty = true;
 }
 
+/* Put the playhead at recording time t exactly (a time inside a gap the
+ * idle limit shortens has no play-clock time of its own). */
+static void play_set_t(play_t *p, int64_t t, int64_t now)
+{
+	play_set_v(p, timeline_to_play(p->tl, t), now);
+	if (p->v0 > p->v_from && p->v0 < p->v_end)
+		p->t = t;
+}
+
 static void play_message(play_t *p, const char *msg, int64_t now)
 {
 	snprintf(p->message, sizeof(p->message), "%s", msg);
@@ -220,6 +230,38 @@ static int play_draw(play_t *p, int64_t now)
 	return rc;
 }
 
+/* Move to the next (dir > 0) or previous syscall line that failed (slow
+ * false) or took at least the slow threshold, at its event time. Says so
+ * when there is none. */
+static void play_jump_sys(play_t *p, int dir, bool slow, int64_t now)
+{
+	const timeline_t *tl = p->tl;
+	size_t n = timeline_sys_count(tl);
+	size_t i = dir > 0 ? timeline_sys_upto(tl, p->t) : timeline_sys_upto(tl, p->t - 1);
+	tl_sys_t e;
+
+	while (dir > 0 ? i < n : i-- > 0) {
+		bool hit;
+		if (!slow) {
+			hit = (timeline_sys_flags(tl, i) & TL_SYS_ERROR) != 0;
+		} else {
+			timeline_sys_get(tl, i, &e);
+			hit = e.dur_ns >= p->copts.slow_ns && p->copts.slow_ns > 0;
+		}
+		if (hit) {
+			timeline_sys_get(tl, i, &e);
+			play_set_paused(p, true, now);
+			play_set_t(p, e.t, now);
+			return;
+		}
+		if (dir > 0)
+			i++;
+	}
+	play_message(p, slow ? (dir > 0 ? "no slow call after this point" : "no slow call before this point")
+			     : (dir > 0 ? "no failed call after this point" : "no failed call before this point"),
+		     now);
+}
+
 /* Step to the next (dir > 0) or previous "o" event, pausing. */
 static void play_step(play_t *p, int dir, int64_t now)
 {
@@ -251,12 +293,18 @@ static void play_filter_key(play_t *p, const keypress_t *k, int64_t now)
 		p->filter_mode = false;
 		compose_opts_t next = *compose_opts(p->comp);
 		next.filter = re;
-		if (compose_set_opts(p->comp, &next) < 0) {
-			play_message(p, "filter: not a valid regular expression", now);
+		sys_filter_t *sf = NULL;
+		char msg[140], line[160];
+		if (sys_filter_new(&sf, re, msg, sizeof(msg)) == -EINVAL) {
+			snprintf(line, sizeof(line), "filter %.140s", msg);
+			play_message(p, line, now);
+		} else if (compose_set_opts(p->comp, &next) < 0) {
+			play_message(p, "filter: out of memory", now);
 		} else {
 			p->copts.filter = compose_opts(p->comp)->filter;
 			play_message(p, p->filter_len ? "filter set" : "filter cleared", now);
 		}
+		sys_filter_free(sf);
 		break;
 	}
 	case KEY_ESCAPE:
@@ -377,6 +425,14 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		break;
 	case 'e':
 		p->copts.errors_only = !p->copts.errors_only;
+		break;
+	case 'f':
+	case 'F':
+		play_jump_sys(p, k->ch == 'f' ? 1 : -1, false, now);
+		break;
+	case 'l':
+	case 'L':
+		play_jump_sys(p, k->ch == 'l' ? 1 : -1, true, now);
 		break;
 	case '?':
 		/* help pauses, as asciinema-player's does */

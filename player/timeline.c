@@ -782,6 +782,11 @@ void timeline_sys_get(const timeline_t *tl, size_t i, tl_sys_t *out)
 	strace_line_span(&sl, out->t, tl->s_base, &out->start, &out->end);
 }
 
+unsigned timeline_sys_flags(const timeline_t *tl, size_t i)
+{
+	return tl->s_flags[i];
+}
+
 size_t timeline_sys_errors_upto(const timeline_t *tl, size_t n)
 {
 	if (!n || !tl->n_sys)

@@ -151,6 +151,8 @@ size_t timeline_prof_upto(const timeline_t *tl, int64_t t);
 size_t timeline_sys_count(const timeline_t *tl);
 size_t timeline_sys_upto(const timeline_t *tl, int64_t t);
 void timeline_sys_get(const timeline_t *tl, size_t i, tl_sys_t *out);
+/* The flags of line i (enum tl_sys_flag), without decoding the rest. */
+unsigned timeline_sys_flags(const timeline_t *tl, size_t i);
 size_t timeline_sys_errors_upto(const timeline_t *tl, size_t n);
 /* Read the text of line i back from the file into out (replacing its
  * contents). Returns 0, or -errno (the file changed or went away: out
