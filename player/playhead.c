@@ -82,7 +82,8 @@ static int playhead_rewind(playhead_t *p, cast_error_t *err)
 		return rc;
 	}
 	if (!p->screen) {
-		p->screen = screen_new(p->width, p->height);
+		p->screen = p->snapshots ? screen_new_snap(p->width, p->height)
+					 : screen_new(p->width, p->height);
 		if (!p->screen)
 			return -ENOMEM;
 	} else if ((rc = screen_reset(p->screen, p->width, p->height)) < 0) {

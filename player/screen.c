@@ -112,7 +112,7 @@ static int screen_open(screen_t *s)
 	return 0;
 }
 
-screen_t *screen_new(unsigned cols, unsigned rows)
+static screen_t *screen_create(unsigned cols, unsigned rows, bool snap)
 {
 	screen_t *s = calloc(1, sizeof(*s));
 
@@ -120,13 +120,23 @@ screen_t *screen_new(unsigned cols, unsigned rows)
 		return NULL;
 	s->cols = screen_clamp(cols, SCREEN_MIN_COLS);
 	s->rows = screen_clamp(rows, 1);
-	s->arena = vt_arena_new(); /* NULL: no snapshots, still a screen */
+	s->arena = snap ? vt_arena_new() : NULL; /* NULL: no snapshots, still a screen */
 	if (screen_open(s) < 0) {
 		vt_arena_free(s->arena);
 		free(s);
 		return NULL;
 	}
 	return s;
+}
+
+screen_t *screen_new(unsigned cols, unsigned rows)
+{
+	return screen_create(cols, rows, false);
+}
+
+screen_t *screen_new_snap(unsigned cols, unsigned rows)
+{
+	return screen_create(cols, rows, true);
 }
 
 void screen_free(screen_t *s)
@@ -572,6 +582,7 @@ screen_snap_t *screen_snap_save(const screen_t *s)
 		return NULL;
 	sn->fields = *s;
 	sn->used = vt_arena_used(s->arena);
+	vt_arena_unpoison(s->arena);
 	/* Z_RLE: the image is mostly runs (empty cells, default pens), and
 	 * run-length deflate is several times faster than level 1 here */
 	z_stream zs;
@@ -579,6 +590,7 @@ screen_snap_t *screen_snap_save(const screen_t *s)
 	uLong zlen = compressBound(sn->used);
 	sn->z = malloc(zlen);
 	if (!sn->z || deflateInit2(&zs, 1, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
+		vt_arena_repoison(s->arena);
 		screen_snap_free(sn);
 		return NULL;
 	}
@@ -589,6 +601,7 @@ screen_snap_t *screen_snap_save(const screen_t *s)
 	int zrc = deflate(&zs, Z_FINISH);
 	sn->zlen = zs.total_out;
 	deflateEnd(&zs);
+	vt_arena_repoison(s->arena);
 	if (zrc != Z_STREAM_END) {
 		screen_snap_free(sn);
 		return NULL;
@@ -608,9 +621,14 @@ int screen_snap_restore(screen_t *s, const screen_snap_t *sn)
 		return -EINVAL; /* not from this screen's current instance */
 	if (vt_arena_prepare(s->arena, sn->used) < 0)
 		return -ENOMEM;
-	if (uncompress(vt_arena_base(s->arena), &n, sn->z, sn->zlen) != Z_OK || n != sn->used)
-		return -EIO;
+	vt_arena_unpoison(s->arena);
+	int zrc = uncompress(vt_arena_base(s->arena), &n, sn->z, sn->zlen);
+	if (zrc != Z_OK || n != sn->used) {
+		vt_arena_repoison(s->arena);
+		return -EIO; /* cannot happen short of memory corruption */
+	}
 	*s = sn->fields;
+	vt_arena_repoison(s->arena);
 	return 0;
 }
 

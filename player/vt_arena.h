@@ -40,5 +40,11 @@ size_t vt_arena_used(const vt_arena_t *a);
 /* Make n bytes at the bottom usable (before copying a saved image in).
  * Returns 0 or -ENOMEM. */
 int vt_arena_prepare(vt_arena_t *a, size_t n);
+/* ASan builds: block headers, a redzone after each block and free blocks
+ * are poisoned, so libvterm's heap overruns are still caught inside the
+ * arena. Unpoison the whole used part before copying it out or in, and
+ * poison again after (no-ops without ASan). */
+void vt_arena_unpoison(vt_arena_t *a);
+void vt_arena_repoison(vt_arena_t *a);
 
 #endif

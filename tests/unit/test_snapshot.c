@@ -253,7 +253,7 @@ static void test_seeks(void **state)
 static void test_bare_screen(void **state)
 {
 	(void)state;
-	screen_t *s = screen_new(20, 6), *ref = screen_new(20, 6);
+	screen_t *s = screen_new_snap(20, 6), *ref = screen_new_snap(20, 6);
 	frame_t *f = frame_new(1, 1);
 	const char *setup = "\x1b[2;5r\x1b[?6h\x1b(0\x1b" "7abcdefghijklmnopqrst";
 	const char *after = "xyz\x1b" "8q\x1b[9Bend\x1b(Bmore";
