@@ -6,6 +6,24 @@
 #include "tracecast/strace_line.h"
 
 #define SYS_MAX_SCAN 200000  /* entries scanned back for a sparse filter */
+#define SYS_FLY_SCAN 4096    /* entries scanned ahead for calls in flight */
+#define SYS_FLY_MAX_NS (INT64_C(3600) * 1000000000) /* and at most this far */
+#define SYS_DUR_MIN_W 90     /* the duration column from this width on */
+
+/* A duration in 8 columns or fewer: 12us, 3.4ms, 1.001s, 75s. */
+static void sys_fmt_dur(int64_t ns, char *buf, size_t size)
+{
+	if (ns < 0)
+		snprintf(buf, size, "-");
+	else if (ns < 1000000)
+		snprintf(buf, size, "%lldus", (long long)(ns / 1000));
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%.1fms", (double)ns / 1e6);
+	else if (ns < INT64_C(100) * 1000000000)
+		snprintf(buf, size, "%.3fs", (double)ns / 1e9);
+	else
+		snprintf(buf, size, "%llds", (long long)(ns / 1000000000));
+}
 
 static void sys_add_result(const strace_line_t *sl, sbuf_t *result)
 {
@@ -111,7 +129,8 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	frame_style_t dim_st = { .attrs = FRAME_DIM };
 	size_t upto = timeline_sys_upto(tl, t);
 	size_t shown_max = h > 1 ? (size_t)(h - 1) : 0;
-	size_t idx[512], n = 0, scanned = 0;
+	size_t idx[512], n = 0, scanned = 0, n_fly = 0;
+	bool is_fly[512];
 	sbuf_t call, result, tmp;
 	char head[160];
 
@@ -123,11 +142,42 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	sbuf_init(&call);
 	sbuf_init(&result);
 	sbuf_init(&tmp);
+	/* end-stamped lines: calls later than t whose span starts at or
+	 * before it are in flight at t (at most half the rows) */
+	if (timeline_s_end_stamped(tl)) {
+		size_t total = timeline_sys_count(tl);
+		for (size_t i = upto; i < total && i < upto + SYS_FLY_SCAN && n_fly < shown_max / 2; i++) {
+			tl_sys_t e;
+			timeline_sys_get(tl, i, &e);
+			if (e.t - t > SYS_FLY_MAX_NS)
+				break;
+			if (e.start > t || (e.flags & (TL_SYS_UNFINISHED | TL_SYS_RESUMED | TL_SYS_NOTCALL)))
+				continue;
+			if (!sys_wanted(tl, i, o, &tmp))
+				continue;
+			is_fly[n_fly] = true;
+			idx[n_fly++] = i;
+		}
+		/* the latest started at the bottom */
+		for (size_t a = 0; a + 1 < n_fly; a++)
+			for (size_t b = a + 1; b < n_fly; b++) {
+				tl_sys_t ea, eb;
+				timeline_sys_get(tl, idx[a], &ea);
+				timeline_sys_get(tl, idx[b], &eb);
+				if (eb.start > ea.start) {
+					size_t x = idx[a];
+					idx[a] = idx[b];
+					idx[b] = x;
+				}
+			}
+		n = n_fly;
+	}
 	for (size_t i = upto; i-- > 0 && n < shown_max && scanned < SYS_MAX_SCAN; scanned++) {
 		if (!sys_wanted(tl, i, o, &tmp))
 			continue;
 		if (!overlay_syscalls_format(tl, i, t, &call, &result))
 			continue;
+		is_fly[n] = false;
 		idx[n++] = i;
 	}
 	snprintf(head, sizeof(head), " syscalls %zu/%zu%s%s%s%s ", upto, timeline_sys_count(tl),
@@ -142,7 +192,12 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 		bool fly;
 		timeline_sys_get(tl, idx[k], &e);
 		overlay_syscalls_format(tl, idx[k], t, &call, &result);
-		fly = (e.flags & TL_SYS_UNFINISHED) != 0;
+		fly = (e.flags & TL_SYS_UNFINISHED) != 0 || is_fly[k];
+		if (is_fly[k]) {
+			/* in flight at t: its result is not known yet */
+			sbuf_reset(&result);
+			sbuf_printf(&result, "in flight %.3fs", (double)(t - e.start) / 1e9);
+		}
 		frame_style_t st = plain;
 		if (e.flags & TL_SYS_ERROR)
 			st = err_st;
@@ -155,11 +210,18 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 			dur = e.t - ue.t;
 		}
 		if (fly)
-			dur = t - e.t;
+			dur = t - (is_fly[k] ? e.start : e.t);
 		if (o->slow_ns > 0 && dur >= o->slow_ns)
 			st.attrs |= FRAME_BOLD;
 		sbuf_reset(&tmp);
-		sbuf_printf(&tmp, "%+8.3f %-6ld ", (double)(e.t - t) / 1e9, e.tid);
+		/* when the call started (end-stamped lines: their span) */
+		int64_t when = is_fly[k] ? e.start : e.t;
+		sbuf_printf(&tmp, "%+8.3f %-6ld ", (double)(when - t) / 1e9, e.tid);
+		if (w >= SYS_DUR_MIN_W) {
+			char d[24];
+			sys_fmt_dur(dur, d, sizeof(d));
+			sbuf_printf(&tmp, "%8s ", d);
+		}
 		int c = col;
 		c += frame_text(f, r, c, w, tmp.data, tmp.len, &dim_st);
 		int left = col + w - c;

@@ -870,6 +870,11 @@ int timeline_sys_text(const timeline_t *tl, size_t i, sbuf_t *out)
 	return 0;
 }
 
+bool timeline_s_end_stamped(const timeline_t *tl)
+{
+	return tl->s_base == STRACE_TIME_END;
+}
+
 const char *timeline_sys_name(const timeline_t *tl, unsigned id)
 {
 	return id < tl->n_names ? tl->names[id] : "";

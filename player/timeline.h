@@ -159,6 +159,10 @@ size_t timeline_sys_errors_upto(const timeline_t *tl, size_t n);
  * then holds "?"). Reads move a file cursor and fill a small cache kept
  * behind the timeline (so const here, but not thread-safe). */
 int timeline_sys_text(const timeline_t *tl, size_t i, sbuf_t *out);
+/* True when "s" events are stamped at their call's end (the header's
+ * tracecast.s_time is "end"): a line later than t may be a call in flight
+ * at t (its span starts at or before t). */
+bool timeline_s_end_stamped(const timeline_t *tl);
 /* The name of id ("" for TL_NAME_NONE), and the id of a name (or -1 when
  * no line has it). */
 const char *timeline_sys_name(const timeline_t *tl, unsigned id);
