@@ -106,6 +106,10 @@ $(BUILD)/progs/%_preload.so: tests/progs/%_preload.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -fPIC -shared -o $@ $< -lpthread
 
+$(BUILD)/bench/seek_bench: bench/seek_bench.c $(PLAY_A) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PLAY_A) $(LIB_A) $(LDLIBS)
+
 $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lutil

@@ -10,6 +10,15 @@
  *                               proc sample every 1000 calls, a py stack
  *                               sample (64 distinct stacks) every 50, a
  *                               marker every 100000 and output every 200
+ *   gen_cast sys OUT [N]        N (default 3000000) "s" events, strace lines
+ *                               of 8 threads (openat, read, write, poll,
+ *                               futex, epoll_wait, close; 1 in 9 failing,
+ *                               unfinished/resumed pairs), end-stamped
+ *                               (tracecast.s_time "end"), about 160 bytes
+ *                               a line, 5 lines a millisecond, an "o" event of
+ *                               ~500 bytes every 100 lines and a marker
+ *                               every 100 s: 3,000,000 make ~480 MB and
+ *                               600 s, 6,000,000 ~1 GB
  *
  * OUT ending in ".gz" is written gzip-compressed through the writer.
  * Deterministic (fixed-seed xorshift). Prints the number of events. */
@@ -51,6 +60,96 @@ static const char *const gen_pieces[] = {
 
 static const char gen_alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .:-";
 
+static const char *const gen_paths[] = {
+	"/home/user/.virtualenvs/eventlet-py311/lib/python3.11/site-packages/eventlet/green/socket.py",
+	"/home/user/.virtualenvs/eventlet-py311/lib/python3.11/__pycache__/selectors.cpython-311.pyc",
+	"/home/user/src/eventlet/tests/isolated/patcher_threading_join.py",
+	"/etc/ld.so.cache", "/proc/self/status", "/tmp/pytest-of-user/pytest-12/test_patcher_threading0/data",
+	"/home/user/.virtualenvs/eventlet-py311/lib/python3.11/site-packages/greenlet/__init__.py",
+};
+
+/* One strace line (without time) for thread tid into buf; *unfinished is
+ * set when it is the first half of a pair. Returns its length. */
+static size_t gen_sys_line(gen_rng_t *rng, char *buf, size_t size, long tid, unsigned *state)
+{
+	unsigned k = (unsigned)(gen_next(rng) % 100);
+	unsigned dur = (unsigned)(gen_next(rng) % 400) + 2;
+	const char *p = gen_paths[gen_next(rng) % (sizeof(gen_paths) / sizeof(gen_paths[0]))];
+	int n;
+
+	if (*state) { /* the resumed half of this thread's pending call */
+		*state = 0;
+		return (size_t)snprintf(buf, size, "%ld <... futex resumed>) = 0 <0.%09u>", tid,
+					dur * 1000);
+	}
+	if (k < 4) {
+		*state = 1;
+		return (size_t)snprintf(buf, size,
+					"%ld futex(0x7f3a5c0012e0, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, FUTEX_BITSET_MATCH_ANY <unfinished ...>",
+					tid);
+	}
+	if (k < 15)
+		n = snprintf(buf, size,
+			     "%ld openat(AT_FDCWD, \"%s\", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory) <0.%09u>",
+			     tid, p, dur);
+	else if (k < 35)
+		n = snprintf(buf, size,
+			     "%ld openat(AT_FDCWD, \"%s\", O_RDONLY|O_CLOEXEC) = %u <0.%09u>", tid, p,
+			     3 + k % 20, dur);
+	else if (k < 55)
+		n = snprintf(buf, size,
+			     "%ld read(%u, \"\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x03\\x00>\\x00\\x01\\x00\\x00\\x00\"..., 832) = 832 <0.%09u>",
+			     tid, 3 + k % 20, dur);
+	else if (k < 70)
+		n = snprintf(buf, size, "%ld write(1, \"test_patcher.py::test_%u PASSED\\n\", 33) = 33 <0.%09u>",
+			     tid, k, dur);
+	else if (k < 82)
+		n = snprintf(buf, size,
+			     "%ld poll([{fd=%u, events=POLLIN}, {fd=%u, events=POLLIN}], 2, %u) = 1 ([{fd=%u, revents=POLLIN}]) <0.%09u>",
+			     tid, 3 + k % 7, 4 + k % 9, k * 10, 3 + k % 7, dur * 100);
+	else if (k < 92)
+		n = snprintf(buf, size,
+			     "%ld epoll_wait(%u, [{events=EPOLLIN, data={u32=%u, u64=%u}}], 1023, %u) = 1 <0.%09u>",
+			     tid, 5 + k % 3, k, k, k * 3, dur * 50);
+	else
+		n = snprintf(buf, size, "%ld close(%u) = 0 <0.%09u>", tid, 3 + k % 20, dur);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* The "sys" recording: count strace lines with some output and markers. */
+static int gen_sys(cast_writer_t *w, gen_rng_t *rng, unsigned long count, unsigned long *n)
+{
+	static const long tids[8] = { 4242, 4243, 4244, 4250, 4251, 4260, 4261, 4299 };
+	unsigned pending[8] = { 0 };
+	char line[1024], out[700];
+	int64_t t = 0, next_mark = 100 * CAST_NS_PER_SEC;
+	int rc = 0;
+
+	for (; !rc && *n < count; (*n)++) {
+		unsigned ti = (unsigned)(gen_next(rng) % 8);
+		size_t len = gen_sys_line(rng, line, sizeof(line), tids[ti], &pending[ti]);
+
+		t += 200000; /* 200 us: 5 lines a millisecond */
+		rc = cast_writer_event(w, t, "s", line, len);
+		if (!rc && *n % 100 == 99) {
+			size_t ol = 0;
+			while (ol < 480) {
+				const char *p = gen_pieces[gen_next(rng) % GEN_NPIECES];
+				size_t pl = strlen(p);
+				memcpy(out + ol, p, pl);
+				ol += pl;
+			}
+			rc = cast_writer_event(w, t, "o", out, ol);
+		}
+		if (!rc && t >= next_mark) {
+			snprintf(out, sizeof(out), "at %llds", (long long)(t / CAST_NS_PER_SEC));
+			rc = cast_writer_event(w, t, "m", out, strlen(out));
+			next_mark += 100 * CAST_NS_PER_SEC;
+		}
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	cast_writer_t *w = NULL;
@@ -64,8 +163,8 @@ int main(int argc, char **argv)
 	size_t olen;
 
 	if (argc < 3 || (strcmp(argv[1], "big") && strcmp(argv[1], "small") &&
-			 strcmp(argv[1], "syscalls"))) {
-		fprintf(stderr, "usage: gen_cast big|small|syscalls OUT [EVENTS]\n");
+			 strcmp(argv[1], "syscalls") && strcmp(argv[1], "sys"))) {
+		fprintf(stderr, "usage: gen_cast big|small|syscalls|sys OUT [EVENTS]\n");
 		return 2;
 	}
 	olen = strlen(argv[2]);
@@ -90,6 +189,8 @@ int main(int argc, char **argv)
 			"start_unix_ns", (json_int_t)1795751140000000000LL, "clock", "monotonic",
 			"s_time", "end", "sources", "strace", "argv", "strace", "profile",
 			"proc_hz", 20, "python_hz", 100));
+	if (!strcmp(argv[1], "sys"))
+		json_object_set_new(hdr, "tracecast", json_pack("{s:s}", "s_time", "end"));
 	rc = cast_writer_header(w, hdr);
 	json_decref(hdr);
 	if (!strcmp(argv[1], "big")) {
@@ -159,6 +260,8 @@ int main(int argc, char **argv)
 				rc = cast_writer_event(w, t, "m", ev, (size_t)len);
 			}
 		}
+	} else if (!strcmp(argv[1], "sys")) {
+		rc = gen_sys(w, &rng, argc > 3 ? strtoul(argv[3], NULL, 10) : 3000000, &n);
 	} else {
 		unsigned long count = argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000;
 

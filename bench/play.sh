@@ -10,16 +10,26 @@
 #  3. `tracecast play` at a speed where output outruns the frame rate, in a
 #     pty (script), --quit-at-end: wall time vs the expected
 #     duration/speed, frames drawn (<= 60/s), CPU seconds (--stats).
+#  4. At scale (issue 16): strace-heavy recordings of 3,000,000 and
+#     6,000,000 syscalls (bench/gen_cast sys, ~465 MB and ~930 MB):
+#     `dump --overlay --size 120x40 --at 300` (index the whole file, then
+#     the screen and panels at 300 s): wall, CPU, peak RSS. Goals: 3M under
+#     100 MB and 1.5 s, 6M under 128 MB.
+#  5. Snapshot seeks (bench/seek_bench): one pass over big.cast, then 20
+#     random seeks (median, worst CPU ms) vs replay from the start (today's
+#     engine, first REPLAYS of the same times); first-pass CPU with and
+#     without snapshots.
 # Writes docs/bench/play.md. Alone: make BUILD=build bench BENCH_ONLY=play
 set -u
 cd "$(dirname "$0")/.." || exit 1
 : "${TRACECAST:=$PWD/build/tracecast}" "${BENCHBIN:=$PWD/build/bench}"
 RUNS=${RUNS:-3}
+REPLAYS=${REPLAYS:-5}
 SPEED=${SPEED:-200}
 OUT=bench/out
 DOC=docs/bench/play.md
 mkdir -p "$OUT" docs/bench
-for b in "$TRACECAST" "$BENCHBIN/gen_cast" "$BENCHBIN/play_floor"; do
+for b in "$TRACECAST" "$BENCHBIN/gen_cast" "$BENCHBIN/play_floor" "$BENCHBIN/seek_bench"; do
 	[ -x "$b" ] || { echo "bench/play.sh: $b missing (run through make bench)" >&2; exit 1; }
 done
 command -v script >/dev/null || { echo "bench/play.sh: script (bsdutils) missing" >&2; exit 1; }
@@ -65,6 +75,18 @@ for i in $(seq "$RUNS"); do
 	run1 floor "$BENCHBIN/play_floor" feed "$RAW" "$W" "$H" || exit 1
 	run1 seekback "$TRACECAST" dump --at "end,$T90" "$CAST" || exit 1
 done
+# 4. at scale
+for n in 3 6; do
+	[ -s "$OUT/sys${n}m.cast" ] || "$BENCHBIN/gen_cast" sys "$OUT/sys${n}m.cast" "${n}000000" >/dev/null || exit 1
+done
+for i in $(seq "$RUNS"); do
+	for n in 3 6; do
+		run1 "sys${n}m" "$TRACECAST" dump --overlay --size 120x40 --at 300 "$OUT/sys${n}m.cast" || exit 1
+	done
+done
+# 5. snapshot seeks
+"$BENCHBIN/seek_bench" "$CAST" 20 "$REPLAYS" > "$tmp/seek" || exit 1
+
 med() { # NAME FIELD(2 wall, 3 cpu, 4 rss)
 	awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/runs" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
@@ -89,6 +111,14 @@ late=$(python3 -c "print('%.1f' % (100 * ($wall_s / ($recording_s / $speed) - 1)
 fps=$(python3 -c "print('%.1f' % ($frames / $wall_s))")
 cpupct=$(python3 -c "print('%.0f' % (100 * $cpu_s / $wall_s))")
 
+s3w=$(med sys3m 2); s3c=$(med sys3m 3); s3r=$(med sys3m 4)
+s6w=$(med sys6m 2); s6c=$(med sys6m 3); s6r=$(med sys6m 4)
+s3mb=$(python3 -c "print('%.1f' % ($s3r / 1024))"); s6mb=$(python3 -c "print('%.1f' % ($s6r / 1024))")
+s3size=$(python3 -c "print('%.0f' % ($(stat -c %s "$OUT/sys3m.cast") / 1e6))")
+s6size=$(python3 -c "print('%.0f' % ($(stat -c %s "$OUT/sys6m.cast") / 1e6))")
+. "$tmp/seek"
+verdict() { python3 -c "import sys; print('met' if $1 else 'missed')"; }
+
 {
 	echo "## Player (\`bench/play.sh\`)"
 	echo
@@ -104,9 +134,36 @@ cpupct=$(python3 -c "print('%.0f' % (100 * $cpu_s / $wall_s))")
 	echo
 	echo "Play at speed x$speed in a 120x40 pty (\`script\`), \`--quit-at-end\`: $recording_s s of recording expected to take $expect s; took $wall_s s (${late}% late, including the index pass over the file), $frames frames drawn ($fps/s, limit 60), $((bytes / 1024)) KiB written to the terminal, CPU $cpu_s s ($cpupct% of one core)."
 	echo
+	echo "### At scale: strace-heavy recordings (issue 16)"
+	echo
+	echo "\`bench/gen_cast sys\`: 8 threads of strace lines (openat, read, write, poll, futex pairs, epoll_wait, close; 1 in 9 failing), end-stamped (\`tracecast.s_time\` \"end\"), 5 a millisecond, an \"o\" event of ~500 bytes every 100 lines, a marker every 100 s. \`tracecast dump --overlay --size 120x40 --at 300 FILE\`: one pass to index the file (compact syscall records, texts read back from the file on demand), then the screen at 300 s (the playhead skips from one \"o\" line to the next with the index) and the syscall panel (its 20 lines read back). Medians of $RUNS runs."
+	echo
+	echo "| recording | wall s | CPU s | peak RSS | goal |"
+	echo "| --- | --- | --- | --- | --- |"
+	echo "| \`sys3m.cast\` ($s3size MB, 3,000,000 syscalls, 600 s) | $s3w | $s3c | $s3mb MB | RSS < 100 MB: $(verdict "$s3r < 102400"); open < 1.5 s: wall $(verdict "$s3w < 1.5"), CPU $(verdict "$s3c < 1.5") |"
+	echo "| \`sys6m.cast\` ($s6size MB, 6,000,000 syscalls, 1200 s) | $s6w | $s6c | $s6mb MB | RSS < 128 MB: $(verdict "$s6r < 131072") |"
+	echo
+	echo "Before (the timeline kept every \"s\" line's text, and the playhead parsed every line up to T), measured once by hand on \`sys3m.cast\` with the build of commit b97ae75: 494 MB peak RSS, 5.8 s CPU (the issue's own 478 MB recording: 612 MB, 4.6 s). Wall times here are inflated by a machine shared with up to eight builds (load average above 10 during these runs); CPU is the steadier figure."
+	echo
+	echo "### Snapshot seeks (\`bench/seek_bench\`)"
+	echo
+	echo "On \`big.cast\`: one pass to the end, then 20 random seeks (fixed seed) anywhere already passed; CPU time per seek. The replay column is today's engine (\`no_snapshots\`: each seek back replays from the file's start), on the first $replays of the same times."
+	echo
+	echo "| what | median | worst | goal |"
+	echo "| --- | --- | --- | --- |"
+	echo "| seek with snapshots ($snapshots kept, $snapshot_mb MB, $restores restores) | $seek_median_ms ms | $seek_worst_ms ms | <= 50 ms: $(verdict "$seek_worst_ms <= 50") |"
+	echo "| replay from the start (before) | $replay_median_ms ms | $replay_worst_ms ms | |"
+	echo "| first pass to the end, CPU: with snapshots / without | $pass_snap_cpu_s s / $pass_plain_cpu_s s | | no slower: $(python3 -c "print('%+.1f%%' % (100 * ($pass_snap_cpu_s / $pass_plain_cpu_s - 1)))") |"
+	echo
+	echo "A snapshot is libvterm's whole memory (one arena, \`player/vt_arena.c\`) deflated with Z_RLE: about 0.9 ms of CPU and a few KB for a 120x36 screen, taken every 512 KiB of output. \`dump\` with a single \`--at\` takes none."
+	echo
 	echo "Commands:"
 	echo
 	echo '```'
+	echo "${BENCHBIN#$PWD/}/gen_cast sys bench/out/sys3m.cast 3000000"
+	echo "${BENCHBIN#$PWD/}/gen_cast sys bench/out/sys6m.cast 6000000"
+	echo "${TRACECAST#$PWD/} dump --overlay --size 120x40 --at 300 bench/out/sys3m.cast   # and sys6m, x$RUNS"
+	echo "${BENCHBIN#$PWD/}/seek_bench $CAST 20 $REPLAYS"
 	echo "${BENCHBIN#$PWD/}/play_floor extract $CAST big.raw"
 	echo "${TRACECAST#$PWD/} dump --at end $CAST            # x$RUNS, interleaved with:"
 	echo "${BENCHBIN#$PWD/}/play_floor feed big.raw $W $H"
@@ -116,3 +173,4 @@ cpupct=$(python3 -c "print('%.0f' % (100 * $cpu_s / $wall_s))")
 } > "$DOC"
 cat "$DOC"
 python3 -c "import sys; sys.exit(0 if $rc <= 1.5 and $dr < 32768 else 1)" || { echo "bench/play.sh: goal missed (CPU ratio $rc, RSS $mb MB)" >&2; exit 1; }
+python3 -c "import sys; sys.exit(0 if $s3r < 102400 and $s6r < 131072 and $seek_worst_ms <= 50 else 1)" || { echo "bench/play.sh: issue 16 goal missed (RSS $s3mb / $s6mb MB, worst seek $seek_worst_ms ms)" >&2; exit 1; }

@@ -12,6 +12,7 @@
 #include "player/compose.h"
 #include "player/frame.h"
 #include "player/playhead.h"
+#include "player/sys_filter.h"
 #include "player/sbuf.h"
 #include "player/timeline.h"
 
@@ -85,7 +86,8 @@ static int dump_run(dump_ctx_t *d)
 	timeline_t *tl = NULL;
 	frame_t *f = frame_new(1, 1);
 	compose_t *comp = NULL;
-	playhead_opts_t po = { .strict = d->strict };
+	/* snapshots pay off only when a later time is before an earlier one */
+	playhead_opts_t po = { .strict = d->strict, .no_snapshots = d->n_times < 2 };
 	cast_error_t err;
 	sbuf_t line;
 	int rc, ret = 1;
@@ -112,6 +114,11 @@ static int dump_run(dump_ctx_t *d)
 		cast_error_print(stderr, NULL, &err);
 		goto out;
 	}
+	if (tl) {
+		size_t n;
+		const uint64_t *offs = timeline_screen_offsets(tl, &n);
+		playhead_use_index(ph, offs, n);
+	}
 	for (size_t i = 0; i < d->n_times; i++) {
 		rc = playhead_seek(ph, d->times[i], &err);
 		if (rc < 0) {
@@ -121,7 +128,7 @@ static int dump_run(dump_ctx_t *d)
 		if (i > 0)
 			fputs("\f\n", stdout);
 		if (d->overlay) {
-			int64_t t = d->times[i] == INT64_MAX ? tl->duration_ns : d->times[i];
+			int64_t t = d->times[i] == INT64_MAX ? timeline_duration(tl) : d->times[i];
 			if (frame_resize(f, d->cols, d->rows) < 0)
 				goto out;
 			compose_draw(comp, f, playhead_screen(ph), t);
@@ -217,6 +224,14 @@ int cmd_dump(int argc, char **argv)
 					       "(save the recording to a file for more)");
 	if (d.overlay && !d.cols)
 		return cli_usage_error("dump", "--overlay needs --size COLSxROWS (the viewer's size)");
+	if (d.copts.filter) {
+		sys_filter_t *sf;
+		char msg[300];
+		int frc = sys_filter_new(&sf, d.copts.filter, msg, sizeof(msg));
+		if (frc == -EINVAL)
+			return cli_usage_error("dump", "--filter %s", msg);
+		sys_filter_free(sf);
+	}
 	if (!d.overlay && d.cols)
 		return cli_usage_error("dump", "--size only applies with --overlay");
 	return dump_run(&d);

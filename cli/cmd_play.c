@@ -1,10 +1,12 @@
 /* tracecast play: replay a recording in the viewer's terminal, drawn from
  * libvterm's cells, with the syscall panel, profile strip and timeline. */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tracecast/cast_types.h"
@@ -12,6 +14,7 @@
 #include "commands.h"
 #include "player/compose.h"
 #include "player/play_ctl.h"
+#include "player/sys_filter.h"
 #include "player/timeline.h"
 
 static void play_usage(FILE *fp)
@@ -36,6 +39,40 @@ static void play_usage(FILE *fp)
 	      "      0-9 jump, [ ] markers, + - speed, o s p panels, / filter, e errors,\n"
 	      "      ? help, q quit.\n"
 	      "Not a terminal? 'tracecast dump FILE --at T' prints screens.\n", fp);
+}
+
+/* The indexing pass of a big recording takes seconds: from 100 ms on, a
+ * progress line on stderr (wiped when the pass ends). */
+struct play_progress {
+	const char *path;
+	struct timespec start;
+	bool shown;
+};
+
+static int play_progress(void *user, uint64_t done, uint64_t total)
+{
+	struct play_progress *pp = user;
+	struct timespec now;
+
+	if (done == total) {
+		if (pp->shown)
+			fputs("\r\x1b[K", stderr);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double el = (double)(now.tv_sec - pp->start.tv_sec) + (now.tv_nsec - pp->start.tv_nsec) / 1e9;
+	if (el < 0.1)
+		return 0;
+	pp->shown = true;
+	if (total)
+		fprintf(stderr, "\rtracecast play: indexing %s: %3.0f%% (%.0f of %.0f MB)\x1b[K",
+			pp->path, 100.0 * (double)done / (double)total, (double)done / 1e6,
+			(double)total / 1e6);
+	else
+		fprintf(stderr, "\rtracecast play: indexing %s: %.0f MB\x1b[K", pp->path,
+			(double)done / 1e6);
+	fflush(stderr);
+	return 0;
 }
 
 int cmd_play(int argc, char **argv)
@@ -122,6 +159,14 @@ int cmd_play(int argc, char **argv)
 	if (!strcmp(argv[optind], "-"))
 		return cli_usage_error("play", "cannot play stdin (it is the keyboard; seeking "
 					       "re-reads the file): save the recording to a file");
+	if (o.compose.filter) {
+		sys_filter_t *sf;
+		char msg[300];
+		int frc = sys_filter_new(&sf, o.compose.filter, msg, sizeof(msg));
+		if (frc == -EINVAL)
+			return cli_usage_error("play", "--filter %s", msg);
+		sys_filter_free(sf);
+	}
 	if (o.to <= o.from)
 		return cli_usage_error("play", "--to must be later than --from");
 	if (!isatty(STDOUT_FILENO)) {
@@ -131,5 +176,11 @@ int cmd_play(int argc, char **argv)
 		return 1;
 	}
 	o.path = argv[optind];
+	struct play_progress pp = { .path = o.path };
+	clock_gettime(CLOCK_MONOTONIC, &pp.start);
+	if (isatty(STDERR_FILENO)) {
+		o.progress = play_progress;
+		o.progress_user = &pp;
+	}
 	return play_ctl_run(&o);
 }

@@ -64,29 +64,33 @@ static size_t scan_long(scan_t *sc, long *v)
  * Returns the closing position or NULL when the text ends first. */
 static const char *find_close(const char *p, const char *end)
 {
+	/* 1: a bracket or quote; the rest is skipped in a tight loop (this
+	 * scan is most of the cost of indexing millions of lines) */
+	static const unsigned char special[256] = {
+		['"'] = 1, ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1,
+	};
 	int depth = 1;
-	bool quoted = false;
+
 	for (; p < end; p++) {
-		char c = *p;
-		if (quoted) {
-			if (c == '\\' && p + 1 < end)
-				p++;
-			else if (c == '"')
-				quoted = false;
-			continue;
-		}
-		switch (c) {
+		while (p < end && !special[(unsigned char)*p])
+			p++;
+		if (p == end)
+			break;
+		switch (*p) {
 		case '"':
-			quoted = true;
+			/* to the closing quote, skipping escapes */
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\' && p + 1 < end)
+					p++;
+			if (p == end)
+				return NULL;
 			break;
 		case '(': case '[': case '{':
 			depth++;
 			break;
-		case ')': case ']': case '}':
+		default:
 			if (--depth == 0)
 				return p;
-			break;
-		default:
 			break;
 		}
 	}

@@ -1,6 +1,5 @@
 /* compose: the recorded screen plus panels, laid out (see compose.h). */
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,13 +8,13 @@
 #include "overlay_profile.h"
 #include "overlay_syscalls.h"
 #include "overlay_timeline.h"
+#include "sys_filter.h"
 
 struct compose {
 	const timeline_t *tl;
 	compose_opts_t opts;
 	char *filter;           /* our copy of opts.filter */
-	regex_t re;
-	bool has_re;
+	sys_filter_t *sf;       /* the filter compiled, NULL = all */
 	int view_row, view_col; /* viewport origin, follows the cursor */
 };
 
@@ -49,43 +48,36 @@ void compose_free(compose_t *c)
 {
 	if (!c)
 		return;
-	if (c->has_re)
-		regfree(&c->re);
+	sys_filter_free(c->sf);
 	free(c->filter);
 	free(c);
 }
 
-/* Take opts; a bad filter is reported on stderr only when loud. */
+/* Take opts; a bad filter fails (the caller checks it with
+ * sys_filter_new first to say why). */
 static int compose_apply(compose_t *c, const compose_opts_t *opts, bool loud)
 {
 	const char *src = opts->filter && *opts->filter ? opts->filter : NULL;
 	bool same = (!src && !c->filter) || (src && c->filter && !strcmp(src, c->filter));
 
 	if (!same) {
-		regex_t re;
-		char *copy = NULL;
+		sys_filter_t *sf = NULL;
+		char *copy = NULL, msg[256];
+		(void)loud;
 		if (src) {
-			int rc = regcomp(&re, src, REG_EXTENDED | REG_NOSUB);
-			if (rc != 0) {
-				char msg[128];
-				regerror(rc, &re, msg, sizeof(msg));
-				if (loud)
-					fprintf(stderr, "tracecast: --filter '%s': %s\n", src, msg);
-				return -EINVAL;
-			}
+			int rc = sys_filter_new(&sf, src, msg, sizeof(msg));
+			if (rc < 0)
+				return rc;
 			copy = strdup(src);
 			if (!copy) {
-				regfree(&re);
+				sys_filter_free(sf);
 				return -ENOMEM;
 			}
 		}
-		if (c->has_re)
-			regfree(&c->re);
+		sys_filter_free(c->sf);
 		free(c->filter);
 		c->filter = copy;
-		c->has_re = src != NULL;
-		if (src)
-			c->re = re;
+		c->sf = sf;
 	}
 	c->opts = *opts;
 	c->opts.filter = c->filter;
@@ -136,7 +128,7 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 	if (avail_h < 1)
 		avail_h = 1;
 	int prof_rows = o->overlay && o->prof_strip ? overlay_profile_rows(tl) : 0;
-	bool sys = o->overlay && o->sys_panel && tl->n_sys > 0;
+	bool sys = o->overlay && o->sys_panel && timeline_sys_count(tl) > 0;
 	bool panel = prof_rows > 0 || sys;
 	int sw = W, sh = avail_h;               /* the screen's area */
 	int pr = 0, pc = 0, pw = 0, ph = 0;     /* the panel's area */
@@ -185,7 +177,7 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 			overlay_profile_draw(f, pr, pc, pw, pp, tl, t);
 		if (sys && ph - pp > 0) {
 			overlay_sys_opts_t so = {
-				.filter = c->has_re ? &c->re : NULL,
+				.filter = c->sf,
 				.filter_src = c->filter,
 				.errors_only = o->errors_only,
 				.slow_ns = o->slow_ns,

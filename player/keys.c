@@ -73,3 +73,58 @@ size_t keys_decode(const char *buf, size_t len, int final, keypress_t *out)
 	out->ch = (char)c;
 	return 1;
 }
+
+/* Decode kr->carry from its start; keep what is incomplete unless final. */
+static size_t keys_reader_run(keys_reader_t *kr, int final, keypress_t *out, size_t max)
+{
+	size_t i = 0, k = 0;
+
+	while (i < kr->len && k < max) {
+		size_t used = keys_decode(kr->carry + i, kr->len - i, final, &out[k]);
+		if (!used)
+			break;
+		i += used;
+		k++;
+	}
+	if (k == max)
+		i = kr->len; /* no room for more keys: drop the rest */
+	memmove(kr->carry, kr->carry + i, kr->len - i);
+	kr->len -= i;
+	return k;
+}
+
+size_t keys_reader_feed(keys_reader_t *kr, const char *buf, size_t n, int64_t now,
+			keypress_t *out, size_t max)
+{
+	size_t k = 0, had = kr->len;
+
+	while (n && k < max) {
+		size_t room = sizeof(kr->carry) - kr->len;
+		size_t take = n < room ? n : room;
+		memcpy(kr->carry + kr->len, buf, take);
+		kr->len += take;
+		buf += take;
+		n -= take;
+		size_t before = kr->len;
+		k += keys_reader_run(kr, 0, out + k, max - k);
+		if (kr->len == sizeof(kr->carry) && kr->len == before)
+			k += keys_reader_run(kr, 1, out + k, max - k); /* garbage: no wait */
+	}
+	/* a carry left now starts now, unless it is the old one still
+	 * waiting (nothing decoded) */
+	if (!had || k)
+		kr->since = now;
+	return k;
+}
+
+size_t keys_reader_expire(keys_reader_t *kr, int64_t now, keypress_t *out)
+{
+	if (!kr->len || now - kr->since < KEYS_ESC_TIMEOUT_NS)
+		return 0;
+	return keys_reader_run(kr, 1, out, KEYS_CARRY_MAX);
+}
+
+int64_t keys_reader_deadline(const keys_reader_t *kr)
+{
+	return kr->len ? kr->since + KEYS_ESC_TIMEOUT_NS : INT64_MAX;
+}

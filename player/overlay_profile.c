@@ -16,8 +16,8 @@ int overlay_profile_rows(const timeline_t *tl)
 {
 	bool proc = false, stack = false;
 
-	for (size_t i = 0; i < tl->n_prof && !(proc && stack); i++) {
-		if (tl->prof[i].is_proc)
+	for (size_t i = 0; i < timeline_prof_count(tl) && !(proc && stack); i++) {
+		if (timeline_prof(tl, i)->is_proc)
 			proc = true;
 		else
 			stack = true;
@@ -28,28 +28,28 @@ int overlay_profile_rows(const timeline_t *tl)
 /* The last proc sample at or before t, or NULL. */
 static const tl_prof_t *prof_last_proc(const timeline_t *tl, int64_t t)
 {
-	size_t n = tl->n_prof ? timeline_count_upto(&tl->prof->t, sizeof(tl_prof_t), tl->n_prof, t) : 0;
+	size_t n = timeline_prof_upto(tl, t);
 
 	while (n-- > 0)
-		if (tl->prof[n].is_proc)
-			return &tl->prof[n];
+		if (timeline_prof(tl, n)->is_proc)
+			return timeline_prof(tl, n);
 	return NULL;
 }
 
 const char *overlay_profile_hottest(const timeline_t *tl, int64_t t, int *pct)
 {
-	size_t end = tl->n_prof ? timeline_count_upto(&tl->prof->t, sizeof(tl_prof_t), tl->n_prof, t) : 0;
+	size_t end = timeline_prof_upto(tl, t);
 	const char *best = NULL;
 	int best_n = 0, total = 0;
 
-	for (size_t i = end; i-- > 0 && tl->prof[i].t > t - 1000000000;) {
-		const tl_prof_t *p = &tl->prof[i];
+	for (size_t i = end; i-- > 0 && timeline_prof(tl, i)->t > t - 1000000000;) {
+		const tl_prof_t *p = timeline_prof(tl, i);
 		if (p->is_proc)
 			continue;
 		total++;
 		int cnt = 0;
-		for (size_t k = end; k-- > 0 && tl->prof[k].t > t - 1000000000;)
-			if (!tl->prof[k].is_proc && !strcmp(tl->prof[k].leaf, p->leaf))
+		for (size_t k = end; k-- > 0 && timeline_prof(tl, k)->t > t - 1000000000;)
+			if (!timeline_prof(tl, k)->is_proc && !strcmp(timeline_prof(tl, k)->leaf, p->leaf))
 				cnt++;
 		if (cnt > best_n) {
 			best_n = cnt;
@@ -93,12 +93,12 @@ static void prof_spark(frame_t *f, int row, int col, int w, const timeline_t *tl
 		bw = 512;
 	for (int k = 0; k < bw; k++) {
 		int64_t a = t0 + k * span, b = a + span;
-		size_t i = tl->n_prof ? timeline_count_upto(&tl->prof->t, sizeof(tl_prof_t), tl->n_prof, a) : 0;
+		size_t i = timeline_prof_upto(tl, a);
 		vals[k] = -1;
-		for (; i < tl->n_prof && tl->prof[i].t <= b; i++) {
-			if (!tl->prof[i].is_proc)
+		for (; i < timeline_prof_count(tl) && timeline_prof(tl, i)->t <= b; i++) {
+			if (!timeline_prof(tl, i)->is_proc)
 				continue;
-			double v = rss ? (double)tl->prof[i].rss_kb : tl->prof[i].cpu;
+			double v = rss ? (double)timeline_prof(tl, i)->rss_kb : timeline_prof(tl, i)->cpu;
 			if (v > vals[k])
 				vals[k] = v;
 		}
@@ -133,8 +133,8 @@ void overlay_profile_draw(frame_t *f, int row, int col, int w, int h,
 	if (w <= 0 || h <= 0)
 		return;
 	frame_fill(f, row, col, w, h, &plain);
-	for (size_t i = 0; i < tl->n_prof && !(proc && stack); i++) {
-		if (tl->prof[i].is_proc)
+	for (size_t i = 0; i < timeline_prof_count(tl) && !(proc && stack); i++) {
+		if (timeline_prof(tl, i)->is_proc)
 			proc = true;
 		else
 			stack = true;

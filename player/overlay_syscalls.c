@@ -6,18 +6,23 @@
 #include "tracecast/strace_line.h"
 
 #define SYS_MAX_SCAN 200000  /* entries scanned back for a sparse filter */
+#define SYS_FLY_SCAN 4096    /* entries scanned ahead for calls in flight */
+#define SYS_FLY_MAX_NS (INT64_C(3600) * 1000000000) /* and at most this far */
+#define SYS_DUR_MIN_W 90     /* the duration column from this width on */
 
-/* The span of entry i: strace_line_span() for the recording's time base;
- * a resumed half without a duration spans from its unfinished half. */
-static void sys_span(const timeline_t *tl, size_t i, int64_t *start, int64_t *end)
+/* A duration in 8 columns or fewer: 12us, 3.4ms, 1.001s, 75s. */
+static void sys_fmt_dur(int64_t ns, char *buf, size_t size)
 {
-	const tl_sys_t *e = &tl->sys[i];
-	strace_line_t sl;
-
-	strace_line_parse(e->text, strlen(e->text), &sl);
-	strace_line_span(&sl, e->t, tl->s_time, start, end);
-	if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0 && sl.dur_ns < 0)
-		*start = tl->sys[e->pair].t;
+	if (ns < 0)
+		snprintf(buf, size, "-");
+	else if (ns < 1000000)
+		snprintf(buf, size, "%lldus", (long long)(ns / 1000));
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%.1fms", (double)ns / 1e6);
+	else if (ns < INT64_C(100) * 1000000000)
+		snprintf(buf, size, "%.3fs", (double)ns / 1e9);
+	else
+		snprintf(buf, size, "%llds", (long long)(ns / 1000000000));
 }
 
 static void sys_add_result(const strace_line_t *sl, sbuf_t *result)
@@ -32,28 +37,57 @@ static void sys_add_result(const strace_line_t *sl, sbuf_t *result)
 	}
 }
 
+/* The call text without its "@PID " tag and "TID " prefix (both are in the
+ * row's tid column already). */
+static const char *sys_after_tid(const char *p)
+{
+	if (*p == '@') { /* a --strace-pid line: its "@PID " tag first */
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+	while (*p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
 bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *call,
 			     sbuf_t *result)
 {
-	const tl_sys_t *e = &tl->sys[i];
+	tl_sys_t e, ue;
 	strace_line_t sl, u;
+	sbuf_t text, utext;
+	bool shown = true;
 
 	sbuf_reset(call);
 	sbuf_reset(result);
-	strace_line_parse(e->text, strlen(e->text), &sl);
-	if (e->flags & TL_SYS_UNFINISHED) {
-		if (e->pair >= 0 && tl->sys[e->pair].t <= t)
-			return false; /* shown whole by its resumed half */
+	sbuf_init(&text);
+	sbuf_init(&utext);
+	timeline_sys_get(tl, i, &e);
+	timeline_sys_text(tl, i, &text);
+	strace_line_parse(text.data, text.len, &sl);
+	if (e.flags & TL_SYS_UNFINISHED) {
+		if (e.pair >= 0) {
+			timeline_sys_get(tl, (size_t)e.pair, &ue);
+			if (ue.t <= t) {
+				shown = false; /* shown whole by its resumed half */
+				goto out;
+			}
+		}
 		sbuf_add(call, sl.name, sl.name_len);
 		sbuf_addc(call, '(');
 		sbuf_add(call, sl.args, sl.args_len);
 		sbuf_adds(call, " ...");
-		sbuf_printf(result, "in flight %.3fs", (double)(t - e->t) / 1e9);
-		return true;
+		sbuf_printf(result, "in flight %.3fs", (double)(t - e.t) / 1e9);
+		goto out;
 	}
-	if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0) {
-		const tl_sys_t *ue = &tl->sys[e->pair];
-		strace_line_parse(ue->text, strlen(ue->text), &u);
+	if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0) {
+		timeline_sys_text(tl, (size_t)e.pair, &utext);
+		strace_line_parse(utext.data, utext.len, &u);
 		sbuf_add(call, sl.name, sl.name_len);
 		sbuf_addc(call, '(');
 		sbuf_add(call, u.args, u.args_len);
@@ -62,7 +96,7 @@ bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *
 		sbuf_add(call, sl.args, sl.args_len);
 		sbuf_addc(call, ')');
 		sys_add_result(&sl, result);
-		return true;
+		goto out;
 	}
 	if (sl.kind == STRACE_CALL || sl.kind == STRACE_RESUMED) {
 		if (sl.kind == STRACE_RESUMED)
@@ -72,37 +106,26 @@ bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *
 		sbuf_add(call, sl.args, sl.args_len);
 		sbuf_addc(call, ')');
 		sys_add_result(&sl, result);
-		return true;
+		goto out;
 	}
-	/* signals, exits, other: the text after the "@PID " tag and the tid
-	 * (both are in the row's tid column already) */
-	const char *p = e->text;
-	if (sl.attach_pid) {
-		p = strchr(p, ' ');
-		p = p ? p + 1 : e->text;
-	}
-	while (*p >= '0' && *p <= '9')
-		p++;
-	while (*p == ' ')
-		p++;
-	sbuf_adds(call, p);
-	return true;
+	/* signals, exits, other: the text after the tid */
+	sbuf_adds(call, sys_after_tid(text.data ? text.data : ""));
+out:
+	sbuf_cleanup(&text);
+	sbuf_cleanup(&utext);
+	return shown;
 }
 
-/* True when entry i passes the filter and errors-only. */
-static bool sys_wanted(const timeline_t *tl, size_t i, const overlay_sys_opts_t *o)
+/* True when entry i passes the filter (sys_filter.h) and errors-only. */
+static bool sys_wanted(const timeline_t *tl, size_t i, const overlay_sys_opts_t *o, sbuf_t *tmp)
 {
-	const tl_sys_t *e = &tl->sys[i];
-
-	if (o->errors_only && !(e->flags & TL_SYS_ERROR))
-		return false;
-	if (o->filter && regexec(o->filter, e->text, 0, NULL, 0) != 0) {
-		/* a resumed half also matches on its unfinished half's text */
-		if (!((e->flags & TL_SYS_RESUMED) && e->pair >= 0 &&
-		      regexec(o->filter, tl->sys[e->pair].text, 0, NULL, 0) == 0))
+	if (o->errors_only) {
+		tl_sys_t e;
+		timeline_sys_get(tl, i, &e);
+		if (!(e.flags & TL_SYS_ERROR))
 			return false;
 	}
-	return true;
+	return sys_filter_match(o->filter, tl, i, tmp);
 }
 
 void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
@@ -114,7 +137,8 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	frame_style_t dim_st = { .attrs = FRAME_DIM };
 	size_t upto = timeline_sys_upto(tl, t);
 	size_t shown_max = h > 1 ? (size_t)(h - 1) : 0;
-	size_t idx[512], n = 0, scanned = 0;
+	size_t idx[512], n = 0, scanned = 0, n_fly = 0;
+	bool is_fly[512];
 	sbuf_t call, result, tmp;
 	char head[160];
 
@@ -126,14 +150,45 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	sbuf_init(&call);
 	sbuf_init(&result);
 	sbuf_init(&tmp);
+	/* end-stamped lines: calls later than t whose span starts at or
+	 * before it are in flight at t (at most half the rows) */
+	if (timeline_s_end_stamped(tl)) {
+		size_t total = timeline_sys_count(tl);
+		for (size_t i = upto; i < total && i < upto + SYS_FLY_SCAN && n_fly < shown_max / 2; i++) {
+			tl_sys_t e;
+			timeline_sys_get(tl, i, &e);
+			if (e.t - t > SYS_FLY_MAX_NS)
+				break;
+			if (e.start > t || (e.flags & (TL_SYS_UNFINISHED | TL_SYS_RESUMED | TL_SYS_NOTCALL)))
+				continue;
+			if (!sys_wanted(tl, i, o, &tmp))
+				continue;
+			is_fly[n_fly] = true;
+			idx[n_fly++] = i;
+		}
+		/* the latest started at the bottom */
+		for (size_t a = 0; a + 1 < n_fly; a++)
+			for (size_t b = a + 1; b < n_fly; b++) {
+				tl_sys_t ea, eb;
+				timeline_sys_get(tl, idx[a], &ea);
+				timeline_sys_get(tl, idx[b], &eb);
+				if (eb.start > ea.start) {
+					size_t x = idx[a];
+					idx[a] = idx[b];
+					idx[b] = x;
+				}
+			}
+		n = n_fly;
+	}
 	for (size_t i = upto; i-- > 0 && n < shown_max && scanned < SYS_MAX_SCAN; scanned++) {
-		if (!sys_wanted(tl, i, o))
+		if (!sys_wanted(tl, i, o, &tmp))
 			continue;
 		if (!overlay_syscalls_format(tl, i, t, &call, &result))
 			continue;
+		is_fly[n] = false;
 		idx[n++] = i;
 	}
-	snprintf(head, sizeof(head), " syscalls %zu/%zu%s%s%s%s ", upto, tl->n_sys,
+	snprintf(head, sizeof(head), " syscalls %zu/%zu%s%s%s%s ", upto, timeline_sys_count(tl),
 		 o->errors_only ? "  errors only" : "", o->filter_src ? "  /" : "",
 		 o->filter_src ? o->filter_src : "", o->filter_src ? "/" : "");
 	frame_fill(f, row, col, w, 1, &title_st);
@@ -141,24 +196,40 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	/* newest at the bottom: idx[0] is the newest */
 	int r = row + h - 1;
 	for (size_t k = 0; k < n; k++, r--) {
-		const tl_sys_t *e = &tl->sys[idx[k]];
+		tl_sys_t e;
 		bool fly;
+		timeline_sys_get(tl, idx[k], &e);
 		overlay_syscalls_format(tl, idx[k], t, &call, &result);
-		fly = (e->flags & TL_SYS_UNFINISHED) != 0;
+		fly = (e.flags & TL_SYS_UNFINISHED) != 0 || is_fly[k];
+		if (is_fly[k]) {
+			/* in flight at t: its result is not known yet */
+			sbuf_reset(&result);
+			sbuf_printf(&result, "in flight %.3fs", (double)(t - e.start) / 1e9);
+		}
 		frame_style_t st = plain;
-		if (e->flags & TL_SYS_ERROR)
+		if (e.flags & TL_SYS_ERROR)
 			st = err_st;
 		else if (fly)
 			st = fly_st;
-		int64_t s0, s1, dur;
-		sys_span(tl, idx[k], &s0, &s1);
-		dur = s1 - s0;
+		int64_t dur = e.dur_ns;
+		if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0 && dur < 0) {
+			tl_sys_t ue;
+			timeline_sys_get(tl, (size_t)e.pair, &ue);
+			dur = e.t - ue.t;
+		}
 		if (fly)
-			dur = t - e->t;
+			dur = t - (is_fly[k] ? e.start : e.t);
 		if (o->slow_ns > 0 && dur >= o->slow_ns)
 			st.attrs |= FRAME_BOLD;
 		sbuf_reset(&tmp);
-		sbuf_printf(&tmp, "%+8.3f %-6ld ", (double)(e->t - t) / 1e9, e->tid);
+		/* when the call started (end-stamped lines: their span) */
+		int64_t when = is_fly[k] ? e.start : e.t;
+		sbuf_printf(&tmp, "%+8.3f %-6ld ", (double)(when - t) / 1e9, e.tid);
+		if (w >= SYS_DUR_MIN_W) {
+			char d[24];
+			sys_fmt_dur(dur, d, sizeof(d));
+			sbuf_printf(&tmp, "%8s ", d);
+		}
 		int c = col;
 		c += frame_text(f, r, c, w, tmp.data, tmp.len, &dim_st);
 		int left = col + w - c;

@@ -9,15 +9,15 @@
 #ifndef TRACECAST_OVERLAY_SYSCALLS_H
 #define TRACECAST_OVERLAY_SYSCALLS_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "frame.h"
+#include "sys_filter.h"
 #include "timeline.h"
 
 typedef struct overlay_sys_opts {
-	const regex_t *filter;   /* only lines matching it (NULL = all) */
+	const sys_filter_t *filter; /* only lines passing it (NULL = all) */
 	const char *filter_src;  /* shown in the title */
 	bool errors_only;
 	int64_t slow_ns;         /* bold from this duration on */

@@ -30,7 +30,7 @@ void overlay_timeline_bar(frame_t *f, int row, int col, int w, const timeline_t 
 	frame_style_t st_err = { .fg = { .kind = FRAME_COLOR_INDEX, .idx = 1 } };
 	frame_style_t st_mark = { .fg = { .kind = FRAME_COLOR_INDEX, .idx = 3 }, .attrs = FRAME_BOLD };
 	frame_style_t st_head = { .attrs = FRAME_REVERSE | FRAME_BOLD };
-	int64_t dur = tl->duration_ns > 0 ? tl->duration_ns : 1;
+	int64_t dur = timeline_duration(tl) > 0 ? timeline_duration(tl) : 1;
 	size_t maxc = 1;
 
 	if (w <= 0)
@@ -51,9 +51,9 @@ void overlay_timeline_bar(frame_t *f, int row, int col, int w, const timeline_t 
 			b = dur;
 		size_t na = timeline_sys_upto(tl, a), nb = timeline_sys_upto(tl, b);
 		size_t c = nb - na;
-		bool err = nb > 0 && tl->sys[nb - 1].errors > (na ? tl->sys[na - 1].errors : 0);
-		size_t ma = tl->n_markers ? timeline_count_upto(&tl->markers->t, sizeof(tl_marker_t), tl->n_markers, a) : 0;
-		size_t mb = tl->n_markers ? timeline_count_upto(&tl->markers->t, sizeof(tl_marker_t), tl->n_markers, b) : 0;
+		bool err = timeline_sys_errors_upto(tl, nb) > timeline_sys_errors_upto(tl, na);
+		size_t ma = timeline_marker_upto(tl, a);
+		size_t mb = timeline_marker_upto(tl, b);
 		frame_style_t st = k <= head ? st_past : st_future;
 		const char *g;
 		if (k == head) {
@@ -81,7 +81,7 @@ void overlay_timeline_status(frame_t *f, int row, int col, int w, const timeline
 	int n;
 
 	overlay_timeline_fmt(t, now, sizeof(now));
-	overlay_timeline_fmt(tl->duration_ns, dur, sizeof(dur));
+	overlay_timeline_fmt(timeline_duration(tl), dur, sizeof(dur));
 	n = snprintf(line, sizeof(line), " %s %s / %s  x%g%s", st->paused ? "||" : "\xe2\x96\xb6",
 		     now, dur, st->speed, st->paused ? "  paused" : "");
 	if (st->clip && n > 0 && (size_t)n < sizeof(line))
@@ -102,33 +102,58 @@ void overlay_timeline_status(frame_t *f, int row, int col, int w, const timeline
 
 void overlay_timeline_help(frame_t *f)
 {
+	/* 18 lines of at most 56 columns: the box fits 80x24 whole */
 	static const char *const lines[] = {
-		" tracecast play: keys ",
+		"tracecast play: keys (Esc closes, playback paused)",
 		"",
-		" space      pause / resume",
-		" . ,        step a frame (paused)",
-		" Left Right seek -5 s / +5 s",
-		" Shift-L/R  seek -10% / +10%",
-		" 0-9        jump to 0%..90%",
-		" [ ]        previous / next marker",
-		" + -        speed x2 / /2",
-		" o          overlay on/off",
-		" s p        syscall panel / profile strip",
-		" /          filter syscalls (regex)",
-		" e          errors only",
-		" ?          this help",
-		" q          quit",
+		"space       pause / resume",
+		". ,         step a frame forward / back",
+		"Left Right  seek -5 s / +5 s",
+		"Shift-L/R   seek -10% / +10%",
+		"0-9         jump to 0%..90%",
+		"[ ]         previous / next marker (start / end)",
+		"f F         next / previous failed call",
+		"l L         next / previous slow call (--slow)",
+		"+ -         speed x2 / half",
+		"o s p       overlay / syscall panel / profile strip",
+		"e           failed calls only",
+		"/           filter: name=N tid=N failed slow>D REGEX",
+		"?           this help",
+		"q           quit",
 	};
 	frame_style_t box = { .attrs = FRAME_REVERSE };
 	int n = (int)(sizeof(lines) / sizeof(lines[0]));
-	int w = 40, h = n + 2;
-	int r0 = ((int)f->rows - h) / 2, c0 = ((int)f->cols - w) / 2;
+	int maxw = 0;
 
+	for (int i = 0; i < n; i++) {
+		int lw = frame_text_width(lines[i], strlen(lines[i]));
+		if (lw > maxw)
+			maxw = lw;
+	}
+	int w = maxw + 4, h = n + 2;
+	if (w > (int)f->cols)
+		w = (int)f->cols;
+	if (h > (int)f->rows)
+		h = (int)f->rows;
+	int r0 = ((int)f->rows - h) / 2, c0 = ((int)f->cols - w) / 2;
 	if (r0 < 0)
 		r0 = 0;
 	if (c0 < 0)
 		c0 = 0;
 	frame_fill(f, r0, c0, w, h, &box);
-	for (int i = 0; i < n; i++)
-		frame_text(f, r0 + 1 + i, c0 + 1, w - 2, lines[i], strlen(lines[i]), &box);
+	/* a frame of box-drawing lines */
+	for (int c = 1; c < w - 1; c++) {
+		frame_text(f, r0, c0 + c, 1, "\xe2\x94\x80", 3, &box);
+		frame_text(f, r0 + h - 1, c0 + c, 1, "\xe2\x94\x80", 3, &box);
+	}
+	for (int r = 1; r < h - 1; r++) {
+		frame_text(f, r0 + r, c0, 1, "\xe2\x94\x82", 3, &box);
+		frame_text(f, r0 + r, c0 + w - 1, 1, "\xe2\x94\x82", 3, &box);
+	}
+	frame_text(f, r0, c0, 1, "\xe2\x94\x8c", 3, &box);
+	frame_text(f, r0, c0 + w - 1, 1, "\xe2\x94\x90", 3, &box);
+	frame_text(f, r0 + h - 1, c0, 1, "\xe2\x94\x94", 3, &box);
+	frame_text(f, r0 + h - 1, c0 + w - 1, 1, "\xe2\x94\x98", 3, &box);
+	for (int i = 0; i < n && i < h - 2; i++)
+		frame_text(f, r0 + 1 + i, c0 + 2, w - 4, lines[i], strlen(lines[i]), &box);
 }

@@ -16,6 +16,7 @@
 #include "keys.h"
 #include "play_ctl.h"
 #include "playhead.h"
+#include "sys_filter.h"
 #include "tracecast/term.h"
 #include "term_out.h"
 #include "timeline.h"
@@ -92,6 +93,8 @@ typedef struct play {
 	bool busy;            /* the playhead has not reached t yet */
 	bool dirty;
 	int64_t last_draw;
+	keys_reader_t keys;   /* a key sequence split across reads */
+	bool help_was_paused; /* the run state the help box paused */
 	bool filter_mode;
 	char filter[256];
 	size_t filter_len;
@@ -132,6 +135,15 @@ static void play_set_v(play_t *p, int64_t v, int64_t now)
 	p->wall0 = now;
 	p->t = timeline_from_play(p->tl, v);
 	p->dirty = true;
+}
+
+/* Put the playhead at recording time t exactly (a time inside a gap the
+ * idle limit shortens has no play-clock time of its own). */
+static void play_set_t(play_t *p, int64_t t, int64_t now)
+{
+	play_set_v(p, timeline_to_play(p->tl, t), now);
+	if (p->v0 > p->v_from && p->v0 < p->v_end)
+		p->t = t;
 }
 
 static void play_message(play_t *p, const char *msg, int64_t now)
@@ -218,6 +230,38 @@ static int play_draw(play_t *p, int64_t now)
 	return rc;
 }
 
+/* Move to the next (dir > 0) or previous syscall line that failed (slow
+ * false) or took at least the slow threshold, at its event time. Says so
+ * when there is none. */
+static void play_jump_sys(play_t *p, int dir, bool slow, int64_t now)
+{
+	const timeline_t *tl = p->tl;
+	size_t n = timeline_sys_count(tl);
+	size_t i = dir > 0 ? timeline_sys_upto(tl, p->t) : timeline_sys_upto(tl, p->t - 1);
+	tl_sys_t e;
+
+	while (dir > 0 ? i < n : i-- > 0) {
+		bool hit;
+		if (!slow) {
+			hit = (timeline_sys_flags(tl, i) & TL_SYS_ERROR) != 0;
+		} else {
+			timeline_sys_get(tl, i, &e);
+			hit = e.dur_ns >= p->copts.slow_ns && p->copts.slow_ns > 0;
+		}
+		if (hit) {
+			timeline_sys_get(tl, i, &e);
+			play_set_paused(p, true, now);
+			play_set_t(p, e.t, now);
+			return;
+		}
+		if (dir > 0)
+			i++;
+	}
+	play_message(p, slow ? (dir > 0 ? "no slow call after this point" : "no slow call before this point")
+			     : (dir > 0 ? "no failed call after this point" : "no failed call before this point"),
+		     now);
+}
+
 /* Step to the next (dir > 0) or previous "o" event, pausing. */
 static void play_step(play_t *p, int dir, int64_t now)
 {
@@ -227,14 +271,14 @@ static void play_step(play_t *p, int dir, int64_t now)
 
 	play_set_paused(p, true, now);
 	if (dir > 0) {
-		if (n >= tl->n_o)
+		if (n >= timeline_o_count(tl))
 			return;
-		t = tl->otimes[n];
+		t = timeline_o_time(tl, n);
 	} else {
 		if (n < 2)
 			t = 0;
 		else
-			t = tl->otimes[n - 2];
+			t = timeline_o_time(tl, n - 2);
 	}
 	play_set_v(p, timeline_to_play(tl, t), now);
 }
@@ -249,12 +293,18 @@ static void play_filter_key(play_t *p, const keypress_t *k, int64_t now)
 		p->filter_mode = false;
 		compose_opts_t next = *compose_opts(p->comp);
 		next.filter = re;
-		if (compose_set_opts(p->comp, &next) < 0) {
-			play_message(p, "filter: not a valid regular expression", now);
+		sys_filter_t *sf = NULL;
+		char msg[140], line[160];
+		if (sys_filter_new(&sf, re, msg, sizeof(msg)) == -EINVAL) {
+			snprintf(line, sizeof(line), "filter %.140s", msg);
+			play_message(p, line, now);
+		} else if (compose_set_opts(p->comp, &next) < 0) {
+			play_message(p, "filter: out of memory", now);
 		} else {
 			p->copts.filter = compose_opts(p->comp)->filter;
 			play_message(p, p->filter_len ? "filter set" : "filter cleared", now);
 		}
+		sys_filter_free(sf);
 		break;
 	}
 	case KEY_ESCAPE:
@@ -286,6 +336,18 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		return;
 	}
 	p->dirty = true;
+	if (p->copts.help) {
+		/* the help box is modal: Esc, ? or q close it (and play on if
+		 * it was playing), Ctrl-C quits, other keys do nothing */
+		if (k->kind == KEY_CTRL_C) {
+			p->quit = true;
+		} else if (k->kind == KEY_ESCAPE || (k->kind == KEY_CHAR && (k->ch == '?' || k->ch == 'q'))) {
+			p->copts.help = false;
+			if (!p->help_was_paused)
+				play_set_paused(p, false, now);
+		}
+		return;
+	}
 	switch (k->kind) {
 	case KEY_CTRL_C:
 		p->quit = true;
@@ -323,14 +385,18 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		play_step(p, -1, now);
 		break;
 	case '[':
+		/* before the first marker: the start, as asciinema-player */
 		if ((m = timeline_marker_prev(p->tl, p->t)))
 			play_set_v(p, timeline_to_play(p->tl, m->t), now);
+		else
+			play_set_v(p, p->v_from, now);
 		break;
 	case ']':
+		/* after the last marker: the end */
 		if ((m = timeline_marker_next(p->tl, p->t)))
 			play_set_v(p, timeline_to_play(p->tl, m->t), now);
 		else
-			play_message(p, "no marker after this point", now);
+			play_set_v(p, p->v_end, now);
 		break;
 	case '+':
 	case '=':
@@ -360,8 +426,19 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 	case 'e':
 		p->copts.errors_only = !p->copts.errors_only;
 		break;
+	case 'f':
+	case 'F':
+		play_jump_sys(p, k->ch == 'f' ? 1 : -1, false, now);
+		break;
+	case 'l':
+	case 'L':
+		play_jump_sys(p, k->ch == 'l' ? 1 : -1, true, now);
+		break;
 	case '?':
-		p->copts.help = !p->copts.help;
+		/* help pauses, as asciinema-player's does */
+		p->copts.help = true;
+		p->help_was_paused = p->paused;
+		play_set_paused(p, true, now);
 		break;
 	case '/':
 		p->filter_mode = true;
@@ -388,14 +465,19 @@ static void play_read_keys(play_t *p, int64_t now)
 		}
 		return;
 	}
-	for (size_t i = 0; i < (size_t)n && !p->quit;) {
-		keypress_t k;
-		size_t used = keys_decode(buf + i, (size_t)n - i, 1, &k);
-		if (!used)
-			break;
-		i += used;
-		play_key(p, &k, now);
-	}
+	keypress_t keys[256];
+	size_t nk = keys_reader_feed(&p->keys, buf, (size_t)n, now, keys, 256);
+	for (size_t i = 0; i < nk && !p->quit; i++)
+		play_key(p, &keys[i], now);
+}
+
+/* A key sequence's start that waited long enough is taken as typed. */
+static void play_expire_keys(play_t *p, int64_t now)
+{
+	keypress_t keys[KEYS_CARRY_MAX];
+	size_t nk = keys_reader_expire(&p->keys, now, keys);
+	for (size_t i = 0; i < nk && !p->quit; i++)
+		play_key(p, &keys[i], now);
 }
 
 /* The viewer's size; 80x24 when unknown. */
@@ -457,6 +539,8 @@ static int play_timeout(const play_t *p, int64_t now)
 	}
 	if (p->message[0] && p->message_until < wake)
 		wake = p->message_until;
+	if (keys_reader_deadline(&p->keys) < wake)
+		wake = keys_reader_deadline(&p->keys);
 	if (wake == INT64_MAX)
 		return -1;
 	int64_t ms = (wake - now + 999999) / 1000000;
@@ -469,6 +553,7 @@ static int play_loop(play_t *p)
 
 	while (!p->quit) {
 		int64_t now = play_now();
+		play_expire_keys(p, now);
 		play_tick(p, now);
 		int rc = playhead_advance(p->ph, p->t, PLAY_BUDGET, &err);
 		if (rc < 0) {
@@ -482,6 +567,11 @@ static int play_loop(play_t *p)
 		if (p->busy != was_busy)
 			p->dirty = true;
 		if (p->o->quit_at_end && p->quit)
+			p->dirty = true;
+		/* an expired message must be wiped by a draw: otherwise the
+		 * status keeps it and play_timeout() returns 0 for ever (a
+		 * paused player spun at 40-60% of a core, issue 16) */
+		if (p->message[0] && now >= p->message_until)
 			p->dirty = true;
 		if (p->dirty && now - p->last_draw >= PLAY_FRAME_NS) {
 			if (p->busy)
@@ -543,9 +633,11 @@ void play_ctl_opts_defaults(play_ctl_opts_t *o)
 /* Everything before the terminal is touched: load, check, allocate. */
 static int play_open(play_t *p, const play_ctl_opts_t *o)
 {
-	timeline_opts_t to = { .strict = o->strict };
+	timeline_opts_t to = { .strict = o->strict, .progress = o->progress,
+			       .progress_user = o->progress_user };
 	playhead_opts_t po = { .strict = o->strict, .quiet = true };
 	cast_error_t err;
+	double hdr_idle;
 	int rc;
 
 	rc = timeline_load(&p->tl, o->path, &to, &err);
@@ -554,19 +646,22 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 		return rc;
 	}
 	double idle = o->has_idle_limit ? o->idle_limit
-					: (p->tl->has_idle_limit ? p->tl->idle_limit : 0);
+					: (timeline_header_idle_limit(p->tl, &hdr_idle) ? hdr_idle : 0);
 	timeline_set_idle_limit(p->tl, idle);
 	rc = playhead_new(&p->ph, o->path, &po, &err);
 	if (rc < 0) {
 		cast_error_print(stderr, NULL, &err);
 		return rc;
 	}
+	size_t n_scr;
+	const uint64_t *scr = timeline_screen_offsets(p->tl, &n_scr);
+	playhead_use_index(p->ph, scr, n_scr);
 	p->copts = o->compose;
 	p->comp = compose_new(p->tl, &p->copts);
 	if (!p->comp)
 		return -EINVAL; /* compose_new said why */
 	p->copts.filter = compose_opts(p->comp)->filter;
-	int64_t t_end = o->to < p->tl->duration_ns ? o->to : p->tl->duration_ns;
+	int64_t t_end = o->to < timeline_duration(p->tl) ? o->to : timeline_duration(p->tl);
 	p->v_end = timeline_to_play(p->tl, t_end);
 	p->v_from = timeline_to_play(p->tl, o->from < t_end ? o->from : t_end);
 	p->speed = o->speed;

@@ -26,6 +26,11 @@ typedef struct play_ctl_opts {
 	bool quit_at_end;
 	bool strict;
 	const char *stats_path; /* --stats FILE: frames, bytes, wall/CPU seconds at exit */
+	/* called while the recording is indexed (see timeline_opts_t), and
+	 * once more with done == total when it is (the caller's progress
+	 * line: engines do not print) */
+	int (*progress)(void *user, uint64_t done, uint64_t total);
+	void *progress_user;
 	compose_opts_t compose;
 } play_ctl_opts_t;
 

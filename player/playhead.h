@@ -1,11 +1,23 @@
 /* playhead: the recorded screen at a time T, the seek engine.
  *
- * The screen at T is the state after every "o" and "r" event with time
- * <= T, fed in file order into a fresh libvterm screen of the header's
- * size. Moving forward feeds the events in between; moving backward
- * restarts from the beginning of the file (re-read, not kept in memory),
- * so the result is by construction the screen of sequential playback.
- * Memory: one event line at a time, whatever the file's size. */
+ * The screen at T is the state after the "o" and "r" events read in file
+ * order from the start up to the first one later than T, fed into a fresh
+ * libvterm screen of the header's size (other events do not touch the
+ * screen and are passed over; with the timeline's index of "o"/"r" line
+ * offsets, a v2 file's other lines are not even read). Moving forward
+ * feeds the events in between.
+ *
+ * Snapshots: every 512 KiB of output fed (a first pass costs about 2%
+ * more), the whole screen is saved (screen_snap_save: exact, deflated,
+ * typically 10-40 KB for 120x36). Moving backward, or forward past a
+ * snapshot, restores the latest snapshot whose events are all at or before
+ * T and replays at most 512 KiB from there (about 30 ms at libvterm's
+ * 18 MB/s) instead of the whole file from its start. Over 64 MB of
+ * snapshots, every other one is dropped and the distance doubles. Without
+ * a snapshot (v1 files, stdin, before the first one) the engine restarts
+ * from the beginning of the file. Either way the result is by construction
+ * the screen of sequential playback; tests/unit/test_snapshot.c checks it
+ * cell for cell. */
 #ifndef TRACECAST_PLAYHEAD_H
 #define TRACECAST_PLAYHEAD_H
 
@@ -21,6 +33,8 @@ typedef struct playhead playhead_t;
 typedef struct playhead_opts {
 	bool strict;    /* a malformed line is an error (else warned once, skipped) */
 	bool quiet;     /* no warnings on stderr */
+	bool no_snapshots;  /* replay from the start on every backward seek */
+	size_t snap_every;  /* output bytes between snapshots (0: 512 KiB) */
 } playhead_opts_t;
 
 /* Open path and put the playhead at time 0 (before any event, or after
@@ -41,7 +55,17 @@ int playhead_advance(playhead_t *p, int64_t t, size_t budget, cast_error_t *err)
 const screen_t *playhead_screen(const playhead_t *p);
 /* Time of the next event not yet applied, or INT64_MAX at the end. */
 int64_t playhead_next_time(const playhead_t *p);
-/* How many times the engine went back to the start of the file. */
+/* How many times the engine went back to the start of the file, and how
+ * many times it restored a snapshot instead. */
 unsigned long playhead_restarts(const playhead_t *p);
+unsigned long playhead_restores(const playhead_t *p);
+/* The latest time among the screen events applied so far (0 if none). */
+int64_t playhead_last_time(const playhead_t *p);
+/* Snapshots kept, and the bytes they hold (may be NULL). */
+size_t playhead_snapshots(const playhead_t *p, size_t *bytes);
+/* Skip to the "o"/"r" lines at these offsets (timeline_screen_offsets;
+ * v2 plain files; the array must outlive p). Call right after
+ * playhead_new. */
+void playhead_use_index(playhead_t *p, const uint64_t *offs, size_t n);
 
 #endif

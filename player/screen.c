@@ -6,8 +6,10 @@
 #include <wchar.h>
 
 #include <vterm.h>
+#include <zlib.h>
 
 #include "screen.h"
+#include "vt_arena.h"
 
 #define SCREEN_MAX_DIM 4096
 #define SCREEN_TITLE_MAX 256
@@ -15,6 +17,7 @@
 #define SCREEN_MIN_COLS 2
 
 struct screen {
+	vt_arena_t *arena;    /* libvterm's memory (NULL: malloc, no snapshots) */
 	VTerm *vt;
 	VTermScreen *vs;
 	unsigned cols, rows;
@@ -83,7 +86,13 @@ static const VTermScreenCallbacks screen_callbacks = {
 /* Create the libvterm objects for the current size. */
 static int screen_open(screen_t *s)
 {
-	s->vt = vterm_new((int)s->rows, (int)s->cols);
+	if (s->arena) {
+		vt_arena_reset(s->arena);
+		s->vt = vterm_new_with_allocator((int)s->rows, (int)s->cols, vt_arena_funcs(),
+						 s->arena);
+	} else {
+		s->vt = vterm_new((int)s->rows, (int)s->cols);
+	}
 	if (!s->vt)
 		return -ENOMEM;
 	vterm_set_utf8(s->vt, 1);
@@ -105,7 +114,7 @@ static int screen_open(screen_t *s)
 	return 0;
 }
 
-screen_t *screen_new(unsigned cols, unsigned rows)
+static screen_t *screen_create(unsigned cols, unsigned rows, bool snap)
 {
 	screen_t *s = calloc(1, sizeof(*s));
 
@@ -113,25 +122,38 @@ screen_t *screen_new(unsigned cols, unsigned rows)
 		return NULL;
 	s->cols = screen_clamp(cols, SCREEN_MIN_COLS);
 	s->rows = screen_clamp(rows, 1);
+	s->arena = snap ? vt_arena_new() : NULL; /* NULL: no snapshots, still a screen */
 	if (screen_open(s) < 0) {
+		vt_arena_free(s->arena);
 		free(s);
 		return NULL;
 	}
 	return s;
 }
 
+screen_t *screen_new(unsigned cols, unsigned rows)
+{
+	return screen_create(cols, rows, false);
+}
+
+screen_t *screen_new_snap(unsigned cols, unsigned rows)
+{
+	return screen_create(cols, rows, true);
+}
+
 void screen_free(screen_t *s)
 {
 	if (!s)
 		return;
-	if (s->vt)
+	if (s->vt && !s->arena)
 		vterm_free(s->vt);
+	vt_arena_free(s->arena);
 	free(s);
 }
 
 int screen_reset(screen_t *s, unsigned cols, unsigned rows)
 {
-	if (s->vt)
+	if (s->vt && !s->arena)
 		vterm_free(s->vt);
 	s->vt = NULL;
 	s->cols = screen_clamp(cols, SCREEN_MIN_COLS);
@@ -587,4 +609,83 @@ int screen_to_frame(const screen_t *s, frame_t *f)
 	screen_blit(s, f, 0, 0, 0, 0, (int)s->cols, (int)s->rows);
 	screen_cursor(s, &f->cursor_row, &f->cursor_col, &f->cursor_visible);
 	return 0;
+}
+
+struct screen_snap {
+	struct screen fields;      /* the screen's own state, arena excluded */
+	size_t used;               /* bytes of the arena image */
+	unsigned char *z;          /* the image, deflated */
+	size_t zlen;
+};
+
+screen_snap_t *screen_snap_save(const screen_t *s)
+{
+	if (!s->arena)
+		return NULL;
+	screen_snap_t *sn = calloc(1, sizeof(*sn));
+	if (!sn)
+		return NULL;
+	sn->fields = *s;
+	sn->used = vt_arena_used(s->arena);
+	vt_arena_unpoison(s->arena);
+	/* Z_RLE: the image is mostly runs (empty cells, default pens), and
+	 * run-length deflate is several times faster than level 1 here */
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	uLong zlen = compressBound(sn->used);
+	sn->z = malloc(zlen);
+	if (!sn->z || deflateInit2(&zs, 1, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
+		vt_arena_repoison(s->arena);
+		screen_snap_free(sn);
+		return NULL;
+	}
+	zs.next_in = vt_arena_base(s->arena);
+	zs.avail_in = (uInt)sn->used;
+	zs.next_out = sn->z;
+	zs.avail_out = (uInt)zlen;
+	int zrc = deflate(&zs, Z_FINISH);
+	sn->zlen = zs.total_out;
+	deflateEnd(&zs);
+	vt_arena_repoison(s->arena);
+	if (zrc != Z_STREAM_END) {
+		screen_snap_free(sn);
+		return NULL;
+	}
+	unsigned char *shrunk = realloc(sn->z, sn->zlen ? sn->zlen : 1);
+	if (shrunk)
+		sn->z = shrunk;
+	return sn;
+}
+
+int screen_snap_restore(screen_t *s, const screen_snap_t *sn)
+{
+	uLongf n = sn->used;
+
+	if (!s->arena || sn->fields.arena != s->arena || sn->fields.vt != s->vt ||
+	    sn->fields.vs != s->vs)
+		return -EINVAL; /* not from this screen's current instance */
+	if (vt_arena_prepare(s->arena, sn->used) < 0)
+		return -ENOMEM;
+	vt_arena_unpoison(s->arena);
+	int zrc = uncompress(vt_arena_base(s->arena), &n, sn->z, sn->zlen);
+	if (zrc != Z_OK || n != sn->used) {
+		vt_arena_repoison(s->arena);
+		return -EIO; /* cannot happen short of memory corruption */
+	}
+	*s = sn->fields;
+	vt_arena_repoison(s->arena);
+	return 0;
+}
+
+size_t screen_snap_size(const screen_snap_t *sn)
+{
+	return sn ? sizeof(*sn) + sn->zlen : 0;
+}
+
+void screen_snap_free(screen_snap_t *sn)
+{
+	if (!sn)
+		return;
+	free(sn->z);
+	free(sn);
 }

@@ -25,6 +25,10 @@ typedef struct screen screen_t;
  * 1..4096: libvterm 0.1.4 crashes on a wide character in a 1-column
  * terminal), UTF-8, with the alternate screen enabled. NULL on OOM. */
 screen_t *screen_new(unsigned cols, unsigned rows);
+/* The same, with libvterm's memory in an arena so that it can be saved
+ * (screen_snap_save); falls back to a plain screen when the arena's
+ * address space cannot be reserved. */
+screen_t *screen_new_snap(unsigned cols, unsigned rows);
 void screen_free(screen_t *s);
 /* Back to a freshly created terminal of cols x rows. Returns 0 or -ENOMEM
  * (then s is unusable: free it). */
@@ -48,5 +52,21 @@ void screen_blit(const screen_t *s, frame_t *f, int frow, int fcol, int srow,
 /* Whole screen into f, resized to the screen's size, with the cursor.
  * Returns 0 or -ENOMEM. */
 int screen_to_frame(const screen_t *s, frame_t *f);
+
+/* Snapshots: the whole terminal state (cells of both buffers, pen, modes,
+ * cursor and saved cursor, scroll region, charsets, tab stops, a
+ * half-parsed sequence), deflated; see vt_arena.h for how. A snapshot
+ * restores into the screen that took it, as long as that screen was not
+ * reset since (screen_reset keeps the addresses, so it may be: the check
+ * is on them). Only screens made by screen_new_snap can be saved. */
+typedef struct screen_snap screen_snap_t;
+/* Save s. NULL on OOM or when s has no arena (then it cannot be saved). */
+screen_snap_t *screen_snap_save(const screen_t *s);
+/* Put s back as it was when sn was taken. Returns 0, or -EINVAL (sn is
+ * from another screen), -ENOMEM, -EIO; s is unchanged on failure. */
+int screen_snap_restore(screen_t *s, const screen_snap_t *sn);
+/* Bytes sn holds. */
+size_t screen_snap_size(const screen_snap_t *sn);
+void screen_snap_free(screen_snap_t *sn);
 
 #endif

@@ -128,13 +128,17 @@ static void test_timeline_index(void **state)
 	unsigned c, r;
 
 	assert_int_equal(timeline_load(&tl, path, &to, &err), 0);
-	assert_int_equal(tl->malformed, 1);
-	assert_int_equal(tl->width, 30);
-	assert_true(tl->has_idle_limit);
-	assert_true(tl->n_sys > 30);
-	assert_true(tl->sys[0].flags & TL_SYS_ERROR);
-	assert_int_equal(tl->sys[tl->n_sys - 1].errors, tl->n_sys);
-	assert_int_equal(tl->duration_ns, 299 * SEC / 10 + 5 * SEC);
+	double idle;
+	tl_sys_t e;
+	assert_int_equal(timeline_malformed(tl), 1);
+	timeline_size(tl, &c, &r);
+	assert_int_equal(c, 30);
+	assert_true(timeline_header_idle_limit(tl, &idle));
+	assert_true(timeline_sys_count(tl) > 30);
+	timeline_sys_get(tl, 0, &e);
+	assert_true(e.flags & TL_SYS_ERROR);
+	assert_int_equal(timeline_sys_errors_upto(tl, timeline_sys_count(tl)), timeline_sys_count(tl));
+	assert_int_equal(timeline_duration(tl), 299 * SEC / 10 + 5 * SEC);
 	/* markers */
 	const tl_marker_t *m = timeline_marker_next(tl, 0);
 	assert_non_null(m);
@@ -145,13 +149,14 @@ static void test_timeline_index(void **state)
 	timeline_size_at(tl, 0, &c, &r);
 	assert_int_equal(c, 30);
 	assert_int_equal(r, 6);
-	timeline_size_at(tl, tl->resizes[0].t, &c, &r);
-	assert_int_equal(c, tl->resizes[0].cols);
+	timeline_size_at(tl, timeline_resize(tl, 0)->t, &c, &r);
+	assert_int_equal(c, timeline_resize(tl, 0)->cols);
 	/* idle limit: the 5.1 s gap between o events at 9.9 and 15.0 counts 1.5 s */
 	timeline_set_idle_limit(tl, 1.5);
-	assert_int_equal(timeline_play_duration(tl), tl->duration_ns - (INT64_C(5100000000) - INT64_C(1500000000)));
-	for (size_t i = 0; i < tl->n_o; i++)
-		assert_int_equal(timeline_from_play(tl, timeline_to_play(tl, tl->otimes[i])), tl->otimes[i]);
+	assert_int_equal(timeline_play_duration(tl), timeline_duration(tl) - (INT64_C(5100000000) - INT64_C(1500000000)));
+	for (size_t i = 0; i < timeline_o_count(tl); i++)
+		assert_int_equal(timeline_from_play(tl, timeline_to_play(tl, timeline_o_time(tl, i))),
+				 timeline_o_time(tl, i));
 	int64_t prev = -1;
 	for (int64_t v = 0; v < timeline_play_duration(tl); v += SEC / 7) {
 		int64_t t = timeline_from_play(tl, v);
@@ -159,7 +164,7 @@ static void test_timeline_index(void **state)
 		prev = t;
 	}
 	timeline_set_idle_limit(tl, 0);
-	assert_int_equal(timeline_play_duration(tl), tl->duration_ns);
+	assert_int_equal(timeline_play_duration(tl), timeline_duration(tl));
 	timeline_free(tl);
 	/* strict: the malformed line stops the load with its place */
 	to.strict = true;

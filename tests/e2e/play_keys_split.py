@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Keys split across reads (issue 11 item 13): over ssh an arrow key can
+arrive as ESC, then "[C" a few ms later. The player must take it as one
+Right key (seek +5 s), not as Escape, "[" (previous marker) and "C". A lone
+Escape still works (it closes the help box) once its short wait is over."""
+import os
+import re
+import shutil
+
+TRACECAST = os.environ["TRACECAST"]
+ROOT = os.environ.get("TC_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
+FIX = os.path.join(ROOT, "tests", "fixtures", "player", "interactive.cast")
+from lib_tmux import skip, fail, tmux  # noqa: E402
+import lib_tmux  # noqa: E402
+COLS, ROWS = 120, 24
+
+
+def capture():
+    return tmux("capture-pane", "-p", "-t", "t").split("\n")[:ROWS]
+
+
+def status():
+    lines = capture()
+    return lines[ROWS - 1] if len(lines) >= ROWS else ""
+
+
+def wait_for(cond, what, timeout=15.0):
+    return lib_tmux.wait_for(cond, what, timeout, lambda: "\n".join(capture()))
+
+
+def shown_time():
+    m = re.search(r"(\d+):(\d\d)\.(\d) / ", status())
+    if not m:
+        return None
+    return int(m.group(1)) * 60 + int(m.group(2)) + int(m.group(3)) / 10.0
+
+
+def main():
+    if not shutil.which("tmux"):
+        skip("tmux is not installed (make deps installs it)")
+    try:
+        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
+             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
+             "bash", "--norc", "--noprofile")
+        tmux("set", "-g", "status", "off")
+        tmux("set", "-s", "escape-time", "0")
+        tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+        wait_for(lambda: "\u25b6" in status(), "playing")
+        tmux("send-keys", "-t", "t", "Space")
+        wait_for(lambda: "paused" in status(), "paused")
+        tmux("send-keys", "-t", "t", "4")  # 40%: past the first marker
+        wait_for(lambda: (shown_time() or 0) > 15, "jump to 40%")
+        t0 = shown_time()
+        for attempt in range(3):
+            # ESC alone, then the rest of the arrow key in a second write
+            # 20 ms later: one tmux command queue (run-shell waits inside
+            # the server), so a slow client start cannot widen the gap
+            tmux("send-keys", "-t", "t", "-H", "1b", ";", "run-shell", "sleep 0.02", ";",
+                 "send-keys", "-t", "t", "-l", "[C")
+            wait_for(lambda: shown_time() is not None and shown_time() != t0,
+                     "the time to move after ESC + [C")
+            t1 = shown_time()
+            if abs(t1 - (t0 + 5)) > 0.15:
+                fail("ESC then [C moved from %.1f to %.1f, not +5 s (status: %s)" % (t0, t1, status()))
+            t0 = t1
+        # a lone Escape closes the help box
+        tmux("send-keys", "-t", "t", "?")
+        wait_for(lambda: "tracecast play: keys" in "\n".join(capture()), "help box")
+        tmux("send-keys", "-t", "t", "-H", "1b")
+        wait_for(lambda: "tracecast play: keys" not in "\n".join(capture()), "help closed by Escape")
+        tmux("send-keys", "-t", "t", "q")
+        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+    finally:
+        tmux("kill-server")
+
+
+main()
