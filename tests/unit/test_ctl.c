@@ -214,7 +214,7 @@ static void test_sampler_tid(void **state)
 
 	(void)state;
 	assert_non_null(g);
-	assert_int_equal(ctl_source_new(&src), 0);
+	assert_int_equal(ctl_source_new(&src, NULL), 0);
 	ctl_source_on_sampler_tid(&src, got_tid, tids);
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", ctl_source_path(&src));
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);

@@ -89,12 +89,16 @@ static void test_timeline_far_pair(void **state)
 	fclose(fp);
 	assert_int_equal(timeline_load(&tl, path, &to, &err), 0);
 	unlink(path);
-	assert_int_equal(tl->n_sys, 30002);
-	assert_int_equal(tl->s_time, STRACE_TIME_END);
-	assert_true(tl->sys[0].flags & TL_SYS_UNFINISHED);
-	assert_true(tl->sys[30001].flags & TL_SYS_RESUMED);
-	assert_int_equal(tl->sys[0].pair, 30001);
-	assert_int_equal(tl->sys[30001].pair, 0);
+	tl_sys_t first, last;
+
+	assert_int_equal(timeline_sys_count(tl), 30002);
+	assert_true(timeline_s_end_stamped(tl));
+	timeline_sys_get(tl, 0, &first);
+	timeline_sys_get(tl, 30001, &last);
+	assert_true(first.flags & TL_SYS_UNFINISHED);
+	assert_true(last.flags & TL_SYS_RESUMED);
+	assert_int_equal(first.pair, 30001);
+	assert_int_equal(last.pair, 0);
 	timeline_free(tl);
 }
 
