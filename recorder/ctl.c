@@ -43,7 +43,7 @@ typedef struct ctl {
 	double tokens;          /* the rate limit's buckets: lines */
 	double btokens;         /* and bytes */
 	int64_t tokens_at;      /* when it was last filled */
-	unsigned turn;          /* which ready client is read first */
+	ctl_client_t *first;    /* read first at the next wake-up */
 } ctl_t;
 
 /* The rate limit: buckets of CTL_RATE_BURST lines and CTL_RATE_BYTES
@@ -156,6 +156,8 @@ bad:
 
 static void ctl_close_client(ctl_t *c, ctl_client_t *cl)
 {
+	if (c->first == cl)
+		c->first = NULL;
 	if (cl->batch)
 		c->n_batch--;
 	else
@@ -275,21 +277,29 @@ static int ctl_readable(void *self, int64_t mono_ns, const rec_emit_t *out)
 {
 	ctl_t *c = self;
 	struct epoll_event ev[CTL_CLIENTS + 1];
-	int n = epoll_wait(c->efd, ev, CTL_CLIENTS + 1, 0);
+	int n = epoll_wait(c->efd, ev, CTL_CLIENTS + 1, 0), start = 0;
 	size_t left = CTL_WAKE_BUDGET;
 
-	/* start at a different client each time: with the wake-up's budget
-	 * spent on the first ones, the others take their turn next time */
-	for (int k = 0; k < n && left; k++) {
-		int i = (int)((c->turn + (unsigned)k) % (unsigned)n);
-		if (ev[i].data.ptr == NULL) {
+	/* In the order epoll gives; but when the last wake-up's budget ran out
+	 * before a client was read, that client comes first this time. */
+	for (int i = 0; i < n && c->first; i++)
+		if (ev[i].data.ptr == c->first)
+			start = i;
+	c->first = NULL;
+	for (int k = 0; k < n; k++) {
+		struct epoll_event *e = &ev[(start + k) % n];
+		if (e->data.ptr == NULL) {
 			ctl_accept(c);
 			continue;
 		}
+		if (!left) {
+			c->first = e->data.ptr;
+			break;
+		}
 		size_t b = left < CTL_READ_BUDGET ? left : CTL_READ_BUDGET;
-		left -= ctl_read(c, ev[i].data.ptr, mono_ns, out, b);
+		size_t got = ctl_read(c, e->data.ptr, mono_ns, out, b);
+		left -= got < left ? got : left;
 	}
-	c->turn++;
 	return 0;
 }
 
