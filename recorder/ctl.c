@@ -40,27 +40,36 @@ typedef struct ctl {
 	char *scratch;      /* CTL_LINE_MAX + 1: a sample's unescaped data */
 	unsigned long accepted, dropped;
 	unsigned long limited;  /* lines over the rate limit, dropped */
-	double tokens;          /* the rate limit's bucket (lines) */
+	double tokens;          /* the rate limit's buckets: lines */
+	double btokens;         /* and bytes */
 	int64_t tokens_at;      /* when it was last filled */
 	ctl_tid_fn on_tid;      /* {"sampler_tid":N} lines go here */
 	void *tid_user;
+	ctl_client_t *first;    /* read first at the next wake-up */
 } ctl_t;
 
-/* The rate limit: a bucket of CTL_RATE_BURST lines, filled at CTL_RATE
- * lines a second. A line that finds it empty is dropped and counted. */
-static bool ctl_take_token(ctl_t *c, int64_t now)
+/* The rate limit: buckets of CTL_RATE_BURST lines and CTL_RATE_BYTES
+ * bytes, filled at CTL_RATE lines and CTL_RATE_BYTES bytes a second. A
+ * line that finds either too low is dropped and counted. */
+static bool ctl_take_token(ctl_t *c, int64_t now, size_t len)
 {
 	if (now > c->tokens_at) {
-		c->tokens += (double)(now - c->tokens_at) * CTL_RATE / 1e9;
+		double dt = (double)(now - c->tokens_at) / 1e9;
+		c->tokens += dt * CTL_RATE;
 		if (c->tokens > CTL_RATE_BURST)
 			c->tokens = CTL_RATE_BURST;
+	c->btokens = CTL_RATE_BYTES;
+		c->btokens += dt * CTL_RATE_BYTES;
+		if (c->btokens > CTL_RATE_BYTES)
+			c->btokens = CTL_RATE_BYTES;
 		c->tokens_at = now;
 	}
-	if (c->tokens < 1) {
+	if (c->tokens < 1 || c->btokens < (double)len) {
 		c->limited++;
 		return false;
 	}
 	c->tokens -= 1;
+	c->btokens -= (double)len;
 	return true;
 }
 
@@ -115,7 +124,7 @@ static bool ctl_line(ctl_t *c, const char *s, size_t len, int64_t now,
 		len--;
 	if (!len)
 		return false; /* blank lines are not errors */
-	if (!ctl_take_token(c, now))
+	if (!ctl_take_token(c, now, len))
 		return false;
 	if (ctl_sample_line(c, s, len, now, out))
 		return true;
@@ -161,6 +170,8 @@ bad:
 
 static void ctl_close_client(ctl_t *c, ctl_client_t *cl)
 {
+	if (c->first == cl)
+		c->first = NULL;
 	if (cl->batch)
 		c->n_batch--;
 	else
@@ -209,8 +220,8 @@ static void ctl_to_batch(ctl_t *c, ctl_client_t *cl, int64_t now)
 /* Read what a client sent, up to budget bytes (the rest waits for the
  * next wake-up: the socket stays readable); complete lines are handled.
  * At EOF a last line without its newline counts too. */
-static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *out,
-		     size_t budget)
+static size_t ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *out,
+		       size_t budget)
 {
 	char buf[8192];
 	bool timed = false;
@@ -220,7 +231,7 @@ static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *
 		if (got >= budget) {
 			if (timed)
 				ctl_to_batch(c, cl, now);
-			return;
+			return got;
 		}
 		ssize_t n = read(cl->fd, buf, sizeof buf);
 		/* A line's "time" is clamped to now, the loop's time of the
@@ -234,7 +245,7 @@ static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			if (timed)
 				ctl_to_batch(c, cl, now);
-			return;
+			return got;
 		}
 		if (n <= 0) {
 			if (cl->overlong)
@@ -242,7 +253,7 @@ static void ctl_read(ctl_t *c, ctl_client_t *cl, int64_t now, const rec_emit_t *
 			else if (cl->len)
 				ctl_line(c, cl->line, cl->len, now, out);
 			ctl_close_client(c, cl);
-			return;
+			return got;
 		}
 		got += (size_t)n;
 		for (ssize_t i = 0; i < n; i++) {
@@ -279,14 +290,29 @@ static int ctl_poll_fd(void *self)
 static int ctl_readable(void *self, int64_t mono_ns, const rec_emit_t *out)
 {
 	ctl_t *c = self;
-	struct epoll_event ev[16];
-	int n = epoll_wait(c->efd, ev, 16, 0);
+	struct epoll_event ev[CTL_CLIENTS + 1];
+	int n = epoll_wait(c->efd, ev, CTL_CLIENTS + 1, 0), start = 0;
+	size_t left = CTL_WAKE_BUDGET;
 
-	for (int i = 0; i < n; i++) {
-		if (ev[i].data.ptr == NULL)
+	/* In the order epoll gives; but when the last wake-up's budget ran out
+	 * before a client was read, that client comes first this time. */
+	for (int i = 0; i < n && c->first; i++)
+		if (ev[i].data.ptr == c->first)
+			start = i;
+	c->first = NULL;
+	for (int k = 0; k < n; k++) {
+		struct epoll_event *e = &ev[(start + k) % n];
+		if (e->data.ptr == NULL) {
 			ctl_accept(c);
-		else
-			ctl_read(c, ev[i].data.ptr, mono_ns, out, CTL_READ_BUDGET);
+			continue;
+		}
+		if (!left) {
+			c->first = e->data.ptr;
+			break;
+		}
+		size_t b = left < CTL_READ_BUDGET ? left : CTL_READ_BUDGET;
+		size_t got = ctl_read(c, e->data.ptr, mono_ns, out, b);
+		left -= got < left ? got : left;
 	}
 	return 0;
 }
@@ -355,6 +381,7 @@ int ctl_source_new(rec_source_t *src, rec_notes_t *notes)
 	}
 	c->lfd = c->efd = -1;
 	c->tokens = CTL_RATE_BURST;
+	c->btokens = CTL_RATE_BYTES;
 	c->tokens_at = tc_clock_mono_ns();
 	for (size_t i = 0; i < CTL_CLIENTS; i++)
 		c->cl[i].fd = -1;

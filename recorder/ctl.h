@@ -17,10 +17,11 @@
  * CTL_CLIENTS connections at once (more are refused: closed at once).
  *
  * Limits, so that no client can flood the recording or hold the loop: each
- * wake-up reads at most CTL_READ_BUDGET bytes of a client (the rest waits
- * for the next one), and all clients together are held to CTL_RATE lines a
- * second (bursts of CTL_RATE_BURST): lines past that are dropped and
- * counted (ctl_source_limited; `rec` says how many at the end). The python
+ * wake-up reads at most CTL_READ_BUDGET bytes of a client and
+ * CTL_WAKE_BUDGET of all (the rest waits for the next one; a client left
+ * unread when the budget ran out is read first next time), and all clients together are held to CTL_RATE lines
+ * and CTL_RATE_BYTES bytes a second (bursts of CTL_RATE_BURST lines and
+ * one second of bytes): lines past that are dropped and counted (ctl_source_limited; `rec` says how many at the end). The python
  * sampler sends 100 lines a second per thread: far below.
  *
  * With batching on (ctl_source_batch: the recorder has a reorder window),
@@ -45,10 +46,12 @@
 
 #define CTL_LINE_MAX 65536
 #define CTL_CLIENTS 64
-#define CTL_READ_BUDGET (256u * 1024)    /* bytes per client and wake-up */
+#define CTL_READ_BUDGET (128u * 1024)    /* bytes per client and wake-up */
+#define CTL_WAKE_BUDGET (256u * 1024)    /* bytes of all clients a wake-up */
 #define CTL_FINISH_BUDGET (4u << 20)     /* bytes per client at the end */
 #define CTL_RATE 20000                   /* lines a second, all clients */
 #define CTL_RATE_BURST 20000
+#define CTL_RATE_BYTES (4u << 20)        /* bytes a second (and burst) */
 
 /* Create the folder (tc_tmpdir: $TMPDIR, or /tmp when the socket's path
  * would not fit) and the listening socket; fill *src (name "ctl").

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <limits.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,8 @@ struct rec_session {
 	size_t olen, ooff;
 	int out_fd;              /* out_fd, nonblocking (our own open), or -1 */
 	bool out_own;            /* out_fd is ours to close */
+	bool out_nb;             /* writes to out_fd never block */
+	bool out_sock;           /* out_fd is a socket: send(MSG_DONTWAIT) */
 	int64_t eot_at;          /* headless: send EOT again then (INT64_MAX) */
 	char *ibuf;              /* input read from in_fd */
 	char *q;                 /* input queued for the master */
@@ -75,9 +78,10 @@ static void rec_session_sigset(sigset_t *set)
 
 /* The relay's own nonblocking open of out_fd: a new open file description
  * (through /proc/self/fd), so O_NONBLOCK never reaches the terminal or
- * pipe that others share. Where that cannot be opened (a socket), the
- * fd itself, written only after poll says it is writable, PIPE_BUF bytes
- * at a time (a write that small never blocks a pipe). */
+ * pipe that others share. A regular file never blocks; a socket is sent
+ * to with MSG_DONTWAIT. Where none of that works, the fd itself, written
+ * only after poll says it is writable, PIPE_BUF bytes at a time (a write
+ * that small never blocks a pipe). */
 static void rec_session_open_out(rec_session_t *s)
 {
 	char p[64];
@@ -86,14 +90,20 @@ static void rec_session_open_out(rec_session_t *s)
 	if (s->o.out_fd < 0)
 		return;
 	snprintf(p, sizeof p, "/proc/self/fd/%d", s->o.out_fd);
-	if (fstat(s->o.out_fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISSOCK(st.st_mode)) {
-		s->out_fd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-		if (s->out_fd >= 0) {
-			s->out_own = true;
-			return;
+	s->out_fd = s->o.out_fd;
+	if (fstat(s->o.out_fd, &st) < 0)
+		return;
+	if (S_ISREG(st.st_mode)) {
+		s->out_nb = true;
+	} else if (S_ISSOCK(st.st_mode)) {
+		s->out_nb = s->out_sock = true;
+	} else {
+		int fd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd >= 0) {
+			s->out_fd = fd;
+			s->out_own = s->out_nb = true;
 		}
 	}
-	s->out_fd = s->o.out_fd;
 }
 
 int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
@@ -333,7 +343,7 @@ static void rec_session_drop_out(rec_session_t *s)
 	if (s->out_own)
 		close(s->out_fd);
 	s->out_fd = -1;
-	s->out_own = false;
+	s->out_own = s->out_nb = s->out_sock = false;
 	s->olen = s->ooff = 0;
 }
 
@@ -342,9 +352,11 @@ static void rec_session_relay(rec_session_t *s)
 {
 	while (s->ooff < s->olen && s->out_fd >= 0) {
 		size_t n = s->olen - s->ooff;
-		if (!s->out_own && n > PIPE_BUF)
+		if (!s->out_nb && n > PIPE_BUF)
 			n = PIPE_BUF;
-		ssize_t w = write(s->out_fd, s->obuf + s->ooff, n);
+		ssize_t w = s->out_sock
+			? send(s->out_fd, s->obuf + s->ooff, n, MSG_DONTWAIT | MSG_NOSIGNAL)
+			: write(s->out_fd, s->obuf + s->ooff, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN)
@@ -354,7 +366,7 @@ static void rec_session_relay(rec_session_t *s)
 			break;
 		}
 		s->ooff += (size_t)w;
-		if (!s->out_own)
+		if (!s->out_nb)
 			break; /* one write per poll: the next may block */
 	}
 	if (s->ooff == s->olen)
