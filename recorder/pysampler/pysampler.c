@@ -55,6 +55,7 @@
 #define PYS_MAX_DEPTH 256      /* frames kept per stack (the innermost) */
 #define PYS_MAX_ENTRIES 4096   /* cache entries before a restart */
 #define PYS_BUF_MAX (8 << 20)  /* unsent bytes kept at most */
+#define PYS_IDLE_NS 45000000LL /* threads' run time read this often */
 
 typedef struct pys_name { /* code object -> its frame name */
 	PyObject *code;    /* strong reference; NULL: empty slot */
@@ -109,6 +110,7 @@ typedef struct pys_sampler {
 	atomic_bool dead;
 	double cpu;           /* < 0: not known */
 	unsigned long rounds, skipped; /* taken; skipped, being late */
+	long long thr_read_at; /* when the threads' schedstat was last read */
 	pys_thr_t *thr;       /* threads of the last rounds */
 	size_t n_thr, cap_thr;
 	int fd;
@@ -623,7 +625,12 @@ static void *pys_main(void *arg)
 				snprintf(s->err, sizeof s->err, "out of memory");
 			}
 		}
-		pys_thr_read(s);
+		/* idle or not over windows of PYS_IDLE_NS, not every round:
+		 * a read per thread is a syscall (a ptrace stop under strace) */
+		if (pys_mono_ns() - s->thr_read_at >= PYS_IDLE_NS) {
+			pys_thr_read(s);
+			s->thr_read_at = pys_mono_ns();
+		}
 		if (!ran && r == 0) {
 			PyEval_RestoreThread(s->ts);
 			/* stop() sets the flag before it lets the GIL go: a round
