@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 : "${TRACECAST:=$PWD/build/tracecast}"
 RUNS=${RUNS:-7}
-OUT=docs/bench/strace_profile.md
+OUT=${OUT:-docs/bench/strace_profile.md}
 W=$(mktemp -d /tmp/tracecast-bench-sp.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 [ -x "$TRACECAST" ] || { echo "bench/strace_profile.sh: $TRACECAST missing"; exit 1; }

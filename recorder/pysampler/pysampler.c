@@ -55,7 +55,7 @@
 #define PYS_MAX_DEPTH 256      /* frames kept per stack (the innermost) */
 #define PYS_MAX_ENTRIES 4096   /* cache entries before a restart */
 #define PYS_BUF_MAX (8 << 20)  /* unsent bytes kept at most */
-#define PYS_PENDING_WAIT_NS 2000000L /* the main thread's turn, at most */
+#define PYS_IDLE_NS 45000000LL /* threads' run time read this often */
 
 typedef struct pys_name { /* code object -> its frame name */
 	PyObject *code;    /* strong reference; NULL: empty slot */
@@ -80,7 +80,6 @@ typedef struct pys_thr {
 	int fd;               /* /proc/self/task/TID/schedstat, -1: none */
 	long long cpu, wall;  /* cpu < 0: not read yet */
 	bool idle;            /* used under half the time since the last read */
-	bool seen;            /* in the last round */
 } pys_thr_t;
 
 typedef struct pys_buf {
@@ -111,6 +110,7 @@ typedef struct pys_sampler {
 	atomic_bool dead;
 	double cpu;           /* < 0: not known */
 	unsigned long rounds, skipped; /* taken; skipped, being late */
+	long long thr_read_at; /* when the threads' schedstat was last read */
 	pys_thr_t *thr;       /* threads of the last rounds */
 	size_t n_thr, cap_thr;
 	int fd;
@@ -334,7 +334,6 @@ static bool pys_thr_idle(pys_sampler_t *s, unsigned long tid)
 {
 	for (size_t i = 0; i < s->n_thr; i++)
 		if (s->thr[i].tid == tid) {
-			s->thr[i].seen = true;
 			return s->thr[i].idle;
 		}
 	if (s->n_thr == s->cap_thr) {
@@ -345,7 +344,7 @@ static bool pys_thr_idle(pys_sampler_t *s, unsigned long tid)
 		s->thr = t;
 		s->cap_thr = nc;
 	}
-	s->thr[s->n_thr++] = (pys_thr_t){ .tid = tid, .fd = -2, .cpu = -1, .seen = true };
+	s->thr[s->n_thr++] = (pys_thr_t){ .tid = tid, .fd = -2, .cpu = -1 };
 	return false;
 }
 
@@ -384,7 +383,7 @@ static long long pys_thr_busy(pys_thr_t *t)
  * half of the time since the last reading is idle (blocked, sleeping,
  * waiting): a sample
  * of it counts only with --idle (py-spy's default is the same). Threads
- * gone (or not in the last round) are forgotten. These reads are this
+ * gone (their file no longer reads) are forgotten. These reads are this
  * thread's syscalls, dropped from the trace with it. */
 static void pys_thr_read(pys_sampler_t *s)
 {
@@ -392,7 +391,7 @@ static void pys_thr_read(pys_sampler_t *s)
 	size_t k = 0;
 	for (size_t i = 0; i < s->n_thr; i++) {
 		pys_thr_t *t = &s->thr[i];
-		long long cpu = t->seen ? pys_thr_busy(t) : -1;
+		long long cpu = pys_thr_busy(t);
 		if (cpu < 0) {
 			if (t->fd >= 0)
 				close(t->fd);
@@ -402,7 +401,6 @@ static void pys_thr_read(pys_sampler_t *s)
 			t->idle = 2 * (cpu - t->cpu) < wall - t->wall;
 		t->cpu = cpu;
 		t->wall = wall;
-		t->seen = false;
 		s->thr[k++] = *t;
 	}
 	s->n_thr = k;
@@ -504,25 +502,35 @@ static void pys_sleep_ns(long ns)
 		;
 }
 
-/* Try the round through the main thread (no GIL hand-off: the program's
- * thread makes no syscall for it). True if it was done there. */
-static bool pys_round_pending(pys_sampler_t *s)
+/* Ask the main thread to run the next round between two of its bytecodes
+ * (Py_AddPendingCall). False if refused (the queue is full). From now on
+ * until pys_settle() the buffers belong to that callback. */
+static bool pys_post(pys_sampler_t *s)
 {
-	int posted = 1;
-
 	atomic_store(&s->round_state, 1);
 	atomic_fetch_add(&s->pending_out, 1);
 	if (Py_AddPendingCall(pys_pending_cb, s) != 0) {
 		atomic_fetch_sub(&s->pending_out, 1);
-		atomic_store(&s->round_state, 4);
+		atomic_store(&s->round_state, 0);
 		return false;
 	}
-	pys_sleep_ns(PYS_PENDING_WAIT_NS);
-	if (atomic_compare_exchange_strong(&s->round_state, &posted, 4))
-		return false; /* the main thread runs no Python now */
-	while (atomic_load(&s->round_state) == 2)
-		pys_sleep_ns(100000);
 	return true;
+}
+
+/* The posted round: true if the main thread ran it, false if it did not
+ * (taken back: a late callback finds nothing to do). The buffers are this
+ * thread's again afterwards. */
+static bool pys_settle(pys_sampler_t *s)
+{
+	int posted = 1;
+	bool ran = true;
+
+	if (atomic_compare_exchange_strong(&s->round_state, &posted, 4))
+		ran = false;
+	while (atomic_load(&s->round_state) == 2) /* running now: a moment */
+		pys_sleep_ns(50000);
+	atomic_store(&s->round_state, 0);
+	return ran;
 }
 
 /* Send what is buffered (no GIL held). */
@@ -562,15 +570,24 @@ static bool pys_stopping(pys_sampler_t *s)
 }
 
 /* Sleep until abs_ns or a stop; true if stopping. */
+/* One clock_nanosleep, not a condition variable's timed wait: glibc's
+ * adds a futex wake after every timeout, and each syscall of this thread
+ * costs a ptrace stop under --strace. A stop is seen within
+ * PYS_WAIT_SLICE_NS. */
+#define PYS_WAIT_SLICE_NS 50000000LL
 static bool pys_wait(pys_sampler_t *s, long long abs_ns)
 {
-	struct timespec ts = { .tv_sec = abs_ns / 1000000000LL, .tv_nsec = abs_ns % 1000000000LL };
-	pthread_mutex_lock(&s->lock);
-	while (!s->stopping && pthread_cond_timedwait(&s->cond, &s->lock, &ts) == EINTR)
-		;
-	bool stop = s->stopping;
-	pthread_mutex_unlock(&s->lock);
-	return stop;
+	for (;;) {
+		if (pys_stopping(s))
+			return true;
+		long long now = pys_mono_ns();
+		if (now >= abs_ns)
+			return false;
+		long long until = abs_ns - now > PYS_WAIT_SLICE_NS ? now + PYS_WAIT_SLICE_NS : abs_ns;
+		struct timespec ts = { .tv_sec = until / 1000000000LL,
+				       .tv_nsec = until % 1000000000LL };
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
 }
 
 static void *pys_main(void *arg)
@@ -590,19 +607,31 @@ static void *pys_main(void *arg)
 	if (r == 0)
 		r = pys_send(s);
 
+	/* A round per period. The main thread runs it, between two of its
+	 * bytecodes, when it runs Python (posted at the start of the period,
+	 * settled at its end): taking the GIL from a thread that runs Python
+	 * makes that thread drop it and wait for it again, two futex calls of
+	 * the program's own per round under strace (issue 12). If it ran no
+	 * Python all period (blocked with the GIL free, or a C call holding
+	 * it) this thread takes the GIL and runs the round itself. */
+	bool posted = false;
 	while (r == 0 && !pys_wait(s, next)) {
-		pys_thr_read(s);
-		/* First ask the main thread to run the round between two of its
-		 * bytecodes: taking the GIL from a thread that runs Python makes
-		 * that thread drop it and wait for it again, two futex calls of
-		 * the program's own per round under strace (issue 12). Only if
-		 * it runs no Python now (blocked, GIL free) is the GIL taken. */
-		if (pys_round_pending(s)) {
+		bool ran = posted && pys_settle(s);
+		posted = false;
+		if (ran) {
 			s->rounds++;
-			r = s->round_err ? -1 : 0;
-			if (r < 0)
+			if (s->round_err) {
+				r = -1;
 				snprintf(s->err, sizeof s->err, "out of memory");
-		} else {
+			}
+		}
+		/* idle or not over windows of PYS_IDLE_NS, not every round:
+		 * a read per thread is a syscall (a ptrace stop under strace) */
+		if (pys_mono_ns() - s->thr_read_at >= PYS_IDLE_NS) {
+			pys_thr_read(s);
+			s->thr_read_at = pys_mono_ns();
+		}
+		if (!ran && r == 0) {
 			PyEval_RestoreThread(s->ts);
 			/* stop() sets the flag before it lets the GIL go: a round
 			 * that waited for the GIL meanwhile would sample the exit */
@@ -630,7 +659,11 @@ static void *pys_main(void *arg)
 				r = -1;
 			next = (now / p + 1) * p;
 		}
+		if (r == 0)
+			posted = pys_post(s);
 	}
+	if (posted)
+		(void)pys_settle(s); /* the main thread is in stop(): not running it */
 	if (r == 0)
 		r = pys_send(s);
 	struct timespec cpu;

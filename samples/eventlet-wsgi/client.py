@@ -30,7 +30,9 @@ def worker(port, n, name, out):
 def main():
     portfile = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    for _ in range(400):
+    # up to 60 s: under strace on a loaded machine the server's start
+    # (eventlet's imports) took 16 s
+    for _ in range(2400):
         if os.path.exists(portfile):
             break
         time.sleep(0.025)
