@@ -116,6 +116,8 @@ void overlay_timeline_help(frame_t *f)
 		"l L         next / previous slow call (--slow)",
 		"+ -         speed x2 / half",
 		"o s p       overlay / syscall panel / profile strip",
+		"z           the screen only (no status, no panels)",
+		"Up Down < > pan a screen larger than its area; c: follow",
 		"e           failed calls only",
 		"/           filter: name=N tid=N failed slow>D REGEX",
 		"?           this help",

@@ -364,6 +364,12 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 	case KEY_SHIFT_RIGHT:
 		play_set_v(p, v + dur / 10, now);
 		return;
+	case KEY_UP:
+		compose_pan(p->comp, -1, 0);
+		return;
+	case KEY_DOWN:
+		compose_pan(p->comp, 1, 0);
+		return;
 	case KEY_CHAR:
 		break;
 	default:
@@ -425,6 +431,18 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		break;
 	case 'e':
 		p->copts.errors_only = !p->copts.errors_only;
+		break;
+	case '<':
+		compose_pan(p->comp, 0, -8);
+		break;
+	case '>':
+		compose_pan(p->comp, 0, 8);
+		break;
+	case 'c':
+		compose_follow_cursor(p->comp);
+		break;
+	case 'z':
+		p->copts.full = !p->copts.full;
 		break;
 	case 'f':
 	case 'F':
