@@ -113,6 +113,7 @@ void overlay_timeline_help(frame_t *f)
 		"0-9         jump to 0%..90%",
 		"[ ]         previous / next marker (start / end)",
 		"f F         next / previous failed call",
+		"t n N       search the output (less's / n N)",
 		"l L         next / previous slow call (--slow)",
 		"+ -         speed x2 / half",
 		"o s p       overlay / syscall panel / profile strip",

@@ -95,6 +95,9 @@ typedef struct play {
 	int64_t last_draw;
 	keys_reader_t keys;   /* a key sequence split across reads */
 	bool help_was_paused; /* the run state the help box paused */
+	bool search_mode;     /* typing the text to search (t) */
+	char search[128];     /* the last search, for n and N */
+	size_t search_len;
 	bool filter_mode;
 	char filter[256];
 	size_t filter_len;
@@ -148,7 +151,7 @@ static void play_set_t(play_t *p, int64_t t, int64_t now)
 
 static void play_message(play_t *p, const char *msg, int64_t now)
 {
-	snprintf(p->message, sizeof(p->message), "%s", msg);
+	snprintf(p->message, sizeof(p->message), "%.159s", msg);
 	p->message_until = now + PLAY_MSG_NS;
 	p->dirty = true;
 }
@@ -200,6 +203,11 @@ static void play_apply_copts(play_t *p, int64_t now)
 	p->copts.paused = p->paused;
 	p->copts.speed = p->speed;
 	p->copts.message = p->message[0] && now < p->message_until ? p->message : NULL;
+	if (p->search_mode) {
+		static char sprompt[200];
+		snprintf(sprompt, sizeof(sprompt), "search: %.*s_", (int)p->search_len, p->search);
+		p->copts.message = sprompt;
+	}
 	if (p->filter_mode) {
 		static char prompt[300];
 		snprintf(prompt, sizeof(prompt), "filter: %.*s_", (int)p->filter_len, p->filter);
@@ -325,6 +333,56 @@ static void play_filter_key(play_t *p, const keypress_t *k, int64_t now)
 	p->dirty = true;
 }
 
+/* Move to the next (dir > 0) or previous output holding the search text,
+ * as less's n and N; pauses there. */
+static void play_search(play_t *p, int dir, int64_t now)
+{
+	char needle[sizeof(p->search) + 1];
+	int64_t found;
+
+	if (!p->search_len) {
+		play_message(p, "search: type t and a text first", now);
+		return;
+	}
+	memcpy(needle, p->search, p->search_len);
+	needle[p->search_len] = '\0';
+	int rc = timeline_search_output(p->tl, p->t, dir, needle, &found);
+	if (rc < 0) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "search: \"%s\" not found %s", needle,
+			 dir > 0 ? "after this point" : "before this point");
+		play_message(p, msg, now);
+		return;
+	}
+	play_set_paused(p, true, now);
+	play_set_t(p, found, now);
+}
+
+static void play_search_key(play_t *p, const keypress_t *k, int64_t now)
+{
+	switch (k->kind) {
+	case KEY_ENTER:
+		p->search_mode = false;
+		play_search(p, 1, now);
+		break;
+	case KEY_ESCAPE:
+	case KEY_CTRL_C:
+		p->search_mode = false;
+		break;
+	case KEY_BACKSPACE:
+		if (p->search_len)
+			p->search_len--;
+		break;
+	case KEY_CHAR:
+		if (p->search_len < sizeof(p->search) - 1)
+			p->search[p->search_len++] = k->ch;
+		break;
+	default:
+		break;
+	}
+	p->dirty = true;
+}
+
 static void play_key(play_t *p, const keypress_t *k, int64_t now)
 {
 	int64_t dur = p->v_end;
@@ -333,6 +391,10 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 
 	if (p->filter_mode) {
 		play_filter_key(p, k, now);
+		return;
+	}
+	if (p->search_mode) {
+		play_search_key(p, k, now);
 		return;
 	}
 	p->dirty = true;
@@ -431,6 +493,14 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		break;
 	case 'e':
 		p->copts.errors_only = !p->copts.errors_only;
+		break;
+	case 't':
+		p->search_mode = true;
+		p->search_len = 0;
+		break;
+	case 'n':
+	case 'N':
+		play_search(p, k->ch == 'n' ? 1 : -1, now);
 		break;
 	case '<':
 		compose_pan(p->comp, 0, -8);
