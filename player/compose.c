@@ -17,6 +17,8 @@ struct compose {
 	sys_filter_t *sf;       /* the filter compiled, NULL = all */
 	int view_row, view_col; /* viewport origin, follows the cursor */
 	bool panned;            /* the viewer moved it: stop following */
+	size_t sys_shown;       /* rows the panel showed at the last draw */
+	size_t sys_sel;         /* line index selected there, SIZE_MAX none */
 	int pan_row, pan_col;   /* panning asked since the last draw */
 };
 
@@ -103,6 +105,11 @@ void compose_pan(compose_t *c, int rows, int cols)
 	c->pan_col += cols;
 }
 
+size_t compose_sys_shown(const compose_t *c)
+{
+	return c->sys_shown;
+}
+
 void compose_follow_cursor(compose_t *c)
 {
 	c->panned = false;
@@ -144,6 +151,8 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 	char clip[96];
 
 	frame_clear(f);
+	c->sys_shown = 0;
+	c->sys_sel = SIZE_MAX;
 	screen_size(s, &scols, &srows);
 	screen_cursor(s, &crow, &ccol, &cvis);
 
@@ -210,6 +219,11 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 				.filter_src = c->filter,
 				.errors_only = o->errors_only,
 				.slow_ns = o->slow_ns,
+				.focused = o->sys_focus,
+				.scroll = o->sys_scroll,
+				.selected = o->sys_focus ? o->sys_selected : -1,
+				.selected_index = &c->sys_sel,
+				.shown = &c->sys_shown,
 			};
 			overlay_syscalls_draw(f, pr + pp, pc, pw, ph - pp, tl, t, &so);
 		}
@@ -224,9 +238,12 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 		.looping = o->looping,
 		.clip = clipped ? clip : NULL,
 		.message = o->message,
+		.sys_focus = o->sys_focus,
 	};
 	overlay_timeline_status(f, H - 1, 0, W, tl, t, &st);
 	(void)plain;
+	if (o->sys_focus && o->sys_detail && c->sys_sel != SIZE_MAX)
+		overlay_syscalls_detail(f, tl, c->sys_sel, t);
 	if (o->help)
 		overlay_timeline_help(f);
 cursor:

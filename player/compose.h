@@ -29,6 +29,10 @@ typedef struct compose_opts {
 	bool help;              /* (?) */
 	bool full;              /* (z) the screen only: no status line, no
 				   timeline, no panels */
+	bool sys_focus;         /* (Tab) the syscall panel has the keys */
+	size_t sys_scroll;      /* its rows scrolled back from the newest */
+	int sys_selected;       /* its selected row from the bottom */
+	bool sys_detail;        /* (Enter) the selected line's detail box */
 	const char *filter;     /* syscall filter (sys_filter.h), NULL or "" = none */
 	bool errors_only;       /* (e) */
 	int64_t slow_ns;        /* --slow, default 10 ms */
@@ -55,6 +59,8 @@ const compose_opts_t *compose_opts(const compose_t *c);
  * stops following the cursor until compose_follow_cursor. */
 void compose_pan(compose_t *c, int rows, int cols);
 void compose_follow_cursor(compose_t *c);
+/* After a draw: rows the syscall panel showed (0 when not shown). */
+size_t compose_sys_shown(const compose_t *c);
 /* Draw everything into f (at f's size) for the screen s at playhead t.
  * f's cursor is set to the recorded cursor when it is inside the visible
  * part of the screen and the help is not shown. */

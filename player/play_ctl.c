@@ -383,6 +383,41 @@ static void play_search_key(play_t *p, const keypress_t *k, int64_t now)
 	p->dirty = true;
 }
 
+/* Keys of the focused syscall panel: Up/Down select (scrolling at the
+ * edges), Enter opens or closes the detail box, Esc closes it or leaves
+ * the panel. Returns true when the key was the panel's. */
+static bool play_panel_key(play_t *p, const keypress_t *k)
+{
+	size_t shown = compose_sys_shown(p->comp);
+	compose_opts_t *o = &p->copts;
+
+	switch (k->kind) {
+	case KEY_UP:
+		if (shown && (size_t)o->sys_selected + 1 < shown)
+			o->sys_selected++;
+		else if (shown)
+			o->sys_scroll++;
+		return true;
+	case KEY_DOWN:
+		if (o->sys_selected > 0)
+			o->sys_selected--;
+		else if (o->sys_scroll > 0)
+			o->sys_scroll--;
+		return true;
+	case KEY_ENTER:
+		o->sys_detail = !o->sys_detail;
+		return true;
+	case KEY_ESCAPE:
+		if (o->sys_detail)
+			o->sys_detail = false;
+		else
+			o->sys_focus = false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void play_key(play_t *p, const keypress_t *k, int64_t now)
 {
 	int64_t dur = p->v_end;
@@ -398,6 +433,15 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		return;
 	}
 	p->dirty = true;
+	if (k->kind == KEY_TAB) {
+		p->copts.sys_focus = !p->copts.sys_focus && p->copts.overlay && p->copts.sys_panel;
+		p->copts.sys_detail = false;
+		p->copts.sys_selected = 0;
+		p->copts.sys_scroll = 0;
+		return;
+	}
+	if (p->copts.sys_focus && play_panel_key(p, k))
+		return;
 	if (p->copts.help) {
 		/* the help box is modal: Esc, ? or q close it (and play on if
 		 * it was playing), Ctrl-C quits, other keys do nothing */
