@@ -193,5 +193,9 @@ size_t vt_arena_used(const vt_arena_t *a)
 
 int vt_arena_prepare(vt_arena_t *a, size_t n)
 {
-	return n <= a->cap ? 0 : -ENOMEM;
+	if (n > a->cap)
+		return -ENOMEM;
+	size_t used = vt_arena_used(a);
+	ARENA_UNPOISON(a->base, n > used ? n : used); /* the image is copied in */
+	return 0;
 }
