@@ -16,6 +16,10 @@ struct compose {
 	char *filter;           /* our copy of opts.filter */
 	sys_filter_t *sf;       /* the filter compiled, NULL = all */
 	int view_row, view_col; /* viewport origin, follows the cursor */
+	bool panned;            /* the viewer moved it: stop following */
+	size_t sys_shown;       /* rows the panel showed at the last draw */
+	size_t sys_sel;         /* line index selected there, SIZE_MAX none */
+	int pan_row, pan_col;   /* panning asked since the last draw */
 };
 
 static int compose_apply(compose_t *c, const compose_opts_t *opts, bool loud);
@@ -94,6 +98,32 @@ const compose_opts_t *compose_opts(const compose_t *c)
 	return &c->opts;
 }
 
+void compose_pan(compose_t *c, int rows, int cols)
+{
+	c->panned = true;
+	c->pan_row += rows;
+	c->pan_col += cols;
+}
+
+size_t compose_sys_shown(const compose_t *c)
+{
+	return c->sys_shown;
+}
+
+void compose_follow_cursor(compose_t *c)
+{
+	c->panned = false;
+	c->pan_row = c->pan_col = 0;
+}
+
+/* Clamp a viewport origin to [0, total - n]. */
+static int compose_clamp_view(int o, int n, int total)
+{
+	if (o + n > total)
+		o = total - n;
+	return o < 0 ? 0 : o;
+}
+
 /* Move the viewport origin (one axis) so that pos is inside [o, o + n). */
 static int compose_follow(int o, int pos, int n, int total)
 {
@@ -121,14 +151,16 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 	char clip[96];
 
 	frame_clear(f);
+	c->sys_shown = 0;
+	c->sys_sel = SIZE_MAX;
 	screen_size(s, &scols, &srows);
 	screen_cursor(s, &crow, &ccol, &cvis);
 
-	int avail_h = H - 1 - (o->overlay ? 1 : 0); /* status (+ timeline bar) */
+	int avail_h = o->full ? H : H - 1 - (o->overlay ? 1 : 0); /* status (+ timeline bar) */
 	if (avail_h < 1)
 		avail_h = 1;
-	int prof_rows = o->overlay && o->prof_strip ? overlay_profile_rows(tl) : 0;
-	bool sys = o->overlay && o->sys_panel && timeline_sys_count(tl) > 0;
+	int prof_rows = o->overlay && !o->full && o->prof_strip ? overlay_profile_rows(tl) : 0;
+	bool sys = o->overlay && !o->full && o->sys_panel && timeline_sys_count(tl) > 0;
 	bool panel = prof_rows > 0 || sys;
 	int sw = W, sh = avail_h;               /* the screen's area */
 	int pr = 0, pc = 0, pw = 0, ph = 0;     /* the panel's area */
@@ -160,8 +192,14 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 		sh = (int)srows;
 
 	/* the screen, through the viewport */
-	c->view_row = compose_follow(c->view_row, crow, sh, (int)srows);
-	c->view_col = compose_follow(c->view_col, ccol, sw, (int)scols);
+	if (c->panned) {
+		c->view_row = compose_clamp_view(c->view_row + c->pan_row, sh, (int)srows);
+		c->view_col = compose_clamp_view(c->view_col + c->pan_col, sw, (int)scols);
+		c->pan_row = c->pan_col = 0;
+	} else {
+		c->view_row = compose_follow(c->view_row, crow, sh, (int)srows);
+		c->view_col = compose_follow(c->view_col, ccol, sw, (int)scols);
+	}
 	screen_blit(s, f, 0, 0, c->view_row, c->view_col, sw, sh);
 	bool clipped = sw < (int)scols || sh < (int)srows;
 	if (clipped)
@@ -181,10 +219,17 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 				.filter_src = c->filter,
 				.errors_only = o->errors_only,
 				.slow_ns = o->slow_ns,
+				.focused = o->sys_focus,
+				.scroll = o->sys_scroll,
+				.selected = o->sys_focus ? o->sys_selected : -1,
+				.selected_index = &c->sys_sel,
+				.shown = &c->sys_shown,
 			};
 			overlay_syscalls_draw(f, pr + pp, pc, pw, ph - pp, tl, t, &so);
 		}
 	}
+	if (o->full)
+		goto cursor;
 	if (o->overlay && H >= 2)
 		overlay_timeline_bar(f, H - 2, 0, W, tl, t);
 	overlay_status_t st = {
@@ -193,11 +238,15 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 		.looping = o->looping,
 		.clip = clipped ? clip : NULL,
 		.message = o->message,
+		.sys_focus = o->sys_focus,
 	};
 	overlay_timeline_status(f, H - 1, 0, W, tl, t, &st);
 	(void)plain;
+	if (o->sys_focus && o->sys_detail && c->sys_sel != SIZE_MAX)
+		overlay_syscalls_detail(f, tl, c->sys_sel, t);
 	if (o->help)
 		overlay_timeline_help(f);
+cursor:
 	f->cursor_visible = false;
 	if (cvis && !o->help) {
 		int fr = crow - c->view_row, fc = ccol - c->view_col;

@@ -27,7 +27,13 @@ typedef struct compose_opts {
 	bool sys_panel;         /* (s) */
 	bool prof_strip;        /* (p) */
 	bool help;              /* (?) */
-	const char *filter;     /* syscall regex (ERE), NULL or "" = none */
+	bool full;              /* (z) the screen only: no status line, no
+				   timeline, no panels */
+	bool sys_focus;         /* (Tab) the syscall panel has the keys */
+	size_t sys_scroll;      /* its rows scrolled back from the newest */
+	int sys_selected;       /* its selected row from the bottom */
+	bool sys_detail;        /* (Enter) the selected line's detail box */
+	const char *filter;     /* syscall filter (sys_filter.h), NULL or "" = none */
 	bool errors_only;       /* (e) */
 	int64_t slow_ns;        /* --slow, default 10 ms */
 	double speed;
@@ -49,6 +55,12 @@ void compose_free(compose_t *c);
  * one and returns -EINVAL (0 otherwise). */
 int compose_set_opts(compose_t *c, const compose_opts_t *opts);
 const compose_opts_t *compose_opts(const compose_t *c);
+/* Pan the viewport by rows/cols (a screen larger than its area): the view
+ * stops following the cursor until compose_follow_cursor. */
+void compose_pan(compose_t *c, int rows, int cols);
+void compose_follow_cursor(compose_t *c);
+/* After a draw: rows the syscall panel showed (0 when not shown). */
+size_t compose_sys_shown(const compose_t *c);
 /* Draw everything into f (at f's size) for the screen s at playhead t.
  * f's cursor is set to the recorded cursor when it is inside the visible
  * part of the screen and the help is not shown. */

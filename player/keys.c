@@ -62,6 +62,9 @@ size_t keys_decode(const char *buf, size_t len, int final, keypress_t *out)
 	case 0x03:
 		out->kind = KEY_CTRL_C;
 		return 1;
+	case '\t':
+		out->kind = KEY_TAB;
+		return 1;
 	default:
 		break;
 	}

@@ -23,6 +23,7 @@ typedef enum key_kind {
 	KEY_BACKSPACE,
 	KEY_ESCAPE,
 	KEY_CTRL_C,
+	KEY_TAB,
 	KEY_OTHER,
 } key_kind_t;
 

@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "overlay_syscalls.h"
+#include "overlay_timeline.h"
 #include "tracecast/strace_line.h"
 
 #define SYS_MAX_SCAN 200000  /* entries scanned back for a sparse filter */
@@ -180,15 +183,25 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 			}
 		n = n_fly;
 	}
+	size_t skip = o->scroll;
 	for (size_t i = upto; i-- > 0 && n < shown_max && scanned < SYS_MAX_SCAN; scanned++) {
 		if (!sys_wanted(tl, i, o, &tmp))
 			continue;
 		if (!overlay_syscalls_format(tl, i, t, &call, &result))
 			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
 		is_fly[n] = false;
 		idx[n++] = i;
 	}
-	snprintf(head, sizeof(head), " syscalls %zu/%zu%s%s%s%s ", upto, timeline_sys_count(tl),
+	if (o->shown)
+		*o->shown = n;
+	if (o->selected_index)
+		*o->selected_index = o->selected >= 0 && (size_t)o->selected < n ? idx[o->selected] : SIZE_MAX;
+	snprintf(head, sizeof(head), " syscalls %zu/%zu%s%s%s%s%s ", upto, timeline_sys_count(tl),
+		 o->focused ? "  [focus: Up/Down, Enter details, Tab leaves]" : "",
 		 o->errors_only ? "  errors only" : "", o->filter_src ? "  /" : "",
 		 o->filter_src ? o->filter_src : "", o->filter_src ? "/" : "");
 	frame_fill(f, row, col, w, 1, &title_st);
@@ -221,6 +234,12 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 			dur = t - (is_fly[k] ? e.start : e.t);
 		if (o->slow_ns > 0 && dur >= o->slow_ns)
 			st.attrs |= FRAME_BOLD;
+		frame_style_t tst = dim_st;
+		if (o->focused && (int)k == o->selected) {
+			st.attrs |= FRAME_REVERSE;
+			tst.attrs |= FRAME_REVERSE;
+			frame_fill(f, r, col, w, 1, &st);
+		}
 		sbuf_reset(&tmp);
 		/* when the call started (end-stamped lines: their span) */
 		int64_t when = is_fly[k] ? e.start : e.t;
@@ -231,7 +250,7 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 			sbuf_printf(&tmp, "%8s ", d);
 		}
 		int c = col;
-		c += frame_text(f, r, c, w, tmp.data, tmp.len, &dim_st);
+		c += frame_text(f, r, c, w, tmp.data, tmp.len, &tst);
 		int left = col + w - c;
 		int rw = frame_text_width(result.data, result.len);
 		int cw = frame_text_width(call.data, call.len);
@@ -252,4 +271,114 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
 	sbuf_cleanup(&call);
 	sbuf_cleanup(&result);
 	sbuf_cleanup(&tmp);
+}
+
+void overlay_syscalls_detail(frame_t *f, const timeline_t *tl, size_t i, int64_t t)
+{
+	frame_style_t box = { .attrs = FRAME_REVERSE };
+	sbuf_t call, result, line;
+	tl_sys_t e;
+	char a[32], b[32], d[32];
+	int w = (int)f->cols - 4, h;
+
+	if (w < 20 || f->rows < 6)
+		return;
+	if (w > 100)
+		w = 100;
+	sbuf_init(&call);
+	sbuf_init(&result);
+	sbuf_init(&line);
+	timeline_sys_get(tl, i, &e);
+	if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0) {
+		/* both halves joined, as the panel shows it */
+		overlay_syscalls_format(tl, i, t, &call, &result);
+		if (result.len) {
+			sbuf_addc(&call, ' ');
+			sbuf_add(&call, result.data, result.len);
+		}
+	} else {
+		/* the line as strace printed it, without its tid and duration */
+		sbuf_t txt;
+		sbuf_init(&txt);
+		timeline_sys_text(tl, i, &txt);
+		const char *s = sys_after_tid(txt.data ? txt.data : "");
+		size_t n = strlen(s);
+		while (n && s[n - 1] == ' ')
+			n--;
+		if (n && s[n - 1] == '>') {
+			const char *lt = memrchr(s, '<', n);
+			if (lt && lt > s && lt[-1] == ' ')
+				n = (size_t)(lt - s) - 1;
+		}
+		sbuf_add(&call, s, n);
+		sbuf_cleanup(&txt);
+	}
+	int64_t start = e.start, end = e.end, dur = e.dur_ns;
+	if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0) {
+		tl_sys_t u;
+		timeline_sys_get(tl, (size_t)e.pair, &u);
+		start = u.t;
+		if (dur < 0)
+			dur = e.t - u.t;
+	}
+	bool fly = start <= t && t < end;
+	overlay_timeline_fmt(start, a, sizeof(a));
+	overlay_timeline_fmt(end, b, sizeof(b));
+	sys_fmt_dur(dur, d, sizeof(d));
+	sbuf_printf(&line, "%s  tid %ld", timeline_sys_name(tl, e.name)[0] ? timeline_sys_name(tl, e.name)
+									: "line", e.tid);
+	if (e.flags & TL_SYS_ATTACHED) {
+		sbuf_t txt;
+		sbuf_init(&txt);
+		timeline_sys_text(tl, i, &txt);
+		sbuf_printf(&line, "  pid %ld (attached)", txt.data ? strtol(txt.data + 1, NULL, 10) : 0L);
+		sbuf_cleanup(&txt);
+	}
+	/* rows: title, times, blank, the call wrapped, blank, hint */
+	int inner = w - 4;
+	int cw = frame_text_width(call.data, call.len);
+	int wrap_rows = cw / inner + 1;
+	h = 6 + wrap_rows;
+	if (h > (int)f->rows)
+		h = (int)f->rows;
+	int r0 = ((int)f->rows - h) / 2, c0 = ((int)f->cols - w) / 2;
+	frame_fill(f, r0, c0, w, h, &box);
+	frame_text(f, r0 + 1, c0 + 2, inner, line.data, line.len, &box);
+	sbuf_reset(&line);
+	sbuf_printf(&line, "start %s  end %s  duration %s%s%s", a, b, d,
+		    e.flags & TL_SYS_ERROR ? "  failed" : "", fly ? "  in flight at the playhead" : "");
+	frame_text(f, r0 + 2, c0 + 2, inner, line.data, line.len, &box);
+	/* the call, wrapped at character boundaries */
+	const char *p = call.data ? call.data : "";
+	size_t left = call.len;
+	for (int r = r0 + 4; r < r0 + h - 2 && left; r++) {
+		size_t take = 0;
+		int cols = 0;
+		while (take < left) {
+			size_t cl = 1;
+			unsigned char c = (unsigned char)p[take];
+			if (c >= 0xf0)
+				cl = 4;
+			else if (c >= 0xe0)
+				cl = 3;
+			else if (c >= 0xc0)
+				cl = 2;
+			if (take + cl > left)
+				cl = left - take;
+			int cwid = frame_text_width(p + take, cl);
+			if (cols + cwid > inner)
+				break;
+			cols += cwid;
+			take += cl;
+		}
+		if (!take)
+			break;
+		frame_text(f, r, c0 + 2, inner, p, take, &box);
+		p += take;
+		left -= take;
+	}
+	frame_text(f, r0 + h - 1, c0 + 2, inner, "Esc/Enter closes", 16, &box);
+	sbuf_cleanup(&call);
+	sbuf_cleanup(&result);
+	sbuf_cleanup(&line);
 }

@@ -21,6 +21,13 @@ typedef struct overlay_sys_opts {
 	const char *filter_src;  /* shown in the title */
 	bool errors_only;
 	int64_t slow_ns;         /* bold from this duration on */
+	bool focused;            /* the panel has the keys: title says so */
+	size_t scroll;           /* rows scrolled back from the newest */
+	int selected;            /* row selected, counted from the newest shown
+				    (0 = bottom), -1 = none */
+	size_t *selected_index;  /* out: the line index selected, SIZE_MAX if
+				    none (may be NULL) */
+	size_t *shown;           /* out: rows shown (may be NULL) */
 } overlay_sys_opts_t;
 
 /* Draw the panel into the w x h rectangle at (row, col) of f for
@@ -32,5 +39,9 @@ void overlay_syscalls_draw(frame_t *f, int row, int col, int w, int h,
  * unfinished half whose resumed half is at or before t is not). */
 bool overlay_syscalls_format(const timeline_t *tl, size_t i, int64_t t, sbuf_t *call,
 			     sbuf_t *result);
+/* The detail view of line i in a box over f: the whole call wrapped, its
+ * duration, start and end (recording time), tid, and the attached pid when
+ * the line has one. */
+void overlay_syscalls_detail(frame_t *f, const timeline_t *tl, size_t i, int64_t t);
 
 #endif

@@ -84,6 +84,8 @@ void overlay_timeline_status(frame_t *f, int row, int col, int w, const timeline
 	overlay_timeline_fmt(timeline_duration(tl), dur, sizeof(dur));
 	n = snprintf(line, sizeof(line), " %s %s / %s  x%g%s", st->paused ? "||" : "\xe2\x96\xb6",
 		     now, dur, st->speed, st->paused ? "  paused" : "");
+	if (st->sys_focus && n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "  [syscalls: Up/Down Enter Tab]");
 	if (st->clip && n > 0 && (size_t)n < sizeof(line))
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "  %s", st->clip);
 	if (m && n > 0 && (size_t)n < sizeof(line))
@@ -113,9 +115,13 @@ void overlay_timeline_help(frame_t *f)
 		"0-9         jump to 0%..90%",
 		"[ ]         previous / next marker (start / end)",
 		"f F         next / previous failed call",
+		"t n N       search the output (less's / n N)",
 		"l L         next / previous slow call (--slow)",
 		"+ -         speed x2 / half",
 		"o s p       overlay / syscall panel / profile strip",
+		"z           the screen only (no status, no panels)",
+		"Up Down < > pan a screen larger than its area; c: follow",
+		"Tab         syscall panel: Up/Down select, Enter details",
 		"e           failed calls only",
 		"/           filter: name=N tid=N failed slow>D REGEX",
 		"?           this help",

@@ -95,6 +95,9 @@ typedef struct play {
 	int64_t last_draw;
 	keys_reader_t keys;   /* a key sequence split across reads */
 	bool help_was_paused; /* the run state the help box paused */
+	bool search_mode;     /* typing the text to search (t) */
+	char search[128];     /* the last search, for n and N */
+	size_t search_len;
 	bool filter_mode;
 	char filter[256];
 	size_t filter_len;
@@ -148,7 +151,7 @@ static void play_set_t(play_t *p, int64_t t, int64_t now)
 
 static void play_message(play_t *p, const char *msg, int64_t now)
 {
-	snprintf(p->message, sizeof(p->message), "%s", msg);
+	snprintf(p->message, sizeof(p->message), "%.159s", msg);
 	p->message_until = now + PLAY_MSG_NS;
 	p->dirty = true;
 }
@@ -200,6 +203,11 @@ static void play_apply_copts(play_t *p, int64_t now)
 	p->copts.paused = p->paused;
 	p->copts.speed = p->speed;
 	p->copts.message = p->message[0] && now < p->message_until ? p->message : NULL;
+	if (p->search_mode) {
+		static char sprompt[200];
+		snprintf(sprompt, sizeof(sprompt), "search: %.*s_", (int)p->search_len, p->search);
+		p->copts.message = sprompt;
+	}
 	if (p->filter_mode) {
 		static char prompt[300];
 		snprintf(prompt, sizeof(prompt), "filter: %.*s_", (int)p->filter_len, p->filter);
@@ -325,6 +333,91 @@ static void play_filter_key(play_t *p, const keypress_t *k, int64_t now)
 	p->dirty = true;
 }
 
+/* Move to the next (dir > 0) or previous output holding the search text,
+ * as less's n and N; pauses there. */
+static void play_search(play_t *p, int dir, int64_t now)
+{
+	char needle[sizeof(p->search) + 1];
+	int64_t found;
+
+	if (!p->search_len) {
+		play_message(p, "search: type t and a text first", now);
+		return;
+	}
+	memcpy(needle, p->search, p->search_len);
+	needle[p->search_len] = '\0';
+	int rc = timeline_search_output(p->tl, p->t, dir, needle, &found);
+	if (rc < 0) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "search: \"%s\" not found %s", needle,
+			 dir > 0 ? "after this point" : "before this point");
+		play_message(p, msg, now);
+		return;
+	}
+	play_set_paused(p, true, now);
+	play_set_t(p, found, now);
+}
+
+static void play_search_key(play_t *p, const keypress_t *k, int64_t now)
+{
+	switch (k->kind) {
+	case KEY_ENTER:
+		p->search_mode = false;
+		play_search(p, 1, now);
+		break;
+	case KEY_ESCAPE:
+	case KEY_CTRL_C:
+		p->search_mode = false;
+		break;
+	case KEY_BACKSPACE:
+		if (p->search_len)
+			p->search_len--;
+		break;
+	case KEY_CHAR:
+		if (p->search_len < sizeof(p->search) - 1)
+			p->search[p->search_len++] = k->ch;
+		break;
+	default:
+		break;
+	}
+	p->dirty = true;
+}
+
+/* Keys of the focused syscall panel: Up/Down select (scrolling at the
+ * edges), Enter opens or closes the detail box, Esc closes it or leaves
+ * the panel. Returns true when the key was the panel's. */
+static bool play_panel_key(play_t *p, const keypress_t *k)
+{
+	size_t shown = compose_sys_shown(p->comp);
+	compose_opts_t *o = &p->copts;
+
+	switch (k->kind) {
+	case KEY_UP:
+		if (shown && (size_t)o->sys_selected + 1 < shown)
+			o->sys_selected++;
+		else if (shown)
+			o->sys_scroll++;
+		return true;
+	case KEY_DOWN:
+		if (o->sys_selected > 0)
+			o->sys_selected--;
+		else if (o->sys_scroll > 0)
+			o->sys_scroll--;
+		return true;
+	case KEY_ENTER:
+		o->sys_detail = !o->sys_detail;
+		return true;
+	case KEY_ESCAPE:
+		if (o->sys_detail)
+			o->sys_detail = false;
+		else
+			o->sys_focus = false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void play_key(play_t *p, const keypress_t *k, int64_t now)
 {
 	int64_t dur = p->v_end;
@@ -335,7 +428,20 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		play_filter_key(p, k, now);
 		return;
 	}
+	if (p->search_mode) {
+		play_search_key(p, k, now);
+		return;
+	}
 	p->dirty = true;
+	if (k->kind == KEY_TAB) {
+		p->copts.sys_focus = !p->copts.sys_focus && p->copts.overlay && p->copts.sys_panel;
+		p->copts.sys_detail = false;
+		p->copts.sys_selected = 0;
+		p->copts.sys_scroll = 0;
+		return;
+	}
+	if (p->copts.sys_focus && play_panel_key(p, k))
+		return;
 	if (p->copts.help) {
 		/* the help box is modal: Esc, ? or q close it (and play on if
 		 * it was playing), Ctrl-C quits, other keys do nothing */
@@ -363,6 +469,12 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		return;
 	case KEY_SHIFT_RIGHT:
 		play_set_v(p, v + dur / 10, now);
+		return;
+	case KEY_UP:
+		compose_pan(p->comp, -1, 0);
+		return;
+	case KEY_DOWN:
+		compose_pan(p->comp, 1, 0);
 		return;
 	case KEY_CHAR:
 		break;
@@ -425,6 +537,26 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		break;
 	case 'e':
 		p->copts.errors_only = !p->copts.errors_only;
+		break;
+	case 't':
+		p->search_mode = true;
+		p->search_len = 0;
+		break;
+	case 'n':
+	case 'N':
+		play_search(p, k->ch == 'n' ? 1 : -1, now);
+		break;
+	case '<':
+		compose_pan(p->comp, 0, -8);
+		break;
+	case '>':
+		compose_pan(p->comp, 0, 8);
+		break;
+	case 'c':
+		compose_follow_cursor(p->comp);
+		break;
+	case 'z':
+		p->copts.full = !p->copts.full;
 		break;
 	case 'f':
 	case 'F':

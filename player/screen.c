@@ -666,7 +666,6 @@ int screen_snap_restore(screen_t *s, const screen_snap_t *sn)
 		return -EINVAL; /* not from this screen's current instance */
 	if (vt_arena_prepare(s->arena, sn->used) < 0)
 		return -ENOMEM;
-	vt_arena_unpoison(s->arena);
 	int zrc = uncompress(vt_arena_base(s->arena), &n, sn->z, sn->zlen);
 	if (zrc != Z_OK || n != sn->used) {
 		vt_arena_repoison(s->arena);

@@ -64,6 +64,8 @@ struct timeline {
 	int64_t *otimes;           /* times of "o" events */
 	size_t n_o;
 	uint64_t *scr_off;         /* file offsets of "o" and "r" lines (v2) */
+	uint64_t *o_off;           /* file offsets of "o" lines (v2), as otimes */
+	uint64_t data_off;         /* offset of the first line after the header */
 	size_t n_scr;
 	int64_t *vtimes;           /* play time of each "o" event (idle limit applied) */
 	int64_t idle_limit_ns;     /* in force for vtimes, 0 = none */
@@ -124,7 +126,7 @@ static uint64_t tl_hash_bytes(const char *s, size_t n)
 
 typedef struct tl_load {
 	timeline_t *tl;
-	size_t cap_o, cap_scr, cap_sys, cap_blocks, cap_x, cap_tids, cap_names, cap_prof,
+	size_t cap_o, cap_ooff, cap_scr, cap_sys, cap_blocks, cap_x, cap_tids, cap_names, cap_prof,
 	       cap_markers, cap_resizes, cap_texts;
 	uint32_t errors;
 	tl_hash_t name_h, tid_h;
@@ -440,6 +442,11 @@ static int tl_add(tl_load_t *ld, const cast_event_t *ev)
 	if (!strcmp(c, "o")) {
 		if (tl_reserve((void **)&tl->otimes, &ld->cap_o, tl->n_o, sizeof(int64_t)) < 0)
 			return -ENOMEM;
+		if (tl->version == 2) {
+			if (tl_reserve((void **)&tl->o_off, &ld->cap_ooff, tl->n_o, sizeof(uint64_t)) < 0)
+				return -ENOMEM;
+			tl->o_off[tl->n_o] = ld->line_off;
+		}
 		tl->otimes[tl->n_o++] = ev->time_ns;
 		if (tl_add_scr(ld) < 0)
 			return -ENOMEM;
@@ -527,6 +534,7 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 		if (cast_tail_is_gzip(ld->tl->rd->tail))
 			total = 0; /* offsets are decompressed bytes */
 	}
+	ld->tl->data_off = cast_reader_offset(r);
 	for (;;) {
 		ld->line_off = cast_reader_offset(r);
 		rc = cast_reader_next(r, &ev, &e);
@@ -622,6 +630,7 @@ void timeline_free(timeline_t *tl)
 	free(tl->resizes);
 	free(tl->otimes);
 	free(tl->scr_off);
+	free(tl->o_off);
 	free(tl->vtimes);
 	free(tl->title);
 	free(tl);
@@ -852,6 +861,72 @@ int timeline_sys_text(const timeline_t *tl, size_t i, sbuf_t *out)
 	free(ce->text);
 	ce->text = strdup(out->data ? out->data : "");
 	ce->i = ce->text ? i : SIZE_MAX;
+	return 0;
+}
+
+/* Scan "o" events from the one at index k (or the file's start) while
+ * their time is <= t_hi: the first (first) or last match of needle with
+ * time in (t_lo, t_hi). */
+static int tl_scan_o(const timeline_t *tl, size_t k, int64_t t_lo, int64_t t_hi,
+		     const char *needle, size_t nlen, bool first, int64_t *found)
+{
+	tl_reader_t *rd = tl->rd;
+	cast_event_t ev;
+	int rc;
+
+	rd->next_i = SIZE_MAX; /* the text cursor moves */
+	if (tl->o_off && k < tl->n_o)
+		rc = cast_tail_seek(rd->tail, tl->o_off[k], 0);
+	else
+		rc = cast_tail_seek(rd->tail, tl->data_off, 0);
+	if (rc < 0)
+		return rc;
+	while ((rc = cast_tail_next(rd->tail, &ev)) > 0) {
+		if (ev.time_ns > t_hi && ev.time_ns != INT64_MAX && t_hi != INT64_MAX)
+			break;
+		if (strcmp(ev.code, "o") || ev.time_ns <= t_lo || ev.time_ns >= t_hi)
+			continue;
+		if (memmem(ev.data, ev.data_len, needle, nlen)) {
+			*found = ev.time_ns;
+			if (first)
+				return 1;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int timeline_search_output(const timeline_t *tl, int64_t t, int dir, const char *needle,
+			   int64_t *found)
+{
+	size_t nlen = strlen(needle);
+	int64_t hit = INT64_MIN;
+	int rc;
+
+	if (!nlen || !tl->rd->tail)
+		return -ENOENT;
+	if (dir > 0) {
+		size_t k = timeline_next_o(tl, t);
+		rc = tl_scan_o(tl, tl->o_off ? k : 0, t, INT64_MAX, needle, nlen, true, &hit);
+	} else if (tl->o_off) {
+		/* backward: chunks of 4096 "o" events before t, the latest first */
+		size_t end = timeline_next_o(tl, t - 1);
+		rc = 0;
+		while (end > 0 && hit == INT64_MIN && rc >= 0) {
+			size_t start = end > 4096 ? end - 4096 : 0;
+			int64_t hi = end < tl->n_o ? tl->otimes[end] : INT64_MAX;
+			if (hi > t)
+				hi = t;
+			rc = tl_scan_o(tl, start, INT64_MIN, hi, needle, nlen, false, &hit);
+			end = start;
+		}
+	} else {
+		rc = tl_scan_o(tl, 0, INT64_MIN, t, needle, nlen, false, &hit);
+	}
+	if (rc < 0)
+		return rc;
+	if (hit == INT64_MIN)
+		return -ENOENT;
+	*found = hit;
 	return 0;
 }
 

@@ -99,6 +99,7 @@ static void *arena_malloc(size_t size, void *user)
 			continue;
 		if (b->size - need >= 4 * sizeof(arena_blk_t) + ARENA_REDZONE) {
 			arena_blk_t *rest = (arena_blk_t *)((char *)b + need);
+			ARENA_UNPOISON(rest, sizeof(*rest));
 			rest->size = b->size - need;
 			rest->used = 0;
 			arena_poison_blk(rest);
@@ -113,6 +114,7 @@ static void *arena_malloc(size_t size, void *user)
 	if (need > a->cap - h->brk)
 		return NULL;
 	b = (arena_blk_t *)(a->base + h->brk);
+	ARENA_UNPOISON(b, sizeof(*b)); /* may lie in a freed, poisoned tail */
 	b->size = need;
 	b->used = size + 1;
 	h->brk += need;
@@ -191,5 +193,9 @@ size_t vt_arena_used(const vt_arena_t *a)
 
 int vt_arena_prepare(vt_arena_t *a, size_t n)
 {
-	return n <= a->cap ? 0 : -ENOMEM;
+	if (n > a->cap)
+		return -ENOMEM;
+	size_t used = vt_arena_used(a);
+	ARENA_UNPOISON(a->base, n > used ? n : used); /* the image is copied in */
+	return 0;
 }

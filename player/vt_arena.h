@@ -37,8 +37,9 @@ VTermAllocatorFunctions *vt_arena_funcs(void);
 /* The used part: [base, base + used). */
 void *vt_arena_base(const vt_arena_t *a);
 size_t vt_arena_used(const vt_arena_t *a);
-/* Make n bytes at the bottom usable (before copying a saved image in).
- * Returns 0 or -ENOMEM. */
+/* Make n bytes at the bottom usable (before copying a saved image in:
+ * under ASan, unpoisoned up to n or the used part, whichever is more;
+ * vt_arena_repoison after the copy). Returns 0 or -ENOMEM. */
 int vt_arena_prepare(vt_arena_t *a, size_t n);
 /* ASan builds: block headers, a redzone after each block and free blocks
  * are poisoned, so libvterm's heap overruns are still caught inside the

@@ -167,6 +167,33 @@ def main():
         if "/slow>500ms/" not in "\n".join(capture()):
             fail("a bad filter replaced the previous one:\n" + "\n".join(capture()))
 
+        # search the output as in less: t, text, Enter; n next, N previous
+        tmux("send-keys", "-t", "t", "0")
+        at(0.0, "back to the start for the search")
+        tmux("send-keys", "-t", "t", "t")
+        wait_for(lambda: "search: _" in status(), "search prompt")
+        tmux("send-keys", "-t", "t", "-l", "tick 2")
+        tmux("send-keys", "-t", "t", "Enter")
+        at(20.5, "search: first output holding 'tick 2'")
+        tmux("send-keys", "-t", "t", "n")
+        at(21.5, "n: the next one")
+        tmux("send-keys", "-t", "t", "n")
+        at(22.5, "n: the next one again")
+        tmux("send-keys", "-t", "t", "N")
+        at(21.5, "N: the previous one")
+        # the screen there is dump's
+        d = subprocess.run([TRACECAST, "dump", "--at", "21.5", FIX], capture_output=True,
+                           text=True).stdout.split("\n")[:10]
+        if [l[:60].rstrip() for l in capture()[:10]] != d:
+            fail("screen after the search differs from dump --at 21.5:\n" + "\n".join(capture()))
+        tmux("send-keys", "-t", "t", "t")
+        wait_for(lambda: "search: _" in status(), "search prompt")
+        tmux("send-keys", "-t", "t", "-l", "no such text")
+        tmux("send-keys", "-t", "t", "Enter")
+        wait_for(lambda: "not found" in status(), "search: not found")
+        if shown_time() != 21.5:
+            fail("a failed search moved the playhead: " + status())
+
         tmux("send-keys", "-t", "t", "q")
         wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
     finally:
