@@ -120,7 +120,7 @@ for line in open(sys.argv[1]).readlines()[1:]:
     if d["src"] == "perf":
         if "lost" in d: lost += d["lost"]
         else: perf += 1
-    elif d["src"] == "py":
+    elif d["src"] == "py" and "stack" in d:  # not a lost-rounds record
         py += 1
         first = t if first is None else first
         last = t

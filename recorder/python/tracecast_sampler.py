@@ -267,6 +267,10 @@ class _Sampler(object):
                         for ident, st in list(self.sched.items())}
             new = []
             frames = current()
+            if not self.running:
+                # the reads above let the GIL go: the program may have
+                # reached stop() (atexit) meanwhile; never sample that
+                break
             for ident, frame in frames.items():
                 if ident == me:
                     continue

@@ -114,7 +114,7 @@ def record(binp, name):
             text += data
         if code == "p":
             d = json.loads(data)
-            if d.get("src") == "py":
+            if d.get("src") == "py" and "stack" in d:  # not a lost-rounds record
                 stacks.append(d["stack"])
     check("script done" in text, "%s: the script's output is missing: %r" % (name, text))
     hit = [s for s in stacks if "__main__:top_install_check;__main__:grind_install_check" in s]
