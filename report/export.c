@@ -1,6 +1,6 @@
 /* export: folded, callgrind, speedscope, chrome and strace output from a
  * recording's events (see export.h). */
-#include "export.h"
+#include "export_int.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,47 +13,6 @@
 #include "tracecast/strace_line.h"
 #include "tracecast/version.h"
 #include "tasks.h"
-
-#define X_SEP '\x1f'
-#define X_BURST_GAP_NS INT64_C(50000000) /* output events closer than this are one burst */
-
-/* A string-keyed table: items in insertion order, an index on their keys. */
-typedef struct x_item {
-	char *key;
-	size_t keylen;
-	unsigned long count;    /* samples (folded: per stack; callgrind: self) */
-	uint32_t *frames;       /* stacks: frame ids, root first */
-	size_t nframes;
-	/* speedscope profiles */
-	long pid, tid;
-	FILE *spill;            /* the profile's stack ids, uint32 each */
-	int64_t first_ns, last_ns;
-	double period;
-} x_item_t;
-
-typedef struct x_map {
-	x_item_t **items;
-	size_t n, cap;
-	size_t *tab;
-	size_t tabcap;
-} x_map_t;
-
-struct export {
-	export_opts_t o;
-	FILE *fp;
-	strace_time_base_t base;
-	int64_t start_unix_ns;
-	double perf_period, py_period;
-	unsigned long count;
-	unsigned long lost, idle_skipped;
-	int err;                /* first write error (-errno) */
-	x_map_t frames, stacks, edges, profiles;
-	tasks_t tasks;          /* tid -> pid and names */
-	/* chrome */
-	bool first;             /* no trace event written yet */
-	int64_t burst_t, burst_end;
-	unsigned long burst_bytes, burst_events;
-};
 
 static uint64_t x_hash(const char *p, size_t n)
 {
@@ -159,9 +118,7 @@ static void x_check(export_t *x)
 		x->err = -EIO;
 }
 
-/* s as a JSON string (valid UTF-8 expected: it came out of the JSON of a
- * recording; anything else is written as "?"). */
-static void x_json_str(export_t *x, const char *s, size_t n)
+void export_json_str(export_t *x, const char *s, size_t n)
 {
 	json_t *j = json_stringn(s, n);
 	if (!j || json_dumpf(j, x->fp, JSON_ENCODE_ANY) < 0)
@@ -430,11 +387,11 @@ static int x_finish_speedscope(export_t *x)
 	fputs("{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\n", x->fp);
 	fprintf(x->fp, "\"exporter\":\"tracecast %s\",\"name\":", TRACECAST_VERSION);
 	const char *nm = x->o.name ? x->o.name : "recording";
-	x_json_str(x, nm, strlen(nm));
+	export_json_str(x, nm, strlen(nm));
 	fputs(",\"activeProfileIndex\":0,\n\"shared\":{\"frames\":[", x->fp);
 	for (size_t i = 0; i < x->frames.n; i++) {
 		fputs(i ? ",\n{\"name\":" : "\n{\"name\":", x->fp);
-		x_json_str(x, x->frames.items[i]->key, x->frames.items[i]->keylen);
+		export_json_str(x, x->frames.items[i]->key, x->frames.items[i]->keylen);
 		fputc('}', x->fp);
 	}
 	fputs("]},\n\"profiles\":[", x->fp);
@@ -448,7 +405,7 @@ static int x_finish_speedscope(export_t *x)
 			snprintf(name, sizeof name, "%s%spid %ld tid %ld (%.*s)", comm ? comm : "",
 				 comm ? " " : "", p->pid, p->tid, (int)strcspn(p->key, "\x1f"), p->key);
 		fputs(i ? ",\n{\"type\":\"sampled\",\"name\":" : "\n{\"type\":\"sampled\",\"name\":", x->fp);
-		x_json_str(x, name, strlen(name));
+		export_json_str(x, name, strlen(name));
 		fprintf(x->fp, ",\"unit\":\"seconds\",\"startValue\":%.6f,\"endValue\":%.6f,\"samples\":[",
 			(double)p->first_ns / 1e9, (double)p->last_ns / 1e9 + p->period);
 		rewind(p->spill);
@@ -472,171 +429,6 @@ static int x_finish_speedscope(export_t *x)
 	return 0;
 }
 
-/* ---- the timeline: chrome, strace ---- */
-
-static void x_chrome_sep(export_t *x)
-{
-	fputs(x->first ? "" : ",\n", x->fp);
-	x->first = false;
-	x->count++;
-}
-
-static void x_us(export_t *x, const char *key, int64_t ns)
-{
-	fprintf(x->fp, ",\"%s\":%lld.%03lld", key, (long long)(ns / 1000), (long long)(ns % 1000));
-}
-
-static void x_chrome_burst(export_t *x)
-{
-	if (x->burst_t < 0)
-		return;
-	x_chrome_sep(x);
-	fputs("{\"name\":\"output\",\"cat\":\"terminal\",\"ph\":\"i\",\"s\":\"p\",\"pid\":0,\"tid\":0", x->fp);
-	x_us(x, "ts", x->burst_t);
-	fprintf(x->fp, ",\"args\":{\"bytes\":%lu,\"events\":%lu,\"until_s\":%.6f}}",
-		x->burst_bytes, x->burst_events, (double)x->burst_end / 1e9);
-	x->burst_t = -1;
-}
-
-static int x_chrome_syscall(export_t *x, const cast_event_t *ev)
-{
-	strace_line_t l;
-	strace_line_parse(ev->data, ev->data_len, &l);
-	if (tasks_line(&x->tasks, &l) < 0)
-		return -ENOMEM;
-	if (l.kind == STRACE_UNFINISHED)
-		return 0; /* its <... resumed> half carries the whole span */
-	int64_t start, end;
-	strace_line_span(&l, ev->time_ns, x->base, &start, &end);
-	long tid = l.tid > 0 ? l.tid : 0;
-	const task_t *task = tasks_find(&x->tasks, l.tid > 0 ? l.tid : -1);
-	long pid = task && task->pid > 0 ? task->pid : tid;
-	x_chrome_sep(x);
-	fputs("{\"name\":", x->fp);
-	if (l.name && (l.kind == STRACE_CALL || l.kind == STRACE_RESUMED || l.kind == STRACE_SIGNAL))
-		x_json_str(x, l.name, l.name_len);
-	else
-		fputs(l.kind == STRACE_EXITED || l.kind == STRACE_KILLED ? "\"exit\"" : "\"strace\"", x->fp);
-	fprintf(x->fp, ",\"cat\":\"%s\"", l.err ? "syscall,error" : "syscall");
-	if (l.dur_ns >= 0 && (l.kind == STRACE_CALL || l.kind == STRACE_RESUMED)) {
-		fputs(",\"ph\":\"X\"", x->fp);
-		x_us(x, "ts", start);
-		x_us(x, "dur", end - start);
-	} else {
-		fputs(",\"ph\":\"i\",\"s\":\"t\"", x->fp);
-		x_us(x, "ts", start);
-	}
-	fprintf(x->fp, ",\"pid\":%ld,\"tid\":%ld,\"args\":{\"line\":", pid, tid);
-	x_json_str(x, ev->data, ev->data_len);
-	if (l.err) {
-		fputs(",\"errno\":", x->fp);
-		x_json_str(x, l.err, l.err_len);
-	}
-	fputs("}}", x->fp);
-	return 0;
-}
-
-static void x_chrome_proc(export_t *x, json_t *procs, int64_t t)
-{
-	size_t i;
-	json_t *p;
-	json_array_foreach(procs, i, p) {
-		json_int_t pid = json_integer_value(json_object_get(p, "pid"));
-		json_t *cpu = json_object_get(p, "cpu"), *rss = json_object_get(p, "rss_kb");
-		if (json_is_number(cpu)) {
-			x_chrome_sep(x);
-			fputs("{\"name\":\"CPU\",\"cat\":\"proc\",\"ph\":\"C\"", x->fp);
-			x_us(x, "ts", t);
-			fprintf(x->fp, ",\"pid\":%lld,\"args\":{\"cpu\":%.4f}}", (long long)pid,
-				json_number_value(cpu));
-		}
-		if (json_is_integer(rss)) {
-			x_chrome_sep(x);
-			fputs("{\"name\":\"RSS\",\"cat\":\"proc\",\"ph\":\"C\"", x->fp);
-			x_us(x, "ts", t);
-			fprintf(x->fp, ",\"pid\":%lld,\"args\":{\"rss_kb\":%lld}}", (long long)pid,
-				(long long)json_integer_value(rss));
-		}
-	}
-}
-
-static int x_chrome_event(export_t *x, const cast_event_t *ev)
-{
-	char c = ev->code[1] ? 0 : ev->code[0];
-	if (c == 'o') {
-		if (x->burst_t >= 0 && ev->time_ns - x->burst_end > X_BURST_GAP_NS)
-			x_chrome_burst(x);
-		if (x->burst_t < 0) {
-			x->burst_t = ev->time_ns;
-			x->burst_bytes = x->burst_events = 0;
-		}
-		x->burst_end = ev->time_ns;
-		x->burst_bytes += ev->data_len;
-		x->burst_events++;
-		return 0;
-	}
-	if (c == 's')
-		return x_chrome_syscall(x, ev);
-	if (c == 'm') {
-		x_chrome_sep(x);
-		fputs("{\"name\":", x->fp);
-		x_json_str(x, ev->data, ev->data_len);
-		fputs(",\"cat\":\"marker\",\"ph\":\"i\",\"s\":\"g\",\"pid\":0,\"tid\":0", x->fp);
-		x_us(x, "ts", ev->time_ns);
-		fputc('}', x->fp);
-	}
-	return 0;
-}
-
-static int x_finish_chrome(export_t *x)
-{
-	x_chrome_burst(x);
-	x_chrome_sep(x);
-	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"terminal\"}}", x->fp);
-	for (size_t i = 0; i < x->tasks.cap; i++) {
-		const task_t *t = &x->tasks.tab[i];
-		if (t->tid <= 0 || t->tid != t->pid || !t->comm[0])
-			continue;
-		x_chrome_sep(x);
-		fprintf(x->fp, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%ld,\"args\":{\"name\":",
-			t->pid);
-		x_json_str(x, t->comm, strlen(t->comm));
-		fputs("}}", x->fp);
-	}
-	fputs("\n]\n", x->fp);
-	return 0;
-}
-
-/* One recorded line as strace -f -ttt -T prints it: "TID SECS.USECS REST". */
-static int x_strace_line(export_t *x, const cast_event_t *ev)
-{
-	const char *p = ev->data, *end = ev->data + ev->data_len;
-	strace_line_t l;
-	strace_line_parse(ev->data, ev->data_len, &l);
-	int64_t start, fin;
-	strace_line_span(&l, ev->time_ns, x->base, &start, &fin);
-	int64_t abs = x->start_unix_ns > INT64_MAX - start ? INT64_MAX : x->start_unix_ns + start;
-	int64_t us = (abs + 500) / 1000;
-	if (*p == '@') { /* "@PID " tag of an attached tracer: strace never prints it */
-		const char *sp = memchr(p, ' ', ev->data_len);
-		p = sp ? sp + 1 : end;
-	}
-	const char *q = p;
-	while (q < end && *q >= '0' && *q <= '9')
-		q++;
-	if (q > p && q < end && *q == ' ') {
-		while (q < end && *q == ' ')
-			q++; /* strace pads the pid column: keep its spaces before the stamp */
-		fwrite(p, 1, (size_t)(q - p), x->fp);
-		p = q;
-	}
-	fprintf(x->fp, "%lld.%06lld ", (long long)(us / 1000000), (long long)(us % 1000000));
-	fwrite(p, 1, (size_t)(end - p), x->fp);
-	fputc('\n', x->fp);
-	x->count++;
-	return 0;
-}
-
 int export_event(export_t *x, const cast_event_t *ev)
 {
 	int rc = 0;
@@ -644,7 +436,7 @@ int export_event(export_t *x, const cast_event_t *ev)
 		return 0;
 	if (x->o.format == EXPORT_STRACE) {
 		if (ev->code[0] == 's')
-			rc = x_strace_line(x, ev);
+			rc = export_strace_line(x, ev);
 	} else if (ev->code[0] == 's' && x->o.format == EXPORT_SPEEDSCOPE) {
 		strace_line_t l; /* only to name the processes */
 		strace_line_parse(ev->data, ev->data_len, &l);
@@ -657,7 +449,7 @@ int export_event(export_t *x, const cast_event_t *ev)
 		if (src && strcmp(src, "proc") == 0) {
 			rc = tasks_sample(&x->tasks, ev);
 			if (!rc && x->o.format == EXPORT_CHROME)
-				x_chrome_proc(x, json_object_get(j, "procs"), ev->time_ns);
+				export_chrome_proc(x, json_object_get(j, "procs"), ev->time_ns);
 		} else if (src && export_format_is_profile(x->o.format) &&
 			   (!strcmp(src, "perf") || !strcmp(src, "py")) &&
 			   (!x->o.src || !strcmp(src, x->o.src))) {
@@ -665,7 +457,7 @@ int export_event(export_t *x, const cast_event_t *ev)
 		}
 		json_decref(j);
 	} else if (x->o.format == EXPORT_CHROME) {
-		rc = x_chrome_event(x, ev);
+		rc = export_chrome_event(x, ev);
 	}
 	x_check(x);
 	return rc ? rc : x->err;
@@ -685,7 +477,7 @@ int export_finish(export_t *x)
 		rc = x_finish_speedscope(x);
 		break;
 	case EXPORT_CHROME:
-		rc = x_finish_chrome(x);
+		rc = export_chrome_finish(x);
 		break;
 	case EXPORT_STRACE:
 		break;

@@ -161,7 +161,13 @@ marks = [x for t, c, x in ev if c == "m"]
 check([e["name"] for e in tr if e["ph"] == "i" and e.get("cat") == "marker"] == marks, "chrome: markers")
 check(any(e["ph"] == "i" and e["name"] == "output" for e in tr), "chrome: no output burst")
 check(any(e["ph"] == "C" and "cpu" in e["args"] for e in tr) and any(e["ph"] == "C" and "rss_kb" in e["args"] for e in tr), "chrome: no CPU/RSS counters")
-check(any(e["ph"] == "X" and e["args"].get("errno") == "ENOENT" and "tc-export" in e["args"]["line"] for e in tr), "chrome: the failed openat")
+# failed calls carry their errno (the script's failed opens among them;
+# a call split into <unfinished>/<resumed> halves has its path in the first)
+failed = [(tid, name, re.search(r" = -1 (E[A-Z0-9_]+) ", line).group(1))
+          for tid, name, start, dur, line in calls if re.search(r" = -1 (E[A-Z0-9_]+) ", line)]
+got = [(e["tid"], e["name"], e["args"].get("errno")) for e in xs if e["args"].get("errno")]
+check(got == failed, "chrome: failed calls %r, recorded %r" % (got[:5], failed[:5]))
+check(sum(1 for t, n, e in failed if n == "openat" and e == "ENOENT") >= 3, "chrome: the script's failed openat")
 
 # speedscope (the npm package, offline in chromium) loads both
 p = subprocess.run(["node", os.path.join(ROOT, "tests/e2e/lib_speedscope.mjs"), ss, ch],

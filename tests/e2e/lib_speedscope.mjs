@@ -32,7 +32,7 @@ try {
       return mm ? { name: mm[1].trim(), i: Number(mm[2]), n: Number(mm[3]) } : { name: m[1].trim(), i: 1, n: 1 };
     };
     let cur = null, t = '';
-    for (let i = 0; i < 300 && !cur; i++) {
+    for (let i = 0; i < 600 && !cur; i++) {
       cur = await current();
       t = await text();
       if (/Something went wrong|Unrecognized format/i.test(t)) break;
