@@ -22,7 +22,7 @@ static void dump_usage(FILE *fp)
 {
 	fputs("usage: tracecast dump FILE [--at T[,T...]|end] [--format text|ansi]\n"
 	      "                      [--overlay --size COLSxROWS] [--strict]\n"
-	      "                      [--filter REGEX] [--errors-only] [--slow MS]\n"
+	      "                      [--filter EXPR] [--errors-only] [--slow MS]\n"
 	      "\n"
 	      "Print the recorded screen at each time T (seconds, M:SS, or 'end'; default\n"
 	      "end), exactly ROWS lines each, visited in the order given by one player;\n"

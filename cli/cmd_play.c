@@ -29,7 +29,8 @@ static void play_usage(FILE *fp)
 	      "  -m, --pause-on-markers     pause at each marker\n"
 	      "      --from T, --to T       play only [T, T] (seconds or M:SS)\n"
 	      "      --no-overlay           start with the panels off (o toggles)\n"
-	      "      --filter REGEX         syscall panel filter (extended regex)\n"
+	      "      --filter EXPR          syscall panel filter: name=N,.. tid=N,.. failed\n"
+	      "                             slow>D, then a regex (docs/usage-play.md)\n"
 	      "      --slow MS              calls at least this slow are bold (default 10)\n"
 	      "  -Q, --quit-at-end          quit at the end instead of pausing there\n"
 	      "      --strict               stop at a malformed line\n"
@@ -37,6 +38,7 @@ static void play_usage(FILE *fp)
 	      "                             to FILE at exit (benchmarks)\n"
 	      "keys: space pause, . , step, Left/Right -5/+5 s, Shift-Left/Right -10/+10%,\n"
 	      "      0-9 jump, [ ] markers, + - speed, o s p panels, / filter, e errors,\n"
+	      "      f F failed calls, l L slow calls, t n N search, Tab panel, z screen,\n"
 	      "      ? help, q quit.\n"
 	      "Not a terminal? 'tracecast dump FILE --at T' prints screens.\n", fp);
 }

@@ -572,7 +572,8 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 		}
 	}
 	timeline_t *tl = ld->tl;
-	qsort(tl->x, tl->n_x, sizeof(*tl->x), tl_x_cmp);
+	if (tl->n_x)
+		qsort(tl->x, tl->n_x, sizeof(*tl->x), tl_x_cmp);
 	if (opts && opts->progress)
 		opts->progress(opts->progress_user, ld->line_off, ld->line_off);
 	tl->vtimes = calloc(tl->n_o ? tl->n_o : 1, sizeof(int64_t));
