@@ -98,7 +98,7 @@ static int dump_run(dump_ctx_t *d)
 		po.quiet = true; /* the timeline pass already warned */
 		rc = timeline_load(&tl, d->path, &to, &err);
 		if (rc < 0) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error("dump", &err);
 			goto out;
 		}
 		comp = compose_new(tl, &d->copts);
@@ -109,13 +109,13 @@ static int dump_run(dump_ctx_t *d)
 	}
 	rc = playhead_new(&ph, d->path, &po, &err);
 	if (rc < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cli_error("dump", &err);
 		goto out;
 	}
 	for (size_t i = 0; i < d->n_times; i++) {
 		rc = playhead_seek(ph, d->times[i], &err);
 		if (rc < 0) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error("dump", &err);
 			goto out;
 		}
 		if (i > 0)
@@ -166,7 +166,8 @@ int cmd_dump(int argc, char **argv)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	compose_opts_defaults(&d.copts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:f:oS:eh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":a:f:oS:eh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (dump_parse_times(&d, optarg) < 0)
@@ -204,7 +205,7 @@ int cmd_dump(int argc, char **argv)
 			dump_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("dump", "unknown option");
+			return cli_bad_option("dump", argc, argv, c);
 		}
 	}
 	if (optind != argc - 1)

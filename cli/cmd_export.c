@@ -197,17 +197,17 @@ static int ex_run(ex_ctx_t *c, const char *path, const char *out)
 	cli_warn_state_t ws = { .limit = 10 };
 	int rc;
 	if (cast_reader_open(&r, path, &err) < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cli_error("export", &err);
 		return 1;
 	}
 	cast_reader_set_warn(r, cli_warn_print, &ws);
 	while ((rc = cast_reader_next(r, &ev, &err)) != 0) {
 		if (rc == CAST_ERR_SYNTAX) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error("export", &err);
 			continue;
 		}
 		if (rc < 0) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error("export", &err);
 			cast_reader_free(r);
 			return 1;
 		}
@@ -265,7 +265,8 @@ int cmd_export(int argc, char **argv)
 	const char *format = NULL, *out = NULL;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			format = optarg;
@@ -294,7 +295,7 @@ int cmd_export(int argc, char **argv)
 			fputs(ex_usage_text, stdout);
 			return 0;
 		default:
-			return cli_usage_error("export", "unknown option");
+			return cli_bad_option("export", argc, argv, opt);
 		}
 	}
 	if (optind + 1 != argc)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "commands.h"
 #include "recorder/ctl.h"
 #include "tracecast/tc_clock.h"
@@ -38,9 +39,7 @@ int cmd_mark(int argc, char **argv)
 		argv++;
 		argc--;
 	} else if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
-		fprintf(stderr, "tracecast mark: unknown option '%s'\n", argv[1]);
-		mark_usage(stderr);
-		return 2;
+		return cli_usage_error("mark", "unknown option '%s'", argv[1]);
 	}
 	if (!path || !*path) {
 		fprintf(stderr, "tracecast mark: not inside a recorded session "

@@ -14,6 +14,7 @@
 #include "recorder/ctl.h"
 #include "recorder/profile_source.h"
 #include "recorder/rec_file.h"
+#include "cli_common.h"
 #include "rec_opts.h"
 #include "recorder/rec_session.h"
 #include "recorder/redact.h"
@@ -416,7 +417,7 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	/* Under strace a missing command would fail inside the session with
 	 * strace's message recorded as output: fail now, as plain rec's child
 	 * does (same message, status 127), before any file is made. */
-	if (r->o.strace && sp->argv.n && (ret = rec_resolve(sp->argv.v[0])) < 0) {
+	if (sp->argv.n && (ret = rec_resolve(sp->argv.v[0])) < 0) {
 		fprintf(stderr, "tracecast: cannot run '%s': %s\n", sp->argv.v[0],
 			strerror(-ret));
 		return 127;
@@ -665,6 +666,11 @@ int cmd_rec(int argc, char **argv)
 			"everything recorded before that (exit status %d)\n",
 			code, r.o.file, REC_EXIT_WRITE_ERROR);
 		code = REC_EXIT_WRITE_ERROR;
+	} else if (r.o.format != CLI_FMT_V2 &&
+		   cli_convert_file("rec", r.o.file, r.o.file, r.o.format, true) != 0) {
+		/* -f asciicast-v3|raw|txt: recorded as v2 (flushed as it goes),
+		 * turned into the format at the end */
+		code = code ? code : 1;
 	} else if (!r.o.quiet) {
 		fprintf(stderr, "tracecast: recording saved to %s (%.1f s", r.o.file,
 			(double)(tc_clock_mono_ns() - r.t0) / 1e9);
