@@ -83,7 +83,7 @@ static void cast_text_line(tbuf_t *b, const VTermScreenCell *cells, int n)
 		const VTermScreenCell *c = &cells[i];
 		if (c->chars[0] == (uint32_t)-1)
 			continue; /* the right half of a wide character */
-		if (!c->chars[0]) {
+		if (!c->chars[0] || (c->chars[0] == ' ' && !c->chars[1])) {
 			tbuf_put(b, " ", 1);
 		} else {
 			for (int k = 0; k < VTERM_MAX_CHARS_PER_CELL && c->chars[k]; k++)
