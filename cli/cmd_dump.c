@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracecast/cast_reader.h"
 #include "tracecast/cast_types.h"
+#include "tracecast/term.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "player/compose.h"
@@ -30,7 +32,15 @@ static void dump_usage(FILE *fp)
 	      "  --format ansi   the same with SGR colours and attributes\n"
 	      "  --overlay       the whole frame a viewer of --size sees: screen,\n"
 	      "                  syscall panel, profile strip, timeline, status line\n"
-	      "  --strict        stop at a malformed line (default: warn and skip)\n", fp);
+	      "                  (a still frame: no play symbol, no key help)\n"
+	      "  --size COLSxROWS  the viewer's size for --overlay (default: the\n"
+	      "                  terminal's, or 80x24 without one)\n"
+	      "  --filter REGEX  only syscalls matching REGEX in the panel (ERE)\n"
+	      "  --errors-only   only failed syscalls in the panel\n"
+	      "  --slow MS       syscalls slower than MS are marked (default 10)\n"
+	      "  --strict        stop at a malformed line (default: warn and skip)\n"
+	      "  -h, --help      this text\n"
+	      "A time past the end shows the last screen, and says so on stderr.\n", fp);
 }
 
 typedef struct dump_ctx {
@@ -79,8 +89,45 @@ static int dump_frame(const frame_t *f, bool ansi, sbuf_t *line)
 	return 0;
 }
 
+/* The time of the last event (the recording's end), read from the file. */
+static int dump_duration(const char *path, int64_t *dur)
+{
+	cast_reader_t *r = NULL;
+	cast_event_t ev;
+	cast_error_t err;
+	int rc;
+
+	*dur = 0;
+	if (cast_reader_open(&r, path, &err) < 0)
+		return -1;
+	while ((rc = cast_reader_next(r, &ev, &err)) != 0)
+		if (rc == 1 && ev.time_ns > *dur)
+			*dur = ev.time_ns;
+	cast_reader_free(r);
+	return 0;
+}
+
+/* --at T past the end: the last screen is shown; say so on stderr. */
+static void dump_past_end(dump_ctx_t *d, playhead_t *ph, const timeline_t *tl, int64_t t,
+			  int64_t *dur)
+{
+	if (t == INT64_MAX || playhead_next_time(ph) != INT64_MAX)
+		return;
+	if (*dur < 0) {
+		if (tl)
+			*dur = tl->duration_ns;
+		else if (dump_duration(d->path, dur) < 0)
+			return;
+	}
+	if (t > *dur)
+		fprintf(stderr, "tracecast dump: --at %.3f s is past the end of %s (%.3f s): "
+			"showing the screen at the end\n", (double)t / 1e9, d->path,
+			(double)*dur / 1e9);
+}
+
 static int dump_run(dump_ctx_t *d)
 {
+	int64_t dur = -1;
 	playhead_t *ph = NULL;
 	timeline_t *tl = NULL;
 	frame_t *f = frame_new(1, 1);
@@ -118,6 +165,7 @@ static int dump_run(dump_ctx_t *d)
 			cli_error("dump", &err);
 			goto out;
 		}
+		dump_past_end(d, ph, tl, d->times[i], &dur);
 		if (i > 0)
 			fputs("\f\n", stdout);
 		if (d->overlay) {
@@ -165,6 +213,7 @@ int cmd_dump(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	compose_opts_defaults(&d.copts);
+	d.copts.still = true; /* nothing plays: no play symbol, no key help */
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":a:f:oS:eh", longopts, NULL)) != -1) {
@@ -216,8 +265,13 @@ int cmd_dump(int argc, char **argv)
 	if (!strcmp(d.path, "-") && (d.overlay || d.n_times > 1))
 		return cli_usage_error("dump", "stdin can be read once: one --at time and no --overlay "
 					       "(save the recording to a file for more)");
-	if (d.overlay && !d.cols)
-		return cli_usage_error("dump", "--overlay needs --size COLSxROWS (the viewer's size)");
+	if (d.overlay && !d.cols) { /* the terminal's size, or 80x24 */
+		if (term_size(1, &d.cols, &d.rows) < 0 && term_size(2, &d.cols, &d.rows) < 0 &&
+		    term_size(0, &d.cols, &d.rows) < 0) {
+			d.cols = 80;
+			d.rows = 24;
+		}
+	}
 	if (!d.overlay && d.cols)
 		return cli_usage_error("dump", "--size only applies with --overlay");
 	return dump_run(&d);

@@ -20,6 +20,7 @@ typedef struct overlay_status {
 	bool looping;
 	const char *clip;        /* "view 80x20+0+4 of 100x30" or NULL */
 	const char *message;     /* transient message (filter error, ...) or NULL */
+	bool still;              /* no play/pause symbol, speed or "? help" */
 } overlay_status_t;
 
 /* Draw the bar (one row) at (row, col), w columns, for playhead t. */
