@@ -115,7 +115,7 @@ int cmd_play(int argc, char **argv)
 			play_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("play", "unknown option");
+			return cli_bad_option("play", argc, argv, c);
 		}
 	}
 	if (optind != argc - 1)

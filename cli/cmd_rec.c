@@ -52,7 +52,31 @@ typedef struct rec {
 	rec_session_t *sess;
 	unsigned cols, rows;
 	char key_name[16];
+	/* pause (prefix p, or the prefix alone): spans of CLOCK_MONOTONIC left
+	 * out of the recording, the last one open (end INT64_MAX) while paused */
+	struct rec_pause { int64_t start, end; } *pauses;
+	size_t n_pauses;
 } rec_t;
+
+/* The recording's time of mono_ns with the paused spans left out; *drop
+ * when it falls inside one (an exit, a count or a marker is kept, at the
+ * pause's start, instead). */
+static int64_t rec_unpaused(const rec_t *r, int64_t mono_ns, const char *code, bool *drop)
+{
+	int64_t shift = 0;
+
+	*drop = false;
+	for (size_t i = 0; i < r->n_pauses; i++) {
+		const struct rec_pause *p = &r->pauses[i];
+		if (mono_ns >= p->end) {
+			shift += p->end - p->start;
+		} else if (mono_ns >= p->start) {
+			*drop = !strchr("xtm", code[0]) || code[1];
+			return p->start - shift;
+		}
+	}
+	return mono_ns - shift;
+}
 
 /* The writer failed: keep the session going, stop writing. */
 static void rec_write_failed(rec_t *r, int err, int64_t t)
@@ -68,10 +92,11 @@ static int rec_write(void *user, int64_t mono_ns, const char *code,
 		     const char *data, size_t len)
 {
 	rec_t *r = user;
-	int64_t t = mono_ns - r->t0;
+	bool drop;
+	int64_t t = rec_unpaused(r, mono_ns, code, &drop) - r->t0;
 	int ret;
 
-	if (r->werr)
+	if (r->werr || drop)
 		return 0;
 	ret = cast_writer_event(r->w, r->offset + t, code, data, len);
 	if (ret < 0) {
@@ -134,6 +159,30 @@ static void rec_on_input(void *user, int64_t now, const char *buf, size_t len)
 static void rec_on_marker(void *user, int64_t now)
 {
 	rec_put(user, now, "m", "", 0);
+}
+
+static void rec_on_pause(void *user, int64_t now, bool paused)
+{
+	rec_t *r = user;
+	char label[64];
+
+	if (paused) {
+		struct rec_pause *p = realloc(r->pauses, (r->n_pauses + 1) * sizeof *p);
+		if (!p)
+			return;
+		r->pauses = p;
+		p[r->n_pauses++] = (struct rec_pause){ now, INT64_MAX };
+	} else if (r->n_pauses && r->pauses[r->n_pauses - 1].end == INT64_MAX) {
+		struct rec_pause *p = &r->pauses[r->n_pauses - 1];
+		p->end = now;
+		/* where the cut is: a marker at the resume (= the pause's start
+		 * in the recording's time) */
+		int n = snprintf(label, sizeof label, "paused %.1f s", (double)(now - p->start) / 1e9);
+		rec_put(r, now, "m", label, (size_t)n);
+	}
+	if (!r->o.quiet)
+		fprintf(stderr, paused ? "tracecast: paused: nothing is recorded (%s p resumes)\r\n"
+				       : "tracecast: recording again\r\n", r->key_name);
 }
 
 static void rec_on_resize(void *user, int64_t now, unsigned cols, unsigned rows)
@@ -418,7 +467,7 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 	 * strace's message recorded as output: fail now, as plain rec's child
 	 * does (same message, status 127), before any file is made. */
 	if (sp->argv.n && (ret = rec_resolve(sp->argv.v[0])) < 0) {
-		fprintf(stderr, "tracecast: cannot run '%s': %s\n", sp->argv.v[0],
+		fprintf(stderr, "tracecast rec: cannot run '%s': %s\n", sp->argv.v[0],
 			strerror(-ret));
 		return 127;
 	}
@@ -497,11 +546,16 @@ static void rec_notice_start(rec_t *r)
 	if (r->o.quiet)
 		return;
 	if (r->o.headless)
-		fprintf(stderr, "tracecast: recording to %s (headless; `tracecast mark` adds "
-			"a marker)\n", r->o.file);
+		fprintf(stderr, "tracecast: recording to %s (headless: stops when the command "
+			"exits; `tracecast mark` adds a marker)\n", r->o.file);
+	else if (r->o.prefix_key < 0)
+		fprintf(stderr, "tracecast: recording to %s; the command's exit (or Ctrl-D in a "
+			"shell) stops, `tracecast mark` adds a marker\r\n", r->o.file);
 	else
-		fprintf(stderr, "tracecast: recording to %s (%s m or `tracecast mark` adds "
-			"a marker)\r\n", r->o.file, r->key_name);
+		fprintf(stderr, "tracecast: recording to %s; to stop, exit the command (Ctrl-D "
+			"in a shell); %s pauses/resumes, %s m or `tracecast mark` adds a "
+			"marker, %s %s sends %s\r\n", r->o.file, r->key_name, r->key_name,
+			r->key_name, r->key_name, r->key_name);
 }
 
 /* Finish the streams, write the last events, flush, patch the header.
@@ -616,6 +670,7 @@ int cmd_rec(int argc, char **argv)
 	}
 	rec_session_cbs_t cbs = {
 		.output = rec_on_output, .input = rec_on_input, .marker = rec_on_marker,
+		.pause = rec_on_pause,
 		.resize = rec_on_resize, .deadline = rec_deadline, .tick = rec_tick,
 	};
 	if ((ret = rec_session_new(&r.sess, &so, &cbs, &r)) < 0) {
@@ -660,7 +715,7 @@ int cmd_rec(int argc, char **argv)
 		fprintf(stderr, "tracecast rec: the session loop failed: %s\n", strerror(-ret));
 	code = rec_finish(&r, rec_session_exit_code(rec_session_status(r.sess)));
 	if (r.werr) {
-		fprintf(stderr, "tracecast: recording stopped at %.1f s: %s\n",
+		fprintf(stderr, "tracecast rec: recording stopped at %.1f s: %s\n",
 			(double)r.werr_t / 1e9, strerror(-r.werr));
 		fprintf(stderr, "tracecast: the command exited with status %d; %s keeps "
 			"everything recorded before that (exit status %d)\n",
@@ -700,6 +755,7 @@ out:
 	redact_free(r.rd);
 	free(r.ubuf);
 	free(command_text);
+	free(r.pauses);
 out_opts:
 	json_decref(header);
 	json_decref(sources);
