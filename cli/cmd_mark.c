@@ -19,6 +19,10 @@ static void mark_usage(FILE *fp)
 	      "with spaces) to the session being recorded by `tracecast rec`, at this\n"
 	      "instant. Works only inside a recorded session (TRACECAST_CTL set).\n"
 	      "\n"
+	      "  --          the words after it are the label, even when they start\n"
+	      "              with '-'\n"
+	      "  -h, --help  this text\n"
+	      "\n"
 	      "Exit status: 0 marker sent, 1 the recorder could not be reached,\n"
 	      "2 not inside a recorded session or a usage error.\n", fp);
 }
