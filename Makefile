@@ -6,6 +6,10 @@
 #   make deps       install the Debian packages a fresh machine lacks
 #   make bench      benchmarks, figures into docs/BENCHMARKS.md
 #   make demo       deps + build + record a sample session + replay it
+#   make install    PREFIX=/usr/local DESTDIR=: binary, sampler, man pages,
+#                   completion; make uninstall removes them
+#   make deb        a Debian package (dpkg-buildpackage) in build/deb/;
+#                   make deb-check builds, installs and tries it
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 PREFIX ?= /usr/local
@@ -67,7 +71,7 @@ PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var
 PY_NATIVE := $(if $(and $(PY_EXT),$(wildcard $(PY_INC)/Python.h)),$(BUILD)/python/_tracecast_sampler$(PY_EXT))
 
 .SECONDARY:
-.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install clean helpers
+.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install uninstall deb deb-check clean helpers
 all: tracecast $(PY_NATIVE)
 
 tracecast: $(BIN)
@@ -163,12 +167,29 @@ demo: deps
 	@$(MAKE) --no-print-directory all helpers
 	@samples/demo.sh
 
+# Installed: the binary, the Python sampler, the manual pages, bash and zsh
+# completion (zsh: Debian's vendor folder under /usr, else site-functions).
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
+MAN_PAGES := $(sort $(wildcard man/*.1))
 install: $(BIN) $(PY_NATIVE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tracecast
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tracecast
 	install -d $(DESTDIR)$(PREFIX)/share/tracecast/python
 	install -m 644 recorder/python/*.py $(DESTDIR)$(PREFIX)/share/tracecast/python/
 	$(if $(PY_NATIVE),install -m 644 $(PY_NATIVE) $(DESTDIR)$(PREFIX)/share/tracecast/python/)
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASH_COMPDIR) $(DESTDIR)$(ZSH_COMPDIR)
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completions/tracecast.bash $(DESTDIR)$(BASH_COMPDIR)/tracecast
+	install -m 644 completions/_tracecast $(DESTDIR)$(ZSH_COMPDIR)/_tracecast
+
+# Removes what install put there (shared folders such as bin/ stay).
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tracecast
+	rm -rf $(DESTDIR)$(PREFIX)/share/tracecast
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
+	rm -f $(DESTDIR)$(BASH_COMPDIR)/tracecast $(DESTDIR)$(ZSH_COMPDIR)/_tracecast
 
 clean:
 	rm -rf build build-asan build-fuzz tracecast
