@@ -23,6 +23,7 @@ cmp -s "$R/bin/tracecast" "$TRACECAST" || fail "bin/tracecast is not the binary 
 for f in sitecustomize.py tracecast_sampler.py; do
 	cmp -s "$R/share/tracecast/python/$f" "$ROOT/recorder/python/$f" || fail "share/tracecast/python/$f not installed"
 done
+ls "$R"/lib/tracecast/python/_tracecast_sampler*.so >/dev/null 2>&1 || fail "native sampler not in lib/tracecast/python"
 n=0
 for page in "$ROOT"/man/*.1; do
 	cmp -s "$R/share/man/man1/$(basename "$page")" "$page" || fail "man page $(basename "$page") not installed"
@@ -45,5 +46,5 @@ grep -q installed-ok "$TC_TMP/x.cast" || fail "installed binary's recording lack
 mk uninstall
 left=$(find "$D" -type f -o -type l)
 [ -z "$left" ] || fail "make uninstall left: $left"
-[ ! -e "$R/share/tracecast" ] || fail "make uninstall left share/tracecast"
+[ ! -e "$R/share/tracecast" ] && [ ! -e "$R/lib/tracecast" ] || fail "make uninstall left share/ or lib/tracecast"
 echo "ok: $n man pages, completions, binary, sampler installed and removed"
