@@ -106,7 +106,7 @@ cpupct=$(python3 -c "print('%.0f' % (100 * $cpu_s / $wall_s))")
 	echo
 	echo "Commands:"
 	echo
-	echo '```'
+	echo '```sh illustrative'
 	echo "${BENCHBIN#$PWD/}/play_floor extract $CAST big.raw"
 	echo "${TRACECAST#$PWD/} dump --at end $CAST            # x$RUNS, interleaved with:"
 	echo "${BENCHBIN#$PWD/}/play_floor feed big.raw $W $H"
