@@ -3,7 +3,16 @@
 # (does not need the bash-completion package's helpers). The options of a
 # command are read from `tracecast CMD --help`, so they never go stale.
 
-_tracecast_commands="rec play cat info dump convert export mark help"
+# The commands `tracecast --help` lists (cached), and help.
+_tracecast_cmds()
+{
+	if [[ -z ${_tracecast_commands-} ]]; then
+		_tracecast_commands="$("${COMP_WORDS[0]}" --help 2>/dev/null |
+			awk '/^commands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {exit}' |
+			tr '\n' ' ')help"
+	fi
+	printf '%s' "$_tracecast_commands"
+}
 
 # The options CMD's --help names, cached per command.
 _tracecast_opts()
@@ -46,11 +55,14 @@ _tracecast()
 		fi
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "$_tracecast_commands --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_tracecast_cmds) --help --version" -- "$cur"))
 		return
 	fi
 	if [[ $cmd == help ]]; then
-		COMPREPLY=($(compgen -W "${_tracecast_commands% help}" -- "$cur"))
+		local c
+		for c in $(compgen -W "$(_tracecast_cmds)" -- "$cur"); do
+			[[ $c == help ]] || COMPREPLY+=("$c")
+		done
 		return
 	fi
 	# rec ... -- COMMAND [ARG...]: a command, then its arguments (files)

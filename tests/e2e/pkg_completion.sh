@@ -48,6 +48,7 @@ expect "tracecast pl" play
 expect "tracecast c" cat convert
 has "tracecast " rec play cat info dump convert export mark help
 expect "tracecast help du" dump
+expect "tracecast help he"
 has "tracecast rec --str" --strace --strace-pid
 has "tracecast rec --window" --window-size
 has "tracecast rec -" --capture-input --output-format --profile -a -c
