@@ -59,8 +59,8 @@ typedef struct rec {
 } rec_t;
 
 /* The recording's time of mono_ns with the paused spans left out; *drop
- * when it falls inside one (an exit, a count or a marker is kept, at the
- * pause's start, instead). */
+ * when it falls inside one (an exit, a count, a marker or a resize is
+ * kept, at the pause's start, instead). */
 static int64_t rec_unpaused(const rec_t *r, int64_t mono_ns, const char *code, bool *drop)
 {
 	int64_t shift = 0;
@@ -71,7 +71,7 @@ static int64_t rec_unpaused(const rec_t *r, int64_t mono_ns, const char *code, b
 		if (mono_ns >= p->end) {
 			shift += p->end - p->start;
 		} else if (mono_ns >= p->start) {
-			*drop = !strchr("xtm", code[0]) || code[1];
+			*drop = !strchr("xtmr", code[0]) || code[1];
 			return p->start - shift;
 		}
 	}

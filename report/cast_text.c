@@ -131,6 +131,9 @@ int cast_text_new(cast_text_t **out, unsigned cols, unsigned rows)
 	vterm_set_utf8(t->vt, 1);
 	t->screen = vterm_obtain_screen(t->vt);
 	vterm_screen_set_callbacks(t->screen, &cast_text_cbs, t);
+	/* a full-screen program's alternate screen is not the session's text
+	 * once it has left it (and its lines never scroll into the text) */
+	vterm_screen_enable_altscreen(t->screen, 1);
 	vterm_screen_reset(t->screen, 1);
 	*out = t;
 	return 0;

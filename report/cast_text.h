@@ -6,7 +6,8 @@
  * top is kept, and at the end those lines and then the screen's are the
  * text: one line per terminal row, trailing blanks cut, the empty rows at
  * the bottom of the screen left out, wide characters once, no attributes
- * or escape sequences. */
+ * or escape sequences. A full-screen program's alternate screen is not
+ * part of it once the program has left it, and never scrolls into it. */
 #ifndef TRACECAST_CAST_TEXT_H
 #define TRACECAST_CAST_TEXT_H
 

@@ -139,6 +139,15 @@ want = "one\ntwo\nxxBee\n\u6f22\u5b57z\n"
 check(got == want, "convert .txt: %r, want %r" % (got, want))
 for name in ("scr.txt",):
     check(stat.S_IMODE(os.stat(path(name)).st_mode) == 0o600, "%s mode %o" % (name, os.stat(path(name)).st_mode))
+# a full-screen program's alternate screen is not the text once it left it
+alt = path("alt.cast")
+with open(alt, "w") as fp:
+    fp.write(json.dumps({"version": 2, "width": 20, "height": 4}) + "\n")
+    for t, d in ((0.1, "before\r\n"), (0.2, "\x1b[?1049h\x1b[HFULL SCREEN\r\n1\r\n2\r\n3\r\n4\r\n"),
+                 (0.3, "\x1b[?1049lafter\r\n")):
+        fp.write(json.dumps([t, "o", d]) + "\n")
+rc, out, err = tc("convert", alt, "-", "-f", "txt")
+check(rc == 0 and out == "before\nafter\n", "convert -f txt of an alternate screen: %r %s" % (out, err))
 rc, out, err = tc("convert", src, "scr.cast2")
 check(rc == 0 and json.loads(open(path("scr.cast2")).readline())["version"] == 2, "convert default v2: %s" % err)
 check(stat.S_IMODE(os.stat(path("scr.cast2")).st_mode) == 0o600, "convert output mode %o" % os.stat(path("scr.cast2")).st_mode)

@@ -46,6 +46,7 @@ t.wait_screen(lambda s: s.count("paused: nothing is recorded") == 1, what="the p
 p1 = time.time()
 t.line("secret")
 t.wait_screen(lambda s: "two:secret" in s, what="two:secret on the terminal")
+t.tmux("resize-window", "-x", "190", "-y", "30")  # a resize while paused is kept
 wait_for(lambda: time.time() - p1 >= 1.5, 5, "1.5 s of pause")
 t.send("C-\\", "p")
 t.wait_screen(lambda s: s.count("recording again") == 1, what="the resume notice")
@@ -82,6 +83,9 @@ check(secs[0] >= 1.4 and secs[1] >= 0.9, "pause lengths %r" % secs)
 t_one = next(e[0] for e in ev if e[1] == "o" and "one" in e[2])
 t_three = next(e[0] for e in ev if e[1] == "o" and "three:x" in e[2])
 check(t_one <= marks[0][0] <= t_three, "the first marker %r is not between one and three" % marks[0])
+resized = [e for e in ev if e[1] == "r" and e[2] == "190x30"]
+check(len(resized) == 1 and abs(resized[0][0] - marks[0][0]) < 0.01,
+      "the resize while paused: %r (the first marker at %r)" % (resized, marks[0][0]))
 times = [e[0] for e in ev]
 check(times == sorted(times), "times not in order")
 dur = ev[-1][0]
