@@ -59,7 +59,7 @@ DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
         libcmocka-dev strace asciinema tmux clang \
         libclang-rt-14-dev python3 python3-dev python3-eventlet bsdutils \
         procps termrec hyperfine git time linux-perf \
-        nodejs chromium valgrind man-db debhelper lintian dpkg-dev fakeroot
+        nodejs chromium valgrind man-db debhelper lintian dpkg-dev fakeroot zsh
 
 # The python sampler's native module, built for the system's Python
 # (without python3-dev it is skipped and the pure-Python sampler runs;
