@@ -7,6 +7,10 @@
 #   make deps       install the Debian packages a fresh machine lacks
 #   make bench      benchmarks, figures into docs/BENCHMARKS.md
 #   make demo       deps + build + record a sample session + replay it
+#   make install    PREFIX=/usr/local DESTDIR=: binary, sampler, man pages,
+#                   completion; make uninstall removes them
+#   make deb        a Debian package (dpkg-buildpackage) in build/deb/;
+#                   make deb-check builds, installs and tries it
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 PREFIX ?= /usr/local
@@ -57,7 +61,7 @@ DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
         libcmocka-dev strace asciinema tmux clang \
         libclang-rt-14-dev python3 python3-dev python3-eventlet bsdutils \
         procps termrec hyperfine git time linux-perf \
-        nodejs chromium valgrind
+        nodejs chromium valgrind man-db debhelper lintian dpkg-dev fakeroot zsh
 
 # The python sampler's native module, built for the system's Python
 # (without python3-dev it is skipped and the pure-Python sampler runs;
@@ -69,7 +73,7 @@ PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var
 PY_NATIVE := $(if $(and $(PY_EXT),$(wildcard $(PY_INC)/Python.h)),$(BUILD)/python/_tracecast_sampler$(PY_EXT))
 
 .SECONDARY:
-.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install clean helpers stress
+.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install uninstall deb deb-check clean helpers stress
 all: tracecast $(PY_NATIVE)
 
 tracecast: $(BIN)
@@ -178,12 +182,44 @@ demo: deps
 	@$(MAKE) --no-print-directory all helpers
 	@samples/demo.sh
 
+# Installed: the binary, the Python sampler (its native module, a file of
+# the architecture, in lib/tracecast/python), the manual pages, bash and zsh
+# completion (zsh: Debian's vendor folder under /usr, else site-functions).
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
+MAN_PAGES := $(sort $(wildcard man/*.1))
 install: $(BIN) $(PY_NATIVE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tracecast
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tracecast
 	install -d $(DESTDIR)$(PREFIX)/share/tracecast/python
 	install -m 644 recorder/python/*.py $(DESTDIR)$(PREFIX)/share/tracecast/python/
-	$(if $(PY_NATIVE),install -m 644 $(PY_NATIVE) $(DESTDIR)$(PREFIX)/share/tracecast/python/)
+	$(if $(PY_NATIVE),install -d $(DESTDIR)$(PREFIX)/lib/tracecast/python)
+	$(if $(PY_NATIVE),install -m 644 $(PY_NATIVE) $(DESTDIR)$(PREFIX)/lib/tracecast/python/)
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASH_COMPDIR) $(DESTDIR)$(ZSH_COMPDIR)
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completions/tracecast.bash $(DESTDIR)$(BASH_COMPDIR)/tracecast
+	install -m 644 completions/_tracecast $(DESTDIR)$(ZSH_COMPDIR)/_tracecast
+
+# Removes what install put there (shared folders such as bin/ stay).
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tracecast
+	rm -rf $(DESTDIR)$(PREFIX)/share/tracecast $(DESTDIR)$(PREFIX)/lib/tracecast
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
+	rm -f $(DESTDIR)$(BASH_COMPDIR)/tracecast $(DESTDIR)$(ZSH_COMPDIR)/_tracecast
+
+# The Debian package, built from a copy of the tree's files (git's, tracked
+# and new) in build/deb/src, so dpkg-buildpackage writes into build/deb/.
+DEB_DIR := build/deb
+deb:
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	@git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
+# Build it, install it in a scratch root (dpkg --root), run the installed
+# tracecast (--version, a short recording, its man page), lintian (no
+# errors), remove it.
+deb-check: deb
+	@tests/deb-check.sh $(DEB_DIR)
 
 clean:
 	rm -rf build build-asan build-fuzz tracecast

@@ -159,7 +159,7 @@ verdict() { python3 -c "import sys; print('met' if $1 else 'missed')"; }
 	echo
 	echo "Commands:"
 	echo
-	echo '```'
+	echo '```sh illustrative'
 	echo "${BENCHBIN#$PWD/}/gen_cast sys bench/out/sys3m.cast 3000000"
 	echo "${BENCHBIN#$PWD/}/gen_cast sys bench/out/sys6m.cast 6000000"
 	echo "${TRACECAST#$PWD/} dump --overlay --size 120x40 --at 300 bench/out/sys3m.cast   # and sys6m, x$RUNS"

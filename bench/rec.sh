@@ -129,7 +129,7 @@ as_dec=NA
 	echo
 	echo "Commands (DATA = the rec_gen file, OUT = the recording):"
 	echo
-	echo '```'
+	echo '```text'
 	echo "relay:     /usr/bin/time -f '%e %U %S %M' \$BENCHBIN/relay OUT cat DATA </dev/null >/dev/null"
 	echo "tracecast: /usr/bin/time -f '%e %U %S %M' tracecast rec -q --headless OUT -- cat DATA </dev/null >/dev/null"
 	echo "script:    /usr/bin/time -f '%e %U %S %M' script -qc 'cat DATA' OUT </dev/null >/dev/null"

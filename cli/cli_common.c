@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli_common.h"
@@ -20,16 +22,79 @@ void cli_warn_print(void *user, const cast_error_t *warning)
 		st->printed++;
 }
 
+/* The first line of each command's --help (kept in step by
+ * tests/e2e/cli_voice.py). */
+static const struct {
+	const char *cmd, *usage;
+} cli_usages[] = {
+	{ "rec", "tracecast rec [OPTIONS] FILE [-- COMMAND [ARG...]]" },
+	{ "play", "tracecast play [OPTIONS] FILE" },
+	{ "cat", "tracecast cat [--strict] FILE..." },
+	{ "info", "tracecast info [--json] FILE" },
+	{ "dump", "tracecast dump FILE [--at T[,T...]|end] [--format text|ansi]" },
+	{ "convert", "tracecast convert [-f FORMAT] [--strip] [--overwrite] IN OUT" },
+	{ "export", "tracecast export FILE --format folded [-o OUT] [OPTIONS]" },
+	{ "mark", "tracecast mark [LABEL...]" },
+};
+
+const char *cli_short_usage(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof cli_usages / sizeof cli_usages[0]; i++)
+		if (!strcmp(cli_usages[i].cmd, cmd))
+			return cli_usages[i].usage;
+	return NULL;
+}
+
+int cli_parse_format(const char *s)
+{
+	static const struct {
+		const char *name;
+		int fmt;
+	} names[] = {
+		{ "asciicast-v2", CLI_FMT_V2 }, { "v2", CLI_FMT_V2 }, { "2", CLI_FMT_V2 },
+		{ "asciicast-v3", CLI_FMT_V3 }, { "v3", CLI_FMT_V3 }, { "3", CLI_FMT_V3 },
+		{ "raw", CLI_FMT_RAW }, { "txt", CLI_FMT_TXT },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(s, names[i].name))
+			return names[i].fmt;
+	return -1;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+	const char *u = cli_short_usage(cmd);
 	va_list ap;
 
 	fprintf(stderr, "tracecast %s: ", cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	if (u)
+		fprintf(stderr, "\nusage: %s", u);
 	fprintf(stderr, "\nTry 'tracecast %s --help'.\n", cmd);
 	return 2;
+}
+
+int cli_bad_option(const char *cmd, int argc, char **argv, int opt)
+{
+	const char *arg = optind - 1 < argc && optind >= 1 ? argv[optind - 1] : "?";
+	char shortopt[3] = { '-', (char)optopt, 0 };
+
+	/* for a short option in a cluster (-xq) argv[optind-1] is the cluster */
+	if (optopt > 0 && optopt < 128 && strncmp(arg, "--", 2))
+		arg = shortopt;
+	if (opt == ':')
+		return cli_usage_error(cmd, "option '%s' needs a value", arg);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+void cli_error(const char *cmd, const cast_error_t *err)
+{
+	char buf[CAST_ERROR_SOURCE + CAST_ERROR_TEXT + 64];
+
+	fprintf(stderr, "tracecast %s: %s\n", cmd, cast_error_format(err, buf, sizeof buf));
 }
 
 int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int64_t *ns)

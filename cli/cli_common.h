@@ -8,6 +8,7 @@
 #ifndef TRACECAST_CLI_COMMON_H
 #define TRACECAST_CLI_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,11 +28,38 @@ typedef struct cli_warn_state {
  * printed and nothing is counted). */
 void cli_warn_print(void *user, const cast_error_t *warning);
 
-/* Print "tracecast CMD: message" and "Try 'tracecast CMD --help'." on
+/* Print "tracecast CMD: message", the command's short usage and "Try 'tracecast CMD --help'." on
  * stderr. Returns 2, the usage exit code, so callers can
  * `return cli_usage_error(...)`. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The one-line usage of CMD ("tracecast CMD ..."), or NULL for a name
+ * that is not a command. cli_usage_error() prints it under its message. */
+const char *cli_short_usage(const char *cmd);
+
+/* After getopt_long() returned '?' or ':' (opt) with opterr = 0: print
+ * "tracecast CMD: unknown option 'X'" (or "option 'X' needs a value" for
+ * ':', which needs a leading ':' in the optstring), the short usage and
+ * the Try line. Returns 2. */
+int cli_bad_option(const char *cmd, int argc, char **argv, int opt);
+
+/* Print "tracecast CMD: FILE:LINE:COL: text" on stderr. */
+void cli_error(const char *cmd, const cast_error_t *err);
+
+/* Output formats of rec -f and convert -f (asciinema 3's names). */
+enum { CLI_FMT_V2 = 0, CLI_FMT_V3, CLI_FMT_RAW, CLI_FMT_TXT };
+
+/* A format name (asciicast-v2, asciicast-v3, raw, txt; also v2, v3) as
+ * CLI_FMT_*, or -1. */
+int cli_parse_format(const char *s);
+
+/* Convert recording IN to OUT in FORMAT (see `tracecast convert --help`):
+ * OUT is written beside itself and renamed over it, mode 0600. Messages
+ * start "tracecast CMD:". Returns 0, 1 (failure, or malformed lines
+ * skipped). */
+int cli_convert_file(const char *cmd, const char *in, const char *out, int format,
+		     bool overwrite);
 
 /* Parse the value of a milliseconds option (play's and dump's --slow MS:
  * a decimal >= 0, fractions allowed) into *ns. Returns 0, or prints

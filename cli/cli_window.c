@@ -30,7 +30,7 @@ int cli_window_option(const char *cmd, int opt, int argc, char **argv,
 		*strict = true;
 		return 0;
 	default:
-		return cli_usage_error(cmd, "unknown option");
+		return cli_bad_option(cmd, argc, argv, opt);
 	}
 }
 

@@ -80,7 +80,7 @@ static int cat_file(cat_ctx_t *c, const char *path)
 
 	rc = cast_reader_open(&r, path, &err);
 	if (rc < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cli_error("cat", &err);
 		return 1;
 	}
 	cast_reader_set_warn(r, cli_warn_print, &c->warn);
@@ -92,12 +92,12 @@ static int cat_file(cat_ctx_t *c, const char *path)
 			continue;
 		}
 		if (rc == CAST_ERR_SYNTAX && !c->strict) {
-			fprintf(stderr, "tracecast: %s (line skipped)\n",
+			fprintf(stderr, "tracecast cat: %s (line skipped)\n",
 				cast_error_format(&err, where, sizeof(where)));
 			continue;
 		}
 		/* --strict syntax error, or an I/O error: stop this file */
-		cast_error_print(stderr, NULL, &err);
+		cli_error("cat", &err);
 		ret = 1;
 		break;
 	}
@@ -117,7 +117,7 @@ int cmd_cat(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			c.strict = true;
@@ -126,7 +126,7 @@ int cmd_cat(int argc, char **argv)
 			fputs(cat_usage, stdout);
 			return 0;
 		default:
-			return cli_usage_error("cat", "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option("cat", argc, argv, opt);
 		}
 	}
 	if (optind >= argc)

@@ -17,21 +17,31 @@
 
 #include "tracecast/cast_reader.h"
 #include "tracecast/cast_writer.h"
+#include "tracecast/fdio.h"
+#include "report/cast_text.h"
 #include "cli_common.h"
 #include "commands.h"
 
 typedef struct conv_opts {
+	const char *cmd; /* for messages: "convert", or "rec" for rec -f */
 	const char *in, *out;
-	int version; /* 2 or 3 */
+	int format;  /* CLI_FMT_* */
+	int version; /* 2 or 3 (asciicast formats) */
 	bool strip, overwrite;
 } conv_opts_t;
 
 static const char conv_usage[] =
-	"usage: tracecast convert [-f v2|v3] [--strip] [--overwrite] IN OUT\n"
+	"usage: tracecast convert [-f FORMAT] [--strip] [--overwrite] IN OUT\n"
 	"\n"
 	"Convert a recording (asciicast v1, v2 or v3, plain or gzip; IN \"-\" reads\n"
-	"stdin) to asciicast v2 (default) or v3. OUT ending in \".gz\" is written\n"
-	"gzip-compressed; OUT \"-\" writes to stdout (never compressed).\n"
+	"stdin) to asciicast v2 (default), asciicast v3, raw (the terminal output\n"
+	"as it was written) or txt (the session as plain text: played through a\n"
+	"terminal of the recording's size, every line that scrolled off and then\n"
+	"the screen, as asciinema 3 writes it). Without -f the format follows OUT's\n"
+	"name: \".txt\" is txt, anything else asciicast v2. OUT ending in \".gz\" is\n"
+	"written gzip-compressed (asciicast); OUT \"-\" writes to stdout (never\n"
+	"compressed). OUT is created with mode 0600, as recordings are: it holds\n"
+	"the same secrets.\n"
 	"\n"
 	"Header: v1 -> v2 keeps width, height, title, command, env, timestamp,\n"
 	"idle_time_limit (and any other key); v2 <-> v3 maps width/height <->\n"
@@ -40,7 +50,8 @@ static const char conv_usage[] =
 	"times keep their microsecond; unknown event codes are passed through.\n"
 	"\n"
 	"options:\n"
-	"  -f, --format v2|v3  output format (default v2)\n"
+	"  -f, --format FORMAT, --output-format FORMAT\n"
+	"                      asciicast-v2 (or v2), asciicast-v3 (or v3), raw, txt\n"
 	"  --strip             drop tracecast's own events (\"s\" syscalls, \"p\" profile\n"
 	"                      samples) and its \"tracecast\" header key, keeping plain\n"
 	"                      asciicast (o, i, r, m markers, x and other codes stay)\n"
@@ -144,34 +155,28 @@ static bool conv_ends_with(const char *s, const char *suffix)
 static int conv_open_out(const conv_opts_t *o, char **tmp)
 {
 	struct stat st;
-	mode_t mask;
 	int fd;
 
 	*tmp = NULL;
 	if (!strcmp(o->out, "-"))
 		return STDOUT_FILENO;
 	if (!o->overwrite && lstat(o->out, &st) == 0) {
-		fprintf(stderr, "tracecast convert: %s exists; use --overwrite to replace it\n", o->out);
+		fprintf(stderr, "tracecast %s: %s exists; use --overwrite to replace it\n", o->cmd, o->out);
 		return -1;
 	}
 	if (asprintf(tmp, "%s.tmp-XXXXXX", o->out) < 0) {
 		*tmp = NULL;
-		fprintf(stderr, "tracecast convert: out of memory\n");
+		fprintf(stderr, "tracecast %s: out of memory\n", o->cmd);
 		return -1;
 	}
 	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "tracecast convert: cannot create %s: %s\n", *tmp, strerror(errno));
+		fprintf(stderr, "tracecast %s: cannot create %s: %s\n", o->cmd, *tmp, strerror(errno));
 		free(*tmp);
 		*tmp = NULL;
 		return -1;
 	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
-		/* not fatal: the file stays private (0600) */
-	}
-	return fd;
+	return fd; /* mkostemp's mode 0600: OUT holds what the recording holds */
 }
 
 /* Copy every event; returns 0 ok, 1 malformed lines met, -1 fatal. */
@@ -187,17 +192,73 @@ static int conv_events(cast_reader_t *r, cast_writer_t *w, const conv_opts_t *o)
 				continue;
 			wrc = cast_writer_event(w, ev.time_ns, ev.code, ev.data, ev.data_len);
 			if (wrc < 0) {
-				fprintf(stderr, "tracecast convert: writing %s: %s\n", o->out, strerror(-wrc));
+				fprintf(stderr, "tracecast %s: writing %s: %s\n", o->cmd, o->out, strerror(-wrc));
 				return -1;
 			}
 			continue;
 		}
-		cast_error_print(stderr, NULL, &err);
+		cli_error(o->cmd, &err);
 		if (rc != CAST_ERR_SYNTAX)
 			return -1;
 		ret = 1;
 	}
 	return ret;
+}
+
+/* raw and txt: the output, as written or as text. Returns 0 ok, 1
+ * malformed lines met, -1 fatal. */
+static int conv_plain(cast_reader_t *r, int fd, const conv_opts_t *o)
+{
+	const cast_header_t *h = cast_reader_header(r);
+	cast_text_t *txt = NULL;
+	cast_error_t err;
+	cast_event_t ev;
+	unsigned c, rw;
+	int rc, ret = 0;
+	char extra;
+
+	if (o->format == CLI_FMT_TXT &&
+	    cast_text_new(&txt, h->width ? h->width : 80, h->height ? h->height : 24) < 0) {
+		fprintf(stderr, "tracecast %s: out of memory\n", o->cmd);
+		return -1;
+	}
+	while ((rc = cast_reader_next(r, &ev, &err)) != 0) {
+		if (rc == 1) {
+			if (!strcmp(ev.code, "o")) {
+				if (txt)
+					cast_text_feed(txt, ev.data, ev.data_len);
+				else if (fdio_write_all(fd, ev.data, ev.data_len) < 0)
+					goto write_error;
+			} else if (txt && !strcmp(ev.code, "r") &&
+				   sscanf(ev.data, "%ux%u%c", &c, &rw, &extra) == 2) {
+				cast_text_resize(txt, c, rw);
+			}
+			continue;
+		}
+		cli_error(o->cmd, &err);
+		if (rc != CAST_ERR_SYNTAX) {
+			cast_text_free(txt);
+			return -1;
+		}
+		ret = 1;
+	}
+	if (txt) {
+		size_t n;
+		const char *text = cast_text_result(txt, &n);
+		if (!text) {
+			fprintf(stderr, "tracecast %s: out of memory\n", o->cmd);
+			cast_text_free(txt);
+			return -1;
+		}
+		if (fdio_write_all(fd, text, n) < 0)
+			goto write_error;
+		cast_text_free(txt);
+	}
+	return ret;
+write_error:
+	fprintf(stderr, "tracecast %s: writing %s: %s\n", o->cmd, o->out, strerror(errno));
+	cast_text_free(txt);
+	return -1;
 }
 
 static int conv_run(const conv_opts_t *o)
@@ -212,31 +273,41 @@ static int conv_run(const conv_opts_t *o)
 
 	rc = cast_reader_open(&r, o->in, &err);
 	if (rc < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cli_error(o->cmd, &err);
 		return 1;
 	}
 	cast_reader_set_warn(r, cli_warn_print, NULL);
 	hdr = conv_header(cast_reader_header(r), o->version, o->strip);
 	if (!hdr) {
-		fprintf(stderr, "tracecast convert: out of memory\n");
+		fprintf(stderr, "tracecast %s: out of memory\n", o->cmd);
 		goto out;
 	}
 	fd = conv_open_out(o, &tmp);
 	if (fd < 0)
 		goto out;
+	if (o->format == CLI_FMT_RAW || o->format == CLI_FMT_TXT) {
+		ev_rc = conv_plain(r, fd, o);
+		if (tmp && close(fd) < 0 && ev_rc >= 0) {
+			fprintf(stderr, "tracecast %s: writing %s: %s\n", o->cmd, o->out, strerror(errno));
+			ev_rc = -1;
+		}
+		if (ev_rc < 0)
+			goto out;
+		goto renamed;
+	}
 	wo.version = o->version;
 	wo.gzip = tmp && conv_ends_with(o->out, ".gz");
 	wo.close_fd = tmp != NULL;
 	rc = cast_writer_open_fd(&w, fd, &wo);
 	if (rc < 0) {
-		fprintf(stderr, "tracecast convert: %s: %s\n", o->out, strerror(-rc));
+		fprintf(stderr, "tracecast %s: %s: %s\n", o->cmd, o->out, strerror(-rc));
 		if (tmp)
 			close(fd);
 		goto out;
 	}
 	rc = cast_writer_header(w, hdr);
 	if (rc < 0) {
-		fprintf(stderr, "tracecast convert: writing %s: %s\n", o->out, strerror(-rc));
+		fprintf(stderr, "tracecast %s: writing %s: %s\n", o->cmd, o->out, strerror(-rc));
 		goto out;
 	}
 	ev_rc = conv_events(r, w, o);
@@ -244,11 +315,12 @@ static int conv_run(const conv_opts_t *o)
 		goto out;
 	rc = cast_writer_close(w);
 	if (rc < 0) {
-		fprintf(stderr, "tracecast convert: writing %s: %s\n", o->out, strerror(-rc));
+		fprintf(stderr, "tracecast %s: writing %s: %s\n", o->cmd, o->out, strerror(-rc));
 		goto out;
 	}
+renamed:
 	if (tmp && rename(tmp, o->out) < 0) {
-		fprintf(stderr, "tracecast convert: cannot rename %s to %s: %s\n", tmp, o->out,
+		fprintf(stderr, "tracecast %s: cannot rename %s to %s: %s\n", o->cmd, tmp, o->out,
 			strerror(errno));
 		goto out;
 	}
@@ -266,29 +338,39 @@ out:
 	return ret;
 }
 
+int cli_convert_file(const char *cmd, const char *in, const char *out, int format,
+		     bool overwrite)
+{
+	conv_opts_t o = {
+		.cmd = cmd, .in = in, .out = out, .format = format,
+		.version = format == CLI_FMT_V3 ? 3 : 2, .overwrite = overwrite,
+	};
+
+	return conv_run(&o);
+}
+
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "output-format", required_argument, NULL, 'f' },
 		{ "strip", no_argument, NULL, 's' },
 		{ "overwrite", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	conv_opts_t o = { .version = 2 };
+	conv_opts_t o = { .cmd = "convert", .version = 2, .format = -1 };
 	int opt;
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (!strcmp(optarg, "v2") || !strcmp(optarg, "2"))
-				o.version = 2;
-			else if (!strcmp(optarg, "v3") || !strcmp(optarg, "3"))
-				o.version = 3;
-			else
-				return cli_usage_error("convert", "unknown format '%s' (v2 or v3)", optarg);
+			o.format = cli_parse_format(optarg);
+			if (o.format < 0)
+				return cli_usage_error("convert", "unknown format '%s' (asciicast-v2, "
+						       "asciicast-v3, raw or txt)", optarg);
 			break;
 		case 's':
 			o.strip = true;
@@ -301,8 +383,9 @@ int cmd_convert(int argc, char **argv)
 			return 0;
 		default:
 			if (optopt == 'f')
-				return cli_usage_error("convert", "-f needs a format (v2 or v3)");
-			return cli_usage_error("convert", "unknown option '%s'", argv[optind - 1]);
+				return cli_usage_error("convert", "-f needs a format (asciicast-v2, "
+						       "asciicast-v3, raw or txt)");
+			return cli_bad_option("convert", argc, argv, opt);
 		}
 	}
 	if (argc - optind != 2)
@@ -310,5 +393,8 @@ int cmd_convert(int argc, char **argv)
 				       argc - optind, argc - optind == 1 ? "" : "s");
 	o.in = argv[optind];
 	o.out = argv[optind + 1];
+	if (o.format < 0) /* asciinema 3: the format follows OUT's name */
+		o.format = conv_ends_with(o.out, ".txt") ? CLI_FMT_TXT : CLI_FMT_V2;
+	o.version = o.format == CLI_FMT_V3 ? 3 : 2;
 	return conv_run(&o);
 }

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracecast/cast_reader.h"
 #include "tracecast/cast_types.h"
+#include "tracecast/term.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "player/compose.h"
@@ -31,7 +33,15 @@ static void dump_usage(FILE *fp)
 	      "  --format ansi   the same with SGR colours and attributes\n"
 	      "  --overlay       the whole frame a viewer of --size sees: screen,\n"
 	      "                  syscall panel, profile strip, timeline, status line\n"
-	      "  --strict        stop at a malformed line (default: warn and skip)\n", fp);
+	      "                  (a still frame: no play symbol, no key help)\n"
+	      "  --size COLSxROWS  the viewer's size for --overlay (default: the\n"
+	      "                  terminal's, or 80x24 without one)\n"
+	      "  --filter REGEX  only syscalls matching REGEX in the panel (ERE)\n"
+	      "  --errors-only   only failed syscalls in the panel\n"
+	      "  --slow MS       syscalls slower than MS are marked (default 10)\n"
+	      "  --strict        stop at a malformed line (default: warn and skip)\n"
+	      "  -h, --help      this text\n"
+	      "A time past the end shows the last screen, and says so on stderr.\n", fp);
 }
 
 typedef struct dump_ctx {
@@ -80,8 +90,45 @@ static int dump_frame(const frame_t *f, bool ansi, sbuf_t *line)
 	return 0;
 }
 
+/* The time of the last event (the recording's end), read from the file. */
+static int dump_duration(const char *path, int64_t *dur)
+{
+	cast_reader_t *r = NULL;
+	cast_event_t ev;
+	cast_error_t err;
+	int rc;
+
+	*dur = 0;
+	if (cast_reader_open(&r, path, &err) < 0)
+		return -1;
+	while ((rc = cast_reader_next(r, &ev, &err)) != 0)
+		if (rc == 1 && ev.time_ns > *dur)
+			*dur = ev.time_ns;
+	cast_reader_free(r);
+	return 0;
+}
+
+/* --at T past the end: the last screen is shown; say so on stderr. */
+static void dump_past_end(dump_ctx_t *d, playhead_t *ph, const timeline_t *tl, int64_t t,
+			  int64_t *dur)
+{
+	if (t == INT64_MAX || playhead_next_time(ph) != INT64_MAX)
+		return;
+	if (*dur < 0) {
+		if (tl)
+			*dur = tl->duration_ns;
+		else if (dump_duration(d->path, dur) < 0)
+			return;
+	}
+	if (t > *dur)
+		fprintf(stderr, "tracecast dump: --at %.3f s is past the end of %s (%.3f s): "
+			"showing the screen at the end\n", (double)t / 1e9, d->path,
+			(double)*dur / 1e9);
+}
+
 static int dump_run(dump_ctx_t *d)
 {
+	int64_t dur = -1;
 	playhead_t *ph = NULL;
 	timeline_t *tl = NULL;
 	frame_t *f = frame_new(1, 1);
@@ -100,7 +147,7 @@ static int dump_run(dump_ctx_t *d)
 		po.quiet = true; /* the timeline pass already warned */
 		rc = timeline_load(&tl, d->path, &to, &err);
 		if (rc < 0) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error("dump", &err);
 			goto out;
 		}
 		comp = compose_new(tl, &d->copts);
@@ -111,7 +158,7 @@ static int dump_run(dump_ctx_t *d)
 	}
 	rc = playhead_new(&ph, d->path, &po, &err);
 	if (rc < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cli_error("dump", &err);
 		goto out;
 	}
 	if (tl) {
@@ -122,9 +169,10 @@ static int dump_run(dump_ctx_t *d)
 	for (size_t i = 0; i < d->n_times; i++) {
 		rc = playhead_seek(ph, d->times[i], &err);
 		if (rc < 0) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error("dump", &err);
 			goto out;
 		}
+		dump_past_end(d, ph, tl, d->times[i], &dur);
 		if (i > 0)
 			fputs("\f\n", stdout);
 		if (d->overlay) {
@@ -172,8 +220,10 @@ int cmd_dump(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	compose_opts_defaults(&d.copts);
+	d.copts.still = true; /* nothing plays: no play symbol, no key help */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:f:oS:eh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":a:f:oS:eh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (dump_parse_times(&d, optarg) < 0)
@@ -211,7 +261,7 @@ int cmd_dump(int argc, char **argv)
 			dump_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("dump", "unknown option");
+			return cli_bad_option("dump", argc, argv, c);
 		}
 	}
 	if (optind != argc - 1)
@@ -222,8 +272,13 @@ int cmd_dump(int argc, char **argv)
 	if (!strcmp(d.path, "-") && (d.overlay || d.n_times > 1))
 		return cli_usage_error("dump", "stdin can be read once: one --at time and no --overlay "
 					       "(save the recording to a file for more)");
-	if (d.overlay && !d.cols)
-		return cli_usage_error("dump", "--overlay needs --size COLSxROWS (the viewer's size)");
+	if (d.overlay && !d.cols) { /* the terminal's size, or 80x24 */
+		if (term_size(1, &d.cols, &d.rows) < 0 && term_size(2, &d.cols, &d.rows) < 0 &&
+		    term_size(0, &d.cols, &d.rows) < 0) {
+			d.cols = 80;
+			d.rows = 24;
+		}
+	}
 	if (d.copts.filter) {
 		sys_filter_t *sf;
 		char msg[300];

@@ -395,7 +395,7 @@ int cmd_info(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -407,7 +407,7 @@ int cmd_info(int argc, char **argv)
 			fputs(info_usage, stdout);
 			return 0;
 		default:
-			return cli_usage_error("info", "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option("info", argc, argv, opt);
 		}
 	}
 	if (optind >= argc)
@@ -423,7 +423,7 @@ int cmd_info(int argc, char **argv)
 	c->idle = idle;
 	ret = info_scan_run(c, argv[optind], &err) < 0;
 	if (ret) {
-		cast_error_print(stderr, NULL, &err);
+		cli_error("info", &err);
 	} else {
 		ret = json ? info_report_json(c) : info_report_text(c);
 		if (fflush(stdout) || ferror(stdout)) {

@@ -7,6 +7,7 @@
 
 #include "tracecast/strv.h"
 
+#include "cli_common.h"
 #include "commands.h"
 #include "recorder/ctl.h"
 #include "tracecast/tc_clock.h"
@@ -19,6 +20,10 @@ static void mark_usage(FILE *fp)
 	      "Add a marker (an \"m\" event, LABEL as its text; the words are joined\n"
 	      "with spaces) to the session being recorded by `tracecast rec`, at this\n"
 	      "instant. Works only inside a recorded session (TRACECAST_CTL set).\n"
+	      "\n"
+	      "  --          the words after it are the label, even when they start\n"
+	      "              with '-'\n"
+	      "  -h, --help  this text\n"
 	      "\n"
 	      "Exit status: 0 marker sent, 1 the recorder could not be reached,\n"
 	      "2 not inside a recorded session or a usage error.\n", fp);
@@ -39,9 +44,7 @@ int cmd_mark(int argc, char **argv)
 		argv++;
 		argc--;
 	} else if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
-		fprintf(stderr, "tracecast mark: unknown option '%s'\n", argv[1]);
-		mark_usage(stderr);
-		return 2;
+		return cli_usage_error("mark", "unknown option '%s'", argv[1]);
 	}
 	if (!path || !*path) {
 		fprintf(stderr, "tracecast mark: not inside a recorded session "

@@ -103,7 +103,8 @@ int cmd_play(int argc, char **argv)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	play_ctl_opts_defaults(&o);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:i:lmQh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:i:lmQh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.speed = strtod(optarg, &end);
@@ -153,7 +154,7 @@ int cmd_play(int argc, char **argv)
 			play_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("play", "unknown option");
+			return cli_bad_option("play", argc, argv, c);
 		}
 	}
 	if (optind != argc - 1)

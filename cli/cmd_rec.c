@@ -22,6 +22,7 @@
 #include "recorder/rec_session.h"
 #include "recorder/redact.h"
 #include "recorder/strace_source.h"
+#include "cli_common.h"
 #include "rec_opts.h"
 #include "tracecast/strv.h"
 #include "tracecast/tc_clock.h"
@@ -134,12 +135,11 @@ static int rec_setup(rec_t *r, rec_spawn_t *sp, char **command_text)
 		const char *sh = getenv("SHELL");
 		strv_push(&sp->argv, sh && *sh ? sh : "/bin/sh");
 	}
-	/* Under strace a missing command would fail inside the session with
-	 * strace's message recorded as output: fail now, as plain rec's child
-	 * does (same message, status 127), before any file is made. */
-	if (r->o.strace && sp->argv.n &&
-	    (ret = tc_path_search(sp->argv.v[0], getenv("PATH"), NULL)) < 0) {
-		fprintf(stderr, "tracecast: cannot run '%s': %s\n", sp->argv.v[0],
+	/* A missing command would fail inside the session (under strace with
+	 * strace's message recorded as output): fail now, with status 127,
+	 * before any file is made. */
+	if (sp->argv.n && (ret = tc_path_search(sp->argv.v[0], getenv("PATH"), NULL)) < 0) {
+		fprintf(stderr, "tracecast rec: cannot run '%s': %s\n", sp->argv.v[0],
 			strerror(-ret));
 		return 127;
 	}
@@ -164,11 +164,26 @@ static void rec_notice_start(rec_t *r)
 	if (r->o.quiet)
 		return;
 	if (r->o.headless)
-		fprintf(stderr, "tracecast: recording to %s (headless; `tracecast mark` adds "
-			"a marker)\n", r->o.file);
+		fprintf(stderr, "tracecast: recording to %s (headless: stops when the command "
+			"exits; `tracecast mark` adds a marker)\n", r->o.file);
+	else if (r->o.prefix_key < 0)
+		fprintf(stderr, "tracecast: recording to %s; the command's exit (or Ctrl-D in a "
+			"shell) stops, `tracecast mark` adds a marker\r\n", r->o.file);
 	else
-		fprintf(stderr, "tracecast: recording to %s (%s m or `tracecast mark` adds "
-			"a marker)\r\n", r->o.file, r->key_name);
+		fprintf(stderr, "tracecast: recording to %s; to stop, exit the command (Ctrl-D "
+			"in a shell); %s pauses/resumes, %s m or `tracecast mark` adds a "
+			"marker, %s %s sends %s\r\n", r->o.file, r->key_name, r->key_name,
+			r->key_name, r->key_name, r->key_name);
+}
+
+/* The pause notice (the terminal is raw: \r\n). */
+static void rec_notice_pause(void *user, bool paused)
+{
+	rec_t *r = user;
+
+	if (!r->o.quiet)
+		fprintf(stderr, paused ? "tracecast: paused: nothing is recorded (%s p resumes)\r\n"
+				       : "tracecast: recording again\r\n", r->key_name);
 }
 
 /* The closing lines into buf (printed after the notes), and the exit
@@ -184,7 +199,7 @@ static int rec_summary(rec_t *r, int code, char *buf, size_t size)
 	(n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__), \
 	 n = n < size ? n : size - 1)
 	if (werr) {
-		REC_SUMMARY("tracecast: recording stopped at %.1f s: %s\n",
+		REC_SUMMARY("tracecast rec: recording stopped at %.1f s: %s\n",
 			    (double)werr_t / 1e9, strerror(-werr));
 		REC_SUMMARY("tracecast: the command exited with status %d; %s keeps "
 			    "everything recorded before that (exit status %d)\n",
@@ -270,6 +285,7 @@ int cmd_rec(int argc, char **argv)
 		.file = &r.f, .notes = &r.notes, .flush_ms = r.o.flush_ms, .window = window,
 		.capture_stdin = r.o.capture_stdin,
 		.redact = (const char *const *)r.o.redact.v, .n_redact = r.o.redact.n,
+		.paused = rec_notice_pause, .paused_user = &r,
 	};
 	if ((ret = rec_pipe_new(&r.pipe, &po, errbuf, sizeof errbuf)) < 0) {
 		rec_note(&r.notes, "tracecast rec: %s", ret == -EINVAL ? errbuf : strerror(-ret));
@@ -355,6 +371,13 @@ out:
 		close(r.relay_fd);
 	free(command_text);
 	rec_print_notes(&r);
+	/* -f asciicast-v3|raw|txt: recorded as v2 (flushed as it goes),
+	 * turned into the format now that the file is complete */
+	if (started && code != REC_EXIT_WRITE_ERROR && r.o.format != CLI_FMT_V2 &&
+	    cli_convert_file("rec", r.o.file, r.o.file, r.o.format, true) != 0) {
+		code = code ? code : 1;
+		summary[0] = '\0';
+	}
 	if (summary[0])
 		fputs(summary, stderr);
 out_opts:

@@ -1,12 +1,15 @@
 /* rec_opts: command-line parsing and help of `tracecast rec`. */
 #include "rec_opts.h"
 
+#include "cli_common.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void rec_opts_usage(FILE *fp)
 {
@@ -36,8 +39,10 @@ void rec_opts_usage(FILE *fp)
 "                        is not a terminal)\n"
 "      --flush-ms N      write the file out at least every N ms (default 100;\n"
 "                        a kill -9 of the recorder loses at most that much)\n"
-"      --prefix-key KEY  marker hotkey prefix (default C-\\): prefix then m\n"
-"                        adds a marker, prefix twice sends the prefix; 'none'\n"
+"      --prefix-key KEY  the prefix key (default C-\\; 'none'): alone, or then\n"
+"                        p, pauses/resumes the capture (as asciinema's pause\n"
+"                        key: paused time is left out, a marker says where);\n"
+"                        then m adds a marker; twice sends the prefix\n"
 "      --redact REGEX    replace matches (POSIX ERE) in output, input,\n"
 "                        syscall lines and markers with [REDACTED] (repeatable;\n"
 "                        a match split across reads is found when its part in\n"
@@ -49,7 +54,15 @@ void rec_opts_usage(FILE *fp)
 "      --profile[=SPEC]  sample the process tree: SPEC is SOURCE[:HZ],...\n"
 "                        with proc (default, 20 Hz), perf, python\n"
 "      --reorder-ms N    window merging the sources by time (default 100)\n"
+"  -f, --output-format FORMAT  asciicast-v2 (default), asciicast-v3, raw (the\n"
+"                        output as written) or txt (the session as plain\n"
+"                        text): FILE is asciicast v2 while recording and is\n"
+"                        converted at the end (not with FILE '-' or -a)\n"
 "  -h, --help            this text\n"
+"\n"
+"asciinema 3's spellings work too: --window-size COLSxROWS (= --cols, --rows),\n"
+"--capture-input (= -I), --capture-env VARS (= -e). Like asciinema, -a on a\n"
+"FILE that does not exist yet starts a new recording.\n"
 "\n"
 "Inside the session: TRACECAST=1, TRACECAST_FILE and TRACECAST_CTL are set;\n"
 "`tracecast mark LABEL` adds a marker.\n"
@@ -107,8 +120,7 @@ static int rec_opts_uint(const char *name, const char *s, long max, long *out)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < 0 || v > max) {
-		fprintf(stderr, "tracecast rec: %s: '%s' is not a number from 0 to %ld\n",
-			name, s, max);
+		cli_usage_error("rec", "%s: '%s' is not a number from 0 to %ld", name, s, max);
 		return -1;
 	}
 	*out = v;
@@ -118,8 +130,39 @@ static int rec_opts_uint(const char *name, const char *s, long max, long *out)
 enum {
 	OPT_OVERWRITE = 256, OPT_COLS, OPT_ROWS, OPT_HEADLESS, OPT_FLUSH,
 	OPT_PREFIX, OPT_REDACT, OPT_STRACE, OPT_STRACE_PID, OPT_NO_AUTO,
-	OPT_PROFILE, OPT_REORDER,
+	OPT_PROFILE, OPT_REORDER, OPT_WINSIZE,
 };
+
+/* --window-size COLSxROWS (asciinema 3), also COLSx or xROWS. */
+static int rec_opts_winsize(rec_opts_t *o, const char *s)
+{
+	unsigned long c = 0, r = 0;
+	const char *x = strchr(s, 'x');
+	char *end;
+
+	if (!x || strchr(x + 1, 'x') || x[1] == '+' || x[1] == '-' || s[0] == '+' || s[0] == '-')
+		goto bad;
+	if (x != s) {
+		c = strtoul(s, &end, 10);
+		if (end != x || c < 1 || c > 65535)
+			goto bad;
+	}
+	if (x[1]) {
+		r = strtoul(x + 1, &end, 10);
+		if (*end || r < 1 || r > 65535)
+			goto bad;
+	}
+	if (!c && !r)
+		goto bad;
+	if (c)
+		o->cols = (unsigned)c;
+	if (r)
+		o->rows = (unsigned)r;
+	return 0;
+bad:
+	cli_usage_error("rec", "--window-size: '%s' is not COLSxROWS (e.g. 120x40)", s);
+	return -1;
+}
 
 int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 {
@@ -144,8 +187,14 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 		{ "profile", optional_argument, NULL, OPT_PROFILE },
 		{ "reorder-ms", required_argument, NULL, OPT_REORDER },
 		{ "help", no_argument, NULL, 'h' },
+		/* asciinema 3's spellings */
+		{ "window-size", required_argument, NULL, OPT_WINSIZE },
+		{ "capture-input", no_argument, NULL, 'I' },
+		{ "capture-env", required_argument, NULL, 'e' },
+		{ "output-format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int end_opts = argc; /* argv[end_opts] is the first "--", or argc */
 	long v;
 	int c;
 	char *end;
@@ -156,9 +205,16 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 	o->flush_ms = 100;
 	o->reorder_ms = 100;
 	o->prefix_key = 0x1c;
+	/* Nothing after "--" is FILE or an option: getopt only sees what is
+	 * before it. */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			end_opts = i;
+			break;
+		}
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "c:at:i:e:Iqh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(end_opts, argv, ":c:at:i:e:If:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->shell_cmd = optarg; break;
 		case OPT_OVERWRITE: o->overwrite = true; break;
@@ -168,8 +224,7 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 			errno = 0;
 			o->idle_time_limit = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(o->idle_time_limit > 0)) {
-				fprintf(stderr, "tracecast rec: --idle-time-limit: '%s' is not a positive number of seconds\n", optarg);
-				return 2;
+				return cli_usage_error("rec", "--idle-time-limit: '%s' is not a positive number of seconds", optarg);
 			}
 			o->has_idle = true;
 			break;
@@ -179,8 +234,7 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 			if (rec_opts_uint(c == OPT_COLS ? "--cols" : "--rows", optarg, 65535, &v) < 0)
 				return 2;
 			if (!v) {
-				fprintf(stderr, "tracecast rec: the size must be at least 1\n");
-				return 2;
+				return cli_usage_error("rec", "the size must be at least 1");
 			}
 			if (c == OPT_COLS)
 				o->cols = (unsigned)v;
@@ -202,8 +256,7 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 		case OPT_PREFIX:
 			o->prefix_key = rec_opts_parse_key(optarg);
 			if (o->prefix_key == -2) {
-				fprintf(stderr, "tracecast rec: --prefix-key: '%s' is not a key (use C-x, ^x, one character, or none)\n", optarg);
-				return 2;
+				return cli_usage_error("rec", "--prefix-key: '%s' is not a key (use C-x, ^x, one character, or none)", optarg);
 			}
 			break;
 		case OPT_REDACT:
@@ -229,30 +282,48 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 			o->profile = true;
 			o->profile_spec = optarg;
 			break;
+		case OPT_WINSIZE:
+			if (rec_opts_winsize(o, optarg) < 0)
+				return 2;
+			break;
+		case 'f':
+			o->format = cli_parse_format(optarg);
+			if (o->format < 0)
+				return cli_usage_error("rec", "--output-format: '%s' is not asciicast-v2, "
+						       "asciicast-v3, raw or txt", optarg);
+			break;
 		case 'h':
 			rec_opts_usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, "Try 'tracecast rec --help'.\n");
-			return 2;
+			return cli_bad_option("rec", end_opts, argv, c);
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "tracecast rec: FILE is missing (where should the recording go?)\n");
-		rec_opts_usage(stderr);
-		return 2;
-	}
+	if (optind >= end_opts)
+		return cli_usage_error("rec", "FILE is missing (where should the recording go?)%s",
+				       end_opts < argc ? "; nothing after '--' is FILE" : "");
 	o->file = argv[optind++];
-	if (optind < argc)
+	if (end_opts < argc) {
+		if (optind < end_opts)
+			return cli_usage_error("rec", "'%s' after FILE: the command goes after '--'",
+					       argv[optind]);
+		if (end_opts + 1 < argc)
+			o->command = argv + end_opts + 1;
+	} else if (optind < argc) {
 		o->command = argv + optind;
-	if (o->command && o->shell_cmd) {
-		fprintf(stderr, "tracecast rec: give either -c CMD or -- COMMAND, not both\n");
-		return 2;
 	}
-	if (o->append && o->overwrite) {
-		fprintf(stderr, "tracecast rec: --append and --overwrite exclude each other\n");
-		return 2;
-	}
+	if (o->command && o->shell_cmd)
+		return cli_usage_error("rec", "give either -c CMD or -- COMMAND, not both");
+	if (o->append && o->overwrite)
+		return cli_usage_error("rec", "--append and --overwrite exclude each other");
+	if (o->format != CLI_FMT_V2 && !strcmp(o->file, "-"))
+		return cli_usage_error("rec", "--output-format other than asciicast-v2 needs a "
+				       "FILE (not '-')");
+	if (o->format != CLI_FMT_V2 && o->append)
+		return cli_usage_error("rec", "--append writes asciicast v2 only");
+	/* asciinema's -a on a file that does not exist yet: a new recording */
+	if (o->append && strcmp(o->file, "-") && access(o->file, F_OK) < 0 && errno == ENOENT)
+		o->append = false;
 	return 0;
 }
 

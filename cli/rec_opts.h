@@ -35,6 +35,7 @@ typedef struct rec_opts {
 	bool no_auto_markers;
 	bool profile;
 	const char *profile_spec;  /* --profile=SPEC */
+	int format;                /* --output-format: CLI_FMT_*, default v2 */
 } rec_opts_t;
 
 /* Parse argv (argv[0] = "rec"). Returns 0 to go on, 1 when --help was

@@ -239,6 +239,7 @@ void compose_draw(compose_t *c, frame_t *f, const screen_t *s, int64_t t)
 		.clip = clipped ? clip : NULL,
 		.message = o->message,
 		.sys_focus = o->sys_focus,
+		.still = o->still,
 	};
 	overlay_timeline_status(f, H - 1, 0, W, tl, t, &st);
 	(void)plain;

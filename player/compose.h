@@ -40,6 +40,8 @@ typedef struct compose_opts {
 	bool paused;
 	bool looping;
 	const char *message;    /* transient status message or NULL */
+	bool still;             /* a still frame (dump): the status line has no
+				 * play/pause symbol, speed or key help */
 } compose_opts_t;
 
 typedef struct compose compose_t;

@@ -82,8 +82,11 @@ void overlay_timeline_status(frame_t *f, int row, int col, int w, const timeline
 
 	overlay_timeline_fmt(t, now, sizeof(now));
 	overlay_timeline_fmt(timeline_duration(tl), dur, sizeof(dur));
-	n = snprintf(line, sizeof(line), " %s %s / %s  x%g%s", st->paused ? "||" : "\xe2\x96\xb6",
-		     now, dur, st->speed, st->paused ? "  paused" : "");
+	if (st->still)
+		n = snprintf(line, sizeof(line), " %s / %s", now, dur);
+	else
+		n = snprintf(line, sizeof(line), " %s %s / %s  x%g%s", st->paused ? "||" : "\xe2\x96\xb6",
+			     now, dur, st->speed, st->paused ? "  paused" : "");
 	if (st->sys_focus && n > 0 && (size_t)n < sizeof(line))
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "  [syscalls: Up/Down Enter Tab]");
 	if (st->clip && n > 0 && (size_t)n < sizeof(line))
@@ -92,7 +95,7 @@ void overlay_timeline_status(frame_t *f, int row, int col, int w, const timeline
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "  [%s]", m->label);
 	if (st->message && n > 0 && (size_t)n < sizeof(line))
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "  %s", st->message);
-	if (n > 0 && (size_t)n < sizeof(line))
+	if (!st->still && n > 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, "  ? help");
 	/* marker labels come from the recording: no control characters */
 	for (char *p = line; *p; p++)

@@ -21,6 +21,7 @@ typedef struct overlay_status {
 	const char *clip;        /* "view 80x20+0+4 of 100x30" or NULL */
 	const char *message;     /* transient message (filter error, ...) or NULL */
 	bool sys_focus;          /* the syscall panel has the keys */
+	bool still;              /* no play/pause symbol, speed or "? help" */
 } overlay_status_t;
 
 /* Draw the bar (one row) at (row, col), w columns, for playhead t. */

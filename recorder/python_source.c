@@ -83,7 +83,9 @@ static int py_native_ok(const char *dir)
 
 int python_source_find_native(const char *pydir, char *buf, size_t size)
 {
-	static const char *const rel[] = { "/python", "/build/python" };
+	/* beside the binary (the build tree), or installed: PREFIX/lib (an
+	 * architecture's file, not in share/) */
+	static const char *const rel[] = { "/python", "/build/python", "/../lib/tracecast/python" };
 
 	if (py_near_exe(rel, sizeof(rel) / sizeof(rel[0]), py_native_ok, buf, size) == 0)
 		return 0;

@@ -33,6 +33,11 @@ struct rec_pipe {
 	int64_t werr_t;             /* when, since time 0 */
 	bool count_room;            /* the header has room for the count */
 	rec_emit_t emit;
+	/* pause (the prefix key alone, or prefix p): spans of CLOCK_MONOTONIC
+	 * left out of the recording, the last one open (end INT64_MAX) while
+	 * paused */
+	struct rec_pipe_pause { int64_t start, end; } *pauses;
+	size_t n_pauses;
 };
 
 /* a + b for times, saturated (an appended file's last event may be
@@ -55,15 +60,37 @@ static void rec_pipe_failed(rec_pipe_t *p, int err, int64_t t)
 	p->werr_t = t;
 }
 
+/* The monotonic time mono_ns with the paused spans left out; *drop when
+ * it falls inside one (an exit, a count, a marker or a resize is kept, at
+ * the pause's start, instead). */
+static int64_t rec_pipe_unpaused(const rec_pipe_t *p, int64_t mono_ns, const char *code,
+				 bool *drop)
+{
+	int64_t shift = 0;
+
+	*drop = false;
+	for (size_t i = 0; i < p->n_pauses; i++) {
+		const struct rec_pipe_pause *s = &p->pauses[i];
+		if (mono_ns >= s->end) {
+			shift += s->end - s->start;
+		} else if (mono_ns >= s->start) {
+			*drop = !strchr("xtmr", code[0]) || code[1];
+			return s->start - shift;
+		}
+	}
+	return mono_ns - shift;
+}
+
 /* Output of the reorder window: one event to the writer. */
 static int rec_pipe_write(void *user, int64_t mono_ns, const char *code,
 			  const char *data, size_t len)
 {
 	rec_pipe_t *p = user;
-	int64_t t = mono_ns - p->t0;
+	bool drop;
+	int64_t t = rec_pipe_unpaused(p, mono_ns, code, &drop) - p->t0;
 	int ret;
 
-	if (p->werr)
+	if (p->werr || drop)
 		return 0;
 	ret = cast_writer_event(p->w, rec_pipe_time_add(p->offset, t), code, data, len);
 	if (ret < 0) {
@@ -245,12 +272,42 @@ fail:
 	return ret;
 }
 
+int rec_pipe_pause(rec_pipe_t *p, int64_t now, bool paused)
+{
+	char label[64];
+
+	if (paused) {
+		struct rec_pipe_pause *s = realloc(p->pauses, (p->n_pauses + 1) * sizeof *s);
+		if (!s)
+			return -ENOMEM;
+		p->pauses = s;
+		s[p->n_pauses++] = (struct rec_pipe_pause){ now, INT64_MAX };
+	} else if (p->n_pauses && p->pauses[p->n_pauses - 1].end == INT64_MAX) {
+		struct rec_pipe_pause *s = &p->pauses[p->n_pauses - 1];
+		s->end = now;
+		/* where the cut is: a marker at the resume (= the pause's start
+		 * in the recording's time) */
+		int n = snprintf(label, sizeof label, "paused %.1f s", (double)(now - s->start) / 1e9);
+		rec_pipe_put(p, now, "m", label, (size_t)n);
+	}
+	return 0;
+}
+
+static void rec_pipe_on_pause(void *user, int64_t now, bool paused)
+{
+	rec_pipe_t *p = user;
+
+	if (rec_pipe_pause(p, now, paused) == 0 && p->o.paused)
+		p->o.paused(p->o.paused_user, paused);
+}
+
 void rec_pipe_callbacks(rec_pipe_t *p, rec_session_cbs_t *cbs)
 {
 	(void)p;
 	*cbs = (rec_session_cbs_t){
 		.output = rec_pipe_on_output, .input = rec_pipe_on_input,
-		.marker = rec_pipe_on_marker, .resize = rec_pipe_on_resize,
+		.marker = rec_pipe_on_marker, .pause = rec_pipe_on_pause,
+		.resize = rec_pipe_on_resize,
 		.deadline = rec_pipe_deadline, .tick = rec_pipe_tick,
 	};
 }
@@ -372,6 +429,7 @@ void rec_pipe_free(rec_pipe_t *p)
 	redact_stream_free(p->rs_o);
 	redact_stream_free(p->rs_i);
 	redact_free(p->rd);
+	free(p->pauses);
 	free(p->ubuf);
 	free(p);
 }

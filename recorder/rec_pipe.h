@@ -44,13 +44,23 @@ typedef struct rec_pipe_opts {
 	bool capture_stdin;        /* record "i" events */
 	const char *const *redact; /* --redact patterns (n_redact), may be none */
 	size_t n_redact;
+	/* Told after each pause and resume (the front-end's notice), or NULL. */
+	void (*paused)(void *user, bool paused);
+	void *paused_user;
 } rec_pipe_opts_t;
 
 /* Make the pipeline (not yet writing). Returns 0, -EINVAL with the
  * pattern's error in err (a bad --redact), or -ENOMEM. */
 int rec_pipe_new(rec_pipe_t **out, const rec_pipe_opts_t *o, char *err, size_t errsize);
 
-/* The session callbacks that feed the pipeline (user: the pipe). */
+/* Pause (paused true) or resume capture at now: paused time is left out
+ * of the recording's times and what falls in it is dropped (an exit, a
+ * marker or a resize is kept at the pause's start); a resume adds the
+ * marker "paused N s". 0, or -ENOMEM (the pause is not taken). */
+int rec_pipe_pause(rec_pipe_t *p, int64_t now, bool paused);
+
+/* The session callbacks that feed the pipeline (user: the pipe); the
+ * session's pause key pauses and resumes through rec_pipe_pause(). */
 void rec_pipe_callbacks(rec_pipe_t *p, rec_session_cbs_t *cbs);
 
 /* Where the sources emit (valid while p lives). */

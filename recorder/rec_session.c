@@ -44,6 +44,8 @@ struct rec_session {
 	bool in_eof;
 	bool eot_sent;
 	bool prefix_pending;
+	int64_t prefix_at;       /* when the pending prefix was typed */
+	bool paused;             /* toggled by the pause key */
 	int term_signal;         /* a terminating signal we got */
 	int64_t kill_at;         /* SIGKILL the command then (or INT64_MAX) */
 	int64_t hup_at;          /* send SIGHUP again then (or INT64_MAX) */
@@ -220,7 +222,17 @@ static void rec_session_queue(rec_session_t *s, int64_t now, const char *buf, si
 		s->cb.input(s->user, now, buf, len);
 }
 
-/* Bytes typed by the user: the prefix key is handled here. */
+static void rec_session_toggle_pause(rec_session_t *s, int64_t now)
+{
+	s->paused = !s->paused;
+	if (s->cb.pause)
+		s->cb.pause(s->user, now, s->paused);
+}
+
+/* Bytes typed by the user: the prefix key is handled here. After the
+ * prefix: m marks, p pauses or resumes, the prefix sends the prefix, any
+ * other key sends both; nothing within REC_SESSION_PREFIX_MS pauses or
+ * resumes (rec_session_timers). */
 static void rec_session_typed(rec_session_t *s, int64_t now, const char *buf, size_t len)
 {
 	int pk = s->o.headless ? -1 : s->o.prefix_key;
@@ -239,6 +251,8 @@ static void rec_session_typed(rec_session_t *s, int64_t now, const char *buf, si
 			if (c == 'm') {
 				if (s->cb.marker)
 					s->cb.marker(s->user, now);
+			} else if (c == 'p') {
+				rec_session_toggle_pause(s, now);
 			} else if (c == (unsigned char)pk) {
 				two[0] = (char)pk;
 				rec_session_queue(s, now, two, 1);
@@ -250,6 +264,7 @@ static void rec_session_typed(rec_session_t *s, int64_t now, const char *buf, si
 		} else if (c == (unsigned char)pk) {
 			rec_session_queue(s, now, buf + start, i - start);
 			s->prefix_pending = true;
+			s->prefix_at = now;
 			start = i + 1;
 		}
 	}
@@ -469,6 +484,8 @@ static int rec_session_timeout(rec_session_t *s, int64_t now)
 				d = c;
 		}
 	}
+	if (s->prefix_pending && s->prefix_at + REC_SESSION_PREFIX_MS * NS_PER_MS < d)
+		d = s->prefix_at + REC_SESSION_PREFIX_MS * NS_PER_MS;
 	if (s->exited && !s->master_eof) {
 		int64_t c = s->last_data + REC_SESSION_LINGER_MS * NS_PER_MS;
 		if (c < d)
@@ -489,6 +506,10 @@ static void rec_session_timers(rec_session_t *s, int64_t now)
 		rec_source_t *src = &s->o.sources[i];
 		if (src->deadline && src->tick && src->deadline(src->self) <= now)
 			src->tick(src->self, now, s->o.emit);
+	}
+	if (s->prefix_pending && now >= s->prefix_at + REC_SESSION_PREFIX_MS * NS_PER_MS) {
+		s->prefix_pending = false; /* the prefix alone: asciinema's pause key */
+		rec_session_toggle_pause(s, now);
 	}
 	if (s->cb.tick) /* after the sources: what they emitted is counted */
 		s->cb.tick(s->user, now);

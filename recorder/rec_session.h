@@ -9,6 +9,9 @@
  *   output   bytes read from the pty master (already relayed to out_fd);
  *   input    bytes sent to the command (after prefix-key handling);
  *   marker   the prefix key then 'm' was typed;
+ *   pause    the prefix key then 'p', or the prefix key alone with no key
+ *            after it for REC_SESSION_PREFIX_MS (asciinema's Ctrl-\ pause
+ *            key), toggled pause; the caller leaves paused time out;
  *   resize   the terminal was resized (the pty already follows it);
  *   deadline/tick  the caller's timer (writer flush, reorder window).
  *
@@ -43,6 +46,7 @@
 /* The exit code reported for a command that was reaped by someone else
  * (waitpid: ECHILD), its real status unknown. */
 #define REC_SESSION_LOST_STATUS 255
+#define REC_SESSION_PREFIX_MS 700
 
 typedef struct rec_session rec_session_t;
 
@@ -50,6 +54,7 @@ typedef struct rec_session_cbs {
 	void (*output)(void *user, int64_t mono_ns, const char *buf, size_t len);
 	void (*input)(void *user, int64_t mono_ns, const char *buf, size_t len);
 	void (*marker)(void *user, int64_t mono_ns);
+	void (*pause)(void *user, int64_t mono_ns, bool paused);
 	void (*resize)(void *user, int64_t mono_ns, unsigned cols, unsigned rows);
 	/* The latest time the loop must wake for tick (CLOCK_MONOTONIC ns) or
 	 * INT64_MAX. tick is called after every wake-up, due or not, so work

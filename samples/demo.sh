@@ -1,8 +1,11 @@
 #!/bin/bash
-# samples/demo.sh (make demo): record samples/session.sh headless into a
-# recording, with --strace --profile when this build has them, and print
-# `tracecast info` of it. The recording's path is $DEMO_CAST (default
-# /tmp/tracecast-demo/demo.cast); later steps (replay) use the same file.
+# samples/demo.sh (make demo): record samples/session.sh (about 10 s: a
+# config that is not there, a refused connection, a busy second, a marker
+# at each step) headless, with --strace --profile when this build has them,
+# print `tracecast info` of it, then replay it: in a terminal at normal
+# speed, ending on the last frame with its panels (dump --overlay); without
+# a terminal, the `dump --overlay` frames at its markers and at the end.
+# The recording's path is $DEMO_CAST (default /tmp/tracecast-demo/demo.cast).
 set -eu
 cd "$(dirname "$0")/.."
 TC=${TRACECAST:-}
@@ -22,18 +25,24 @@ else
 fi
 rm -rf "$probe"
 
-echo "demo: tracecast rec ${extra[*]} --headless --overwrite $DEMO_CAST -- samples/session.sh"
-"$TC" rec "${extra[@]}" --headless --overwrite -t "tracecast demo" "$DEMO_CAST" -- samples/session.sh </dev/null
+# (no automatic markers: the session's own four name its steps)
+echo "demo: tracecast rec ${extra[*]} --no-auto-markers --headless --overwrite $DEMO_CAST -- samples/session.sh"
+"$TC" rec "${extra[@]}" --no-auto-markers --headless --overwrite -t "tracecast demo" "$DEMO_CAST" \
+	-- samples/session.sh </dev/null
 echo
 "$TC" info "$DEMO_CAST"
 echo
 echo "demo: recorded $DEMO_CAST (asciinema play $DEMO_CAST plays it too)"
 
-# Replay: in a terminal, play it at double speed, quitting at the end;
-# elsewhere print the frames a 128x30 viewer sees at each marker and at the end.
+# Replay: in a terminal, play it at normal speed, quitting at the end, and
+# leave its last frame (screen, syscall panel, profile strip, timeline) on
+# the terminal; elsewhere print the frames a 128x30 viewer sees at each
+# marker and at the end.
 if [ -t 1 ] && [ -t 0 ]; then
-	echo "demo: tracecast play --speed 2 --quit-at-end $DEMO_CAST"
-	"$TC" play --speed 2 --quit-at-end "$DEMO_CAST"
+	echo "demo: tracecast play --quit-at-end $DEMO_CAST"
+	"$TC" play --quit-at-end "$DEMO_CAST"
+	"$TC" dump --overlay --format ansi --at end "$DEMO_CAST"
+	echo "demo: that was the end of $DEMO_CAST; tracecast play $DEMO_CAST to explore it"
 else
 	at=$(python3 -c 'import json, sys
 print("".join("%.6f," % e[0] for e in map(json.loads, open(sys.argv[1]).read().splitlines()[1:]) if e[1] == "m"))' "$DEMO_CAST")

@@ -1,6 +1,7 @@
 """`make install PREFIX=...` (and with DESTDIR) installs bin/tracecast (the
 binary under test: BUILD is the folder of $TRACECAST, and make is told not
-to remake it) and share/tracecast/python; the INSTALLED binary, run from
+to remake it), share/tracecast/python and the native module in
+lib/tracecast/python (a file of the architecture); the INSTALLED binary, run from
 another folder with TRACECAST_PYTHONPATH unset, records --profile=python of
 a small script and its stacks hold the script's functions (so it found its
 sampler in ../share/tracecast/python), taken by the native sampler module
@@ -84,7 +85,7 @@ def install(prefix, destdir=None):
         f = os.path.join(root, "share/tracecast/python", name)
         check(os.path.isfile(f) and filecmp.cmp(f, os.path.join(ROOT, "recorder/python", name), shallow=False),
               "%s not installed (or differs from recorder/python)" % f)
-    so = glob.glob(os.path.join(root, "share/tracecast/python/_tracecast_sampler*.so"))
+    so = glob.glob(os.path.join(root, "lib/tracecast/python/_tracecast_sampler*.so"))
     check(len(so) == 1, "the native sampler module is not installed: %r (is python3-dev"
           " installed? make deps)" % so)
     return binp

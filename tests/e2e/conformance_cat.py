@@ -69,7 +69,7 @@ try:
         p = run([T, "cat", path])
         err = p.stderr.decode()
         check(p.returncode == 0, f"{name}: cat exit {p.returncode}")
-        check(f"{path}:" in err and "tracecast:" in err, f"{name}: no FILE:LINE: warning in {err!r}")
+        check(f"{path}:" in err and "tracecast cat:" in err, f"{name}: no FILE:LINE: warning in {err!r}")
         for line in (ref.errors if ref.version != 1 else []):
             check(f"{path}:{line}:" in err, f"{name}: line {line} not named in {err!r}")
         if ref.version != 1:

@@ -1,5 +1,5 @@
 """A full disk (a 64 KiB tmpfs): the command runs to its end, the recorder
-says `tracecast: recording stopped at N s: No space left on device`, exits
+says `tracecast rec: recording stopped at N s: No space left on device`, exits
 74, and what was written before the error reads intact."""
 import os
 import subprocess
@@ -21,7 +21,7 @@ try:
     rc, _, err = rec([f, "-c", "'%s' 400000 7; sleep 0.2; '%s' 100000 8; echo finished > '%s'"
                       % (gen, gen, done)])
     check(rc == 74, "exit %d, expected 74; stderr %r" % (rc, err))
-    check("tracecast: recording stopped at " in err and ": No space left on device" in err,
+    check("tracecast rec: recording stopped at " in err and ": No space left on device" in err,
           "message: %r" % err)
     check(os.path.exists(done), "the command did not complete")
     h, ev = read_cast(f, allow_cut=True)

@@ -30,7 +30,7 @@ try:
     # redirection creates its file before the command writes into it)
     outer = open(path("tty")).read().strip()
     t.line("PS1='$ ' '%s' rec -I %s -- %s" % (TC, f, sh))
-    t.wait_screen(lambda s: "Ctrl-\\ m or `tracecast mark` adds a marker" in s, what="start notice")
+    t.wait_screen(lambda s: "Ctrl-\\ m or `tracecast mark` adds a" in s.replace("\n", ""), what="start notice")
     wait_for(has_event(f, "o"), 10, "the shell's prompt in the recording")
     raw = subprocess.run(["stty", "-a", "-F", outer], capture_output=True, text=True).stdout
     flags = raw.split()

@@ -22,6 +22,8 @@ typedef struct seen {
 	char in[256];
 	size_t in_len;
 	int markers;
+	int pauses;              /* pause callbacks */
+	bool paused;             /* the last one's state */
 	int status;
 	int ticks;
 	int64_t next_tick;
@@ -55,6 +57,16 @@ static void on_marker(void *user, int64_t t)
 	((seen_t *)user)->markers++;
 }
 
+static void on_pause(void *user, int64_t t, bool paused)
+{
+	seen_t *s = user;
+
+	(void)t;
+	assert_true(paused != s->paused); /* toggles */
+	s->pauses++;
+	s->paused = paused;
+}
+
 static int64_t on_deadline(void *user)
 {
 	return ((seen_t *)user)->next_tick;
@@ -80,7 +92,7 @@ static int run(seen_t *s, const char *script, const char *input, size_t in_len,
 	char *envp[] = { (char *)"PATH=/usr/bin:/bin", NULL };
 	rec_session_cbs_t cbs = {
 		.output = on_output, .input = on_input, .marker = on_marker,
-		.deadline = on_deadline, .tick = on_tick,
+		.pause = on_pause, .deadline = on_deadline, .tick = on_tick,
 	};
 	int ret;
 
@@ -158,6 +170,27 @@ static void test_prefix(void **state)
 }
 
 /* Exit status and a signal death; the last output before exit is kept. */
+/* The pause key: prefix then p pauses, again resumes; the prefix alone
+ * (nothing after it for REC_SESSION_PREFIX_MS) pauses too, as asciinema's
+ * Ctrl-\\; none of it reaches the command. */
+static void test_pause(void **state)
+{
+	seen_t s;
+	int rfd;
+	const char in[] = "a\x1cpb\x1cpc\x1c";
+
+	(void)state;
+	if (run(&s, "head -c 3 | od -An -c; sleep 1.5", in, sizeof in - 1, false, &rfd) < 0)
+		skip();
+	close(rfd);
+	assert_int_equal(s.markers, 0);
+	assert_int_equal(s.pauses, 3);
+	assert_true(s.paused);
+	assert_int_equal(s.in_len, 3);
+	assert_memory_equal(s.in, "abc", 3);
+	assert_non_null(strstr(s.out, "a   b   c"));
+}
+
 static void test_status(void **state)
 {
 	seen_t s;
@@ -181,6 +214,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_headless),
 		cmocka_unit_test(test_prefix),
+		cmocka_unit_test(test_pause),
 		cmocka_unit_test(test_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
