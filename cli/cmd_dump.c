@@ -116,7 +116,7 @@ static void dump_past_end(dump_ctx_t *d, playhead_t *ph, const timeline_t *tl, i
 		return;
 	if (*dur < 0) {
 		if (tl)
-			*dur = tl->duration_ns;
+			*dur = timeline_duration(tl);
 		else if (dump_duration(d->path, dur) < 0)
 			return;
 	}
