@@ -18,7 +18,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "describe and validate a recording" },
 	{ "dump", cmd_dump, "print the screen at given times (text or ANSI)" },
 	{ "convert", cmd_convert, "convert between asciicast v1/v2/v3, gzip" },
-	{ "export", cmd_export, "export profile samples (folded stacks)" },
+	{ "export", cmd_export, "export samples (folded stacks) or a shareable HTML page" },
 	{ "mark", cmd_mark, "add a marker to the session being recorded" },
 };
 

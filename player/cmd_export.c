@@ -33,6 +33,8 @@ typedef struct ex_ctx {
 static const char ex_usage_text[] =
 	"usage: tracecast export FILE --format folded [--from T] [--to T]\n"
 	"                        [--between-markers A B] [--src perf|py] [-o OUT]\n"
+	"       tracecast export FILE --format html [-o OUT.html] [--from T] [--to T]\n"
+	"                        [--between-markers A B]   (see --format html --help)\n"
 	"Write the stack samples (perf and py \"p\" events) of a recording as folded\n"
 	"stacks, one \"frame;frame;leaf COUNT\" line per distinct stack, sorted.\n"
 	"  --format folded        the only format (flamegraph.pl, inferno, speedscope)\n"
@@ -264,6 +266,10 @@ int cmd_export(int argc, char **argv)
 	ex_ctx_t c = { .from_ns = -1, .to_ns = -1 };
 	const char *format = NULL, *out = NULL;
 	int opt;
+	for (int i = 1; i < argc; i++) /* the HTML page has its own front-end */
+		if ((!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "html")) ||
+		    !strcmp(argv[i], "--format=html"))
+			return cmd_export_html(argc, argv);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -300,7 +306,7 @@ int cmd_export(int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error("export", optind >= argc ? "no FILE given" : "one FILE only");
 	if (!format || strcmp(format, "folded") != 0)
-		return cli_usage_error("export", "--format folded is required (the only format)");
+		return cli_usage_error("export", "--format folded or --format html is required");
 	if (c.from_ns >= 0 && c.to_ns >= 0 && c.to_ns < c.from_ns)
 		return cli_usage_error("export", "--to is before --from");
 	int rc = ex_run(&c, argv[optind], out);

@@ -15,5 +15,7 @@ int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+/* export --format html (cli/cmd_export_html.c); cmd_export hands over. */
+int cmd_export_html(int argc, char **argv);
 
 #endif
