@@ -42,8 +42,9 @@ static const char conv_usage[] =
 	"options:\n"
 	"  -f, --format v2|v3  output format (default v2)\n"
 	"  --strip             drop tracecast's own events (\"s\" syscalls, \"p\" profile\n"
-	"                      samples) and its \"tracecast\" header key, keeping plain\n"
-	"                      asciicast (o, i, r, m markers, x and other codes stay)\n"
+	"                      samples, \"t\" redaction count) and its \"tracecast\"\n"
+	"                      header key: a file asciinema, agg and asciinema.org treat\n"
+	"                      as their own (o, i, r, m markers, x and other codes stay)\n"
 	"  --overwrite         replace OUT if it exists (refused otherwise)\n"
 	"  -h, --help          this text\n"
 	"\n"
@@ -126,10 +127,11 @@ fail:
 	return NULL;
 }
 
-/* tracecast's own event codes, dropped by --strip. */
+/* tracecast's own event codes, dropped by --strip: syscalls, samples and
+ * the redaction count. */
 static bool conv_is_own_code(const char *code)
 {
-	return (code[0] == 's' || code[0] == 'p') && code[1] == '\0';
+	return (code[0] == 's' || code[0] == 'p' || code[0] == 't') && code[1] == '\0';
 }
 
 static bool conv_ends_with(const char *s, const char *suffix)
