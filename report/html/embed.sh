@@ -20,6 +20,12 @@ tmp=$out.tmp
 			echo "embed.sh: $file is missing (run 'make deps': npm ci installs asciinema-player)" >&2
 			exit 1
 		fi
+		# each file goes inside a <script> or <style> element: it must not
+		# be able to end it early (or open a comment that hides the end)
+		if grep -qiE '</(script|style)|<!--' "$file"; then
+			echo "embed.sh: $file holds '</script', '</style' or '<!--': cannot be inlined" >&2
+			exit 1
+		fi
 		echo "const unsigned char html_asset_${name}[] = {"
 		od -An -v -tu1 "$file" | awk '{ s = ""; for (i = 1; i <= NF; i++) s = s $i ","; print s }'
 		echo "0 };"
