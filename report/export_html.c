@@ -525,7 +525,7 @@ static int eh_gzip_b64(sbuf_t *out, const char *in, size_t len)
 	size_t zcap;
 
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&zs, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return -ENOMEM;
 	zcap = deflateBound(&zs, len) + 64;
 	z = malloc(zcap);

@@ -38,7 +38,7 @@ typedef struct export_html_stats {
 
 /* Above this many bytes of page, browsers get slow (measured:
  * docs/bench/export_html.md); the CLI warns and says how to cut. */
-#define EXPORT_HTML_WARN_BYTES (24u * 1024 * 1024)
+#define EXPORT_HTML_WARN_BYTES (10u * 1024 * 1024)
 
 /* Read the recording at path and write the page to out. Returns 0, or
  * -errno / CAST_ERR_SYNTAX with err filled (-ENOENT with err naming the

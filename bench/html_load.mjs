@@ -1,0 +1,29 @@
+// bench/html_load.mjs PAGE.html [RUNS]: load time of an exported page in
+// Debian's chromium (headless, via playwright-core): from navigation to
+// tracecast.ready (data inflated, parsed, player loaded, panels drawn),
+// then a seek to the middle answered. Prints "ready_ms seek_ms" per run,
+// one line each. Used by bench/export_html.sh.
+import { launch, offlinePage } from '../tests/e2e/lib_browser.mjs';
+
+const [page_path, runsArg] = process.argv.slice(2);
+const runs = +(runsArg || 3);
+const browser = await launch();
+try {
+  for (let i = 0; i < runs; i++) {
+    const { page, seen } = await offlinePage(browser);
+    const t0 = Date.now();
+    await page.goto('file://' + page_path, { timeout: 300000 });
+    await page.evaluate(() => window.tracecast.ready);
+    const t1 = Date.now();
+    await page.evaluate(() => window.tracecast.seek(window.tracecast.duration() / 2));
+    const t2 = Date.now();
+    if (seen.requests.length || seen.errors.length) {
+      console.error('html_load: ' + JSON.stringify(seen));
+      process.exit(1);
+    }
+    console.log(`${t1 - t0} ${t2 - t1}`);
+    await page.context().close();
+  }
+} finally {
+  await browser.close();
+}
