@@ -32,6 +32,7 @@ viewer=$(stat -c %s "$tmp/tiny.html")
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 rows=""
+phases=""
 for f in "$sample" "$OUT/strace1m.cast.gz"; do
 	name=$(basename "$f")
 	page=$tmp/$name.html
@@ -46,7 +47,8 @@ for f in "$sample" "$OUT/strace1m.cast.gz"; do
 	done
 	wall=$(median < "$tmp/t"); cpu=$(median < "$tmp/u"); rss=$(cat "$tmp/rss")
 	gz=$(stat -c %s "$f"); size=$(stat -c %s "$page")
-	node bench/html_load.mjs "$page" "$RUNS" > "$tmp/load" || exit 1
+	node bench/html_load.mjs "$page" "$RUNS" > "$tmp/load" 2> "$tmp/phases" || { cat "$tmp/phases" >&2; exit 1; }
+	phases="$phases- \`$name\`: $(tail -n 1 "$tmp/phases" | sed 's/^html_load: //')"$'\n'
 	ready=$(awk '{ print $1 }' "$tmp/load" | median); seek=$(awk '{ print $2 }' "$tmp/load" | median)
 	nsys=$(grep -o '[0-9]* syscalls' "$tmp/err" | cut -d' ' -f1)
 	ratio=$(awk -v s="$size" -v v="$viewer" -v g="$gz" 'BEGIN { printf "%.2f", (s - v) / g }')
@@ -58,6 +60,8 @@ done
 	echo "\`make bench BENCH_ONLY=export_html\` (bench/export_html.sh; RUNS=$RUNS, medians;"
 	echo "load time: bench/html_load.mjs, headless Debian chromium via playwright-core,"
 	echo "from navigation to \`tracecast.ready\`, then \`tracecast.seek(duration/2)\`)."
+	echo "Load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (the"
+	echo "machine is shared: wall times stretch with it; the export's CPU time does not)."
 	echo "The fixed viewer (asciinema-player, its licence, tracecast's viewer) is"
 	echo "$viewer bytes; \"data / .cast.gz\" is (page - viewer) / .cast.gz, bound 1.4x."
 	echo "\`strace1m\` is \`gen_cast strace\`: 1,000,000 syscall lines, 5,005 output"
@@ -67,8 +71,13 @@ done
 	echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
 	printf '%s' "$rows"
 	echo
-	echo "Load time grows with the page (about 0.7 s per MB on this loaded 2-core"
-	echo "machine), so \`export\` warns above $(( $(sed -n 's/^#define EXPORT_HTML_WARN_BYTES (\([0-9]*\)u.*/\1/p' include/tracecast/export_html.h) )) MiB"
+	echo "Where the load time goes (last run; ms since navigation: start = the"
+	echo "viewer's script runs, inflated = DecompressionStream done, parsed = JSON,"
+	echo "panels built, player loaded, ready):"
+	echo
+	printf '%s' "$phases"
+	echo
+	echo "Load time grows with the size of the page, so \`export\` warns above $(( $(sed -n 's/^#define EXPORT_HTML_WARN_BYTES (\([0-9]*\)u.*/\1/p' include/tracecast/export_html.h) )) MiB"
 	echo "(EXPORT_HTML_WARN_BYTES) and says how to cut with --from/--to or"
 	echo "--between-markers."
 } > "$DOC"

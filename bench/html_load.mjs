@@ -21,7 +21,11 @@ try {
       console.error('html_load: ' + JSON.stringify(seen));
       process.exit(1);
     }
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('tracecast:'))
+      .map((m) => m.name.slice(10) + '=' + Math.round(m.startTime)).join(' '));
     console.log(`${t1 - t0} ${t2 - t1}`);
+    console.error(`html_load: phases (ms since navigation): ${marks}`);
     await page.context().close();
   }
 } finally {

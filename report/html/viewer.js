@@ -646,8 +646,12 @@
   }
 
   async function main() {
+    const mark = (name) => performance.mark('tracecast:' + name);
+    mark('start');
     const [termText, panelText] = await Promise.all([inflate('tc-term'), inflate('tc-panel')]);
+    mark('inflated');
     const D = JSON.parse(panelText);
+    mark('parsed');
     const lines = termText.split('\n');
     const header = JSON.parse(lines[0]);
     const events = [];
@@ -659,6 +663,7 @@
     if (clock.n) endNs = Math.max(endNs, clock.recUs[clock.n - 1] * 1000);
     if (S.n) endNs = Math.max(endNs, S.tNs[S.n - 1]);
 
+    mark('decoded');
     const ui = buildLayout(D);
     if (!events.length) events.push([0, 'o', '']); // the player needs one event
     const player = AsciinemaPlayer.create({ data: [header, ...events] }, ui.playerBox, {
@@ -726,8 +731,11 @@
       sync(false);
       requestAnimationFrame(tick);
     }
+    mark('panels');
     await loaded;
+    mark('player');
     sync(true);
+    mark('ready');
     requestAnimationFrame(tick);
     return api;
   }

@@ -66,8 +66,20 @@ try {
   console.log(`export page: ${dPage.toFixed(3)} s`);
   check(Math.abs(dPage - dStripped) <= 0.05 * dStripped,
     `page plays ${dPage} s, stripped file ${dStripped} s (more than 5% apart)`);
+  // seeking in recording time across the cut pause lands on dump's screen:
+  // before the pause, inside it, exactly at the output after it, after it
+  const oTimes = readFileSync(rec, 'utf8').split('\n').filter((l) => l.includes('"o"'))
+    .map((l) => JSON.parse(l)[0]);
+  const last = oTimes[oTimes.length - 1];
+  for (const t of [oTimes[0] + 0.01, 3, last - 0.000001, last, last + 0.002]) {
+    await page.evaluate((x) => tracecast.seek(x), t);
+    const scr = await page.evaluate(() => tracecast.screenText());
+    const want = mustTc('dump', rec, '--at', String(t));
+    check(scr === want, `screen at ${t} differs from dump --at:\n--- page\n${scr}--- dump\n${want}`);
+  }
   // and it plays so: the recording's end (5 s in) is reached in about 1 s
   const end = await page.evaluate(() => tracecast.duration());
+  await page.evaluate(() => tracecast.seek(0));
   const t0 = Date.now();
   await page.evaluate(() => tracecast.play());
   await page.waitForFunction((e) => tracecast.currentTime() >= e - 0.01, end, { timeout: 15000, polling: 20 });
