@@ -1,12 +1,14 @@
 /* tracecast export --format html: the front-end of report/export_html.c
  * (options, messages, the output file). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tracecast/cast_reader.h"
@@ -65,7 +67,7 @@ int cmd_export_html(int argc, char **argv)
 	};
 	export_html_opts_t o = { .from_ns = -1, .to_ns = -1 };
 	export_html_stats_t st;
-	cast_error_t err;
+	cast_error_t err = { .text = "" };
 	const char *out = NULL;
 	char *def_out = NULL;
 	int opt, rc;
@@ -114,28 +116,51 @@ int cmd_export_html(int argc, char **argv)
 			return 1;
 		}
 	}
+	/* a temporary file beside OUT, renamed over it at the end: a failed
+	 * export never leaves half a page nor destroys an older OUT */
 	bool to_stdout = !strcmp(out, "-");
-	FILE *fp = to_stdout ? stdout : fopen(out, "we");
-	if (!fp) {
-		fprintf(stderr, "tracecast export: %s: %s\n", out, strerror(errno));
-		free(def_out);
-		return 1;
+	char *tmp = NULL;
+	FILE *fp = stdout;
+	if (!to_stdout) {
+		int fd = -1;
+		if (asprintf(&tmp, "%s.tmp.XXXXXX", out) < 0) {
+			tmp = NULL;
+		} else if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0) {
+			mode_t um = umask(0);
+			umask(um);
+			fchmod(fd, 0666 & ~um); /* a page to share, not a secret recording */
+			fp = fdopen(fd, "w");
+		}
+		if (!tmp || fd < 0 || !fp) {
+			fprintf(stderr, "tracecast export: %s: %s\n", out, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			free(tmp);
+			free(def_out);
+			return 1;
+		}
 	}
 	rc = export_html_write(in, fp, &o, &st, &err);
 	if (fflush(fp) != 0 && rc == 0)
 		rc = -errno;
 	if (!to_stdout && fclose(fp) != 0 && rc == 0)
 		rc = -errno;
+	if (rc == 0 && tmp && rename(tmp, out) != 0)
+		rc = -errno;
 	if (rc < 0) {
 		if (err.text[0])
 			cast_error_print(stderr, NULL, &err);
 		else
 			fprintf(stderr, "tracecast export: %s: %s\n", out, strerror(-rc));
-		if (!to_stdout)
-			unlink(out);
+		if (tmp)
+			unlink(tmp);
+		free(tmp);
 		free(def_out);
 		return 1;
 	}
+	free(tmp);
 	if (st.malformed)
 		fprintf(stderr, "tracecast export: %s: %lu malformed lines skipped "
 			"('tracecast info %s' names them)\n", in, st.malformed, in);

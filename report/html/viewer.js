@@ -682,6 +682,7 @@
         await loaded;
         const Tns = toNs(Math.max(0, +seconds || 0));
         const ps = clock.toPlay(Tns);
+        ui.playerBox.classList.add('tc-seeked'); // the start overlay would hide the screen
         await player.seek(ps);
         lastSeek = { Tns, ps: player.getCurrentTime() };
         await frame();

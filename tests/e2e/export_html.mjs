@@ -154,6 +154,12 @@ try {
   }
   const r1 = tc('export', fixture, '--format', 'html', '--between-markers', 'nope', 'resize', '-o', path.join(tmp, 'x.html'));
   check(r1.status === 1 && r1.stderr.includes("marker 'nope' not found"), `missing marker: ${r1.status} ${r1.stderr}`);
+  // a failed export leaves an existing OUT as it was, and no temporary file
+  const keep = path.join(tmp, 'keep.html');
+  writeFileSync(keep, 'old');
+  const r3 = tc('export', path.join(tmp, 'missing.cast'), '--format', 'html', '-o', keep);
+  check(r3.status === 1 && readFileSync(keep, 'utf8') === 'old' &&
+    !readdirSync(tmp).some((f) => f.startsWith('keep.html.tmp')), `failed export touched OUT: ${r3.stderr}`);
   const r2 = tc('export', fixture, '--format', 'html', '--from', '2', '--to', '1');
   check(r2.status === 2, `--to before --from: exit ${r2.status}`);
   const small = path.join(tmp, 'small.html');
