@@ -317,7 +317,8 @@ static long eh_stack_idx(eh_ctx_t *c, const char *stack)
 	return (long)c->stacks[j].idx;
 }
 
-/* One "p" event: proc samples per process, py stacks into the table. */
+/* One "p" event: proc samples per process, py and perf stacks into the
+ * table. */
 static int eh_sample(eh_ctx_t *c, const cast_event_t *ev)
 {
 	json_error_t jerr;
@@ -345,7 +346,7 @@ static int eh_sample(eh_ctx_t *c, const cast_event_t *ev)
 			pr->n++;
 		}
 		c->st->n_proc++;
-	} else if (src && !strcmp(src, "py")) {
+	} else if (src && (!strcmp(src, "py") || !strcmp(src, "perf"))) {
 		const char *stack = json_string_value(json_object_get(j, "stack"));
 		if (stack && *stack) {
 			long idx = eh_stack_idx(c, stack);

@@ -297,7 +297,7 @@
     const procs = el('section', 'tc-procs');
     procs.append(el('h2', null, 'CPU / RSS per process'));
     const flame = el('section', 'tc-flame');
-    flame.append(el('h2', null, 'Flame graph (Python stack samples)'));
+    flame.append(el('h2', null, 'Flame graph (stack samples: python, perf)'));
     left.append(playerBox, clock, markers, procs, flame);
 
     const right = el('section', 'tc-sys');
@@ -413,15 +413,22 @@
     input.addEventListener('input', refilter);
     cb.addEventListener('change', refilter);
 
-    function renderFly() {
-      // calls whose span holds the playhead, longest first
-      const live = [];
-      for (let i = 0; i < S.n && live.length < 2000; i++) {
-        if ((S.flags[i] & F_UNFINISHED) === 0 && (S.flags[i] & F_RESUMED) === 0 && S.dur[i] < 0) continue;
-        if (S.flags[i] & F_RESUMED && S.pair[i] >= 0) continue; // its unfinished half stands for it
-        const [a, b] = sysSpan(S, i, sEnd);
-        if (a <= Tns && Tns < b) live.push([i, a, b]);
+    // the spans, once: [spanA[i], spanB[i]) (NaN: not a call with a span)
+    const spanA = new Float64Array(S.n), spanB = new Float64Array(S.n);
+    for (let i = 0; i < S.n; i++) {
+      const f = S.flags[i];
+      if (((f & F_UNFINISHED) === 0 && (f & F_RESUMED) === 0 && S.dur[i] < 0) ||
+          ((f & F_RESUMED) && S.pair[i] >= 0)) { // its unfinished half stands for it
+        spanA[i] = spanB[i] = NaN;
+        continue;
       }
+      [spanA[i], spanB[i]] = sysSpan(S, i, sEnd);
+    }
+    function renderFly() {
+      // calls whose span holds the playhead, oldest first
+      const live = [];
+      for (let i = 0; i < S.n && live.length < 2000; i++)
+        if (spanA[i] <= Tns && Tns < spanB[i]) live.push([i, spanA[i], spanB[i]]);
       live.sort((x, y) => x[1] - y[1]);
       const frag = document.createDocumentFragment();
       if (!live.length) frag.append(el('div', 'tc-none', 'none'));
@@ -535,12 +542,12 @@
     };
   }
 
-  // The flame graph of the py samples in the window before the playhead,
+  // The flame graph of the stack samples (py, perf) in the window before the playhead,
   // or between two markers.
   function buildFlame(box, D, api) {
     const n = D.py.t.length;
     if (!n) {
-      box.append(el('div', 'tc-none', 'no stack samples (record with --profile=python)'));
+      box.append(el('div', 'tc-none', 'no stack samples (record with --profile=python or perf)'));
       return { update() {} };
     }
     const tNs = new Float64Array(n);
