@@ -108,7 +108,9 @@ window.player = AsciinemaPlayer.create({ data: u.buffer }, document.getElementBy
   await page.waitForFunction((e) => tracecast.currentTime() >= e - 0.01, end, { timeout: 15000, polling: 20 });
   const wall = (Date.now() - t0) / 1000;
   console.log(`played to ${end.toFixed(3)} s of recording in ${wall.toFixed(2)} s`);
-  check(wall < dStripped * 2 + 0.5, `playing took ${wall} s of wall time (limit not honoured?)`);
+  // (the player runs on the wall clock: honoured, it takes about dStripped;
+  // not, about dRaw; the bound sits half-way, for a loaded machine)
+  check(wall < (dStripped + dRaw) / 2, `playing took ${wall} s of wall time (limit not honoured?)`);
   check(seen.requests.length === 0 && seen.errors.length === 0 && seen.dialogs.length === 0,
     `page: ${JSON.stringify(seen)}`);
   await page.context().close();
