@@ -90,6 +90,8 @@ HTML_ASSETS := player_js=$(AP_DIR)/dist/bundle/asciinema-player.min.js \
 	player_css=$(AP_DIR)/dist/bundle/asciinema-player.css \
 	player_license=$(AP_DIR)/LICENSE player_version=$(BUILD)/gen/player_version.txt \
 	viewer_js=report/html/viewer.js viewer_css=report/html/viewer.css
+$(AP_DIR)/%:
+	@echo "make: $@ is missing: run 'make deps' (npm ci installs asciinema-player from package-lock.json)" >&2; exit 1
 $(BUILD)/gen/player_version.txt: $(AP_DIR)/package.json
 	@mkdir -p $(dir $@)
 	@sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' $< | head -n 1 | tr -d '\n' > $@

@@ -42,7 +42,7 @@ for f in "$sample" "$OUT/strace1m.cast.gz"; do
 			{ cat "$tmp/err" >&2; exit 1; }
 		read -r wall user sys rss < "$tmp/one"
 		echo "$wall" >> "$tmp/t"
-		echo "$user $sys" | awk '{ print $1 + $2 }' >> "$tmp/u"
+		echo "$user $sys" | awk '{ printf "%.2f\n", $1 + $2 }' >> "$tmp/u"
 		echo "$rss" > "$tmp/rss"
 	done
 	wall=$(median < "$tmp/t"); cpu=$(median < "$tmp/u"); rss=$(cat "$tmp/rss")
