@@ -154,6 +154,26 @@ try {
   }
   const r1 = tc('export', fixture, '--format', 'html', '--between-markers', 'nope', 'resize', '-o', path.join(tmp, 'x.html'));
   check(r1.status === 1 && r1.stderr.includes("marker 'nope' not found"), `missing marker: ${r1.status} ${r1.stderr}`);
+  // edge inputs: a header and one event, a header alone, asciicast v3
+  const empty = path.join(tmp, 'empty.cast');
+  writeFileSync(empty, '{"version":2,"width":80,"height":24}\n');
+  const v3 = path.join(tmp, 'v3.cast');
+  mustTc('convert', '-f', 'v3', fixture, v3);
+  for (const f of [tiny, empty, v3]) {
+    const out = f.replace(/\.cast$/, '-edge.html');
+    mustTc('export', f, '--format', 'html', '-o', out);
+    const { page, seen } = await offlinePage(browser);
+    await page.goto('file://' + out);
+    await page.evaluate(() => window.tracecast.ready);
+    await page.evaluate(() => window.tracecast.seek(0.95));
+    if (f === v3) {
+      const scr = await page.evaluate(() => tracecast.screenText());
+      check(scr === mustTc('dump', v3, '--at', '0.95'), `v3: screen at 0.95 differs:\n${scr}`);
+    }
+    check(seen.requests.length === 0 && seen.errors.length === 0 && seen.dialogs.length === 0,
+      `${path.basename(f)}: ${JSON.stringify(seen)}`);
+    await page.context().close();
+  }
   // a failed export leaves an existing OUT as it was, and no temporary file
   const keep = path.join(tmp, 'keep.html');
   writeFileSync(keep, 'old');
