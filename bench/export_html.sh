@@ -50,16 +50,19 @@ for f in "$sample" "$OUT/strace1m.cast.gz"; do
 	node bench/html_load.mjs "$page" "$RUNS" > "$tmp/load" 2> "$tmp/phases" || { cat "$tmp/phases" >&2; exit 1; }
 	phases="$phases- \`$name\`: $(tail -n 1 "$tmp/phases" | sed 's/^html_load: //')"$'\n'
 	ready=$(awk '{ print $1 }' "$tmp/load" | median); seek=$(awk '{ print $2 }' "$tmp/load" | median)
+	rcpu=$(awk '{ print $3 }' "$tmp/load" | median)
 	nsys=$(grep -o '[0-9]* syscalls' "$tmp/err" | cut -d' ' -f1)
 	ratio=$(awk -v s="$size" -v v="$viewer" -v g="$gz" 'BEGIN { printf "%.2f", (s - v) / g }')
-	rows="$rows| \`$name\` | $nsys | $gz | $size | **${ratio}x** | $cpu s CPU ($wall s wall), $((rss / 1024)) MB | $ready ms | $seek ms |"$'\n'
+	rows="$rows| \`$name\` | $nsys | $gz | $size | **${ratio}x** | $cpu s CPU ($wall s wall), $((rss / 1024)) MB | $ready ms | $rcpu ms | $seek ms |"$'\n'
 done
 {
 	echo "## HTML export (\`tracecast export FILE --format html\`)"
 	echo
 	echo "\`make bench BENCH_ONLY=export_html\` (bench/export_html.sh; RUNS=$RUNS, medians;"
 	echo "load time: bench/html_load.mjs, headless Debian chromium via playwright-core,"
-	echo "from navigation to \`tracecast.ready\`, then \`tracecast.seek(duration/2)\`)."
+	echo "from navigation to \`tracecast.ready\`, then \`tracecast.seek(duration/2)\`;"
+	echo "renderer CPU: the page's renderer process CPU time until ready, from DevTools'"
+	echo "Performance.getMetrics ProcessTime, which the machine's load does not stretch)."
 	echo "Load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (the"
 	echo "machine is shared: wall times stretch with it; the export's CPU time does not)."
 	echo "The fixed viewer (asciinema-player, its licence, tracecast's viewer) is"
@@ -67,8 +70,8 @@ done
 	echo "\`strace1m\` is \`gen_cast strace\`: 1,000,000 syscall lines, 5,005 output"
 	echo "lines, 1,001 /proc samples."
 	echo
-	echo "| recording | syscalls | .cast.gz bytes | page bytes | data / .cast.gz | export | page ready | seek |"
-	echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
+	echo "| recording | syscalls | .cast.gz bytes | page bytes | data / .cast.gz | export | page ready (wall) | renderer CPU to ready | seek |"
+	echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
 	printf '%s' "$rows"
 	echo
 	echo "Where the load time goes (last run; ms since navigation: start = the"
