@@ -77,11 +77,13 @@ const cases = [
   { name: 'fixture', file: fixture, gz: fixtureGz, filter: 'write|ENOENT' },
 ];
 
+let ex0 = null; // the first export's result
 const browser = await launch();
 try {
   for (const c of cases) {
     const html = path.join(tmp, c.name + '.html');
     const ex = tc('export', c.file, '--format', 'html', '-o', html);
+    if (!ex0) ex0 = ex;
     check(ex.status === 0, `${c.name}: export exit ${ex.status}: ${ex.stderr}`);
     const size = statSync(html).size, gz = statSync(c.gz).size;
     check(size <= 1.4 * gz + viewerBytes,
@@ -173,6 +175,18 @@ try {
     check(seen.requests.length === 0 && seen.errors.length === 0 && seen.dialogs.length === 0,
       `${path.basename(f)}: ${JSON.stringify(seen)}`);
     await page.context().close();
+  }
+  // above EXPORT_HTML_WARN_BYTES the export warns and says how to cut
+  {
+    const big = path.join(tmp, 'big.cast');
+    const { randomBytes } = await import('node:crypto');
+    const lines = ['{"version":2,"width":80,"height":24}'];
+    for (let i = 0; i < 1500; i++) lines.push(JSON.stringify([i * 0.01, 'o', randomBytes(7000).toString('base64') + '\r\n']));
+    writeFileSync(big, lines.join('\n') + '\n');
+    const r = tc('export', big, '--format', 'html', '-o', path.join(tmp, 'big.html'));
+    check(r.status === 0 && /warning: the page is \d+ MB; browsers get slow above 10 MB/.test(r.stderr) &&
+      r.stderr.includes('--from T --to T or --between-markers A B'), `no size warning: ${r.stderr}`);
+    check(!ex0.stderr.includes('warning'), `the eventlet export warned: ${ex0.stderr}`);
   }
   // a failed export leaves an existing OUT as it was, and no temporary file
   const keep = path.join(tmp, 'keep.html');
