@@ -40,7 +40,9 @@ typedef struct export_html_stats {
  * docs/bench/export_html.md); the CLI warns and says how to cut. */
 #define EXPORT_HTML_WARN_BYTES (10u * 1024 * 1024)
 
-/* Read the recording at path and write the page to out. Returns 0, or
+/* Read the recording at path and write the page to out. The syscall
+ * rows' widths follow wcwidth(): call it with a UTF-8 LC_CTYPE (the CLI
+ * sets C.UTF-8, as dump does). Returns 0, or
  * -errno / CAST_ERR_SYNTAX with err filled (-ENOENT with err naming the
  * marker when --between-markers finds none; -ERANGE when the range is
  * empty). st (may be NULL) receives the figures. Never prints. */
