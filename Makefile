@@ -38,8 +38,8 @@ endif
 LIB_SRC := $(sort $(wildcard lib/*.c))
 REC_SRC := $(sort $(wildcard recorder/*.c))
 PLAY_SRC := $(sort $(wildcard player/*.c))
-REPORT_SRC := $(sort $(wildcard report/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
+REPORT_SRC := $(sort $(wildcard report/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC := $(filter-out %_preload.c,$(sort $(wildcard tests/progs/*.c)))
 HELPER_SO := $(patsubst tests/progs/%.c,$(BUILD)/progs/%.so,$(sort $(wildcard tests/progs/*_preload.c)))
@@ -89,7 +89,28 @@ $(REC_A): $(call obj,$(REC_SRC))
 	@rm -f $@; ar rcs $@ $^
 $(PLAY_A): $(call obj,$(PLAY_SRC))
 	@rm -f $@; ar rcs $@ $^
-$(REPORT_A): $(call obj,$(REPORT_SRC))
+
+# The HTML export's viewer and asciinema-player's bundle (from node_modules,
+# installed by make deps from package-lock.json), embedded at build time.
+AP_DIR := node_modules/asciinema-player
+HTML_ASSETS := player_js=$(AP_DIR)/dist/bundle/asciinema-player.min.js \
+	player_css=$(AP_DIR)/dist/bundle/asciinema-player.css \
+	player_license=$(AP_DIR)/LICENSE player_version=$(BUILD)/gen/player_version.txt \
+	viewer_js=report/html/viewer.js viewer_css=report/html/viewer.css
+$(AP_DIR)/%:
+	@echo "make: $@ is missing: run 'make deps' (npm ci installs asciinema-player from package-lock.json)" >&2; exit 1
+$(BUILD)/gen/player_version.txt: $(AP_DIR)/package.json
+	@mkdir -p $(dir $@)
+	@sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' $< | head -n 1 | tr -d '\n' > $@
+$(BUILD)/gen/html_assets.c: report/html/embed.sh $(foreach a,$(HTML_ASSETS),$(lastword $(subst =, ,$(a))))
+	@mkdir -p $(dir $@)
+	report/html/embed.sh $@ $(HTML_ASSETS)
+$(BUILD)/gen/html_assets.o: $(BUILD)/gen/html_assets.c
+	$(CC) $(CPPFLAGS) -Ireport $(CFLAGS) -c -o $@ $<
+$(BUILD)/report/%.o: report/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ireport $(CFLAGS) -c -o $@ $<
+$(REPORT_A): $(call obj,$(REPORT_SRC)) $(BUILD)/gen/html_assets.o
 	@rm -f $@; ar rcs $@ $^
 
 ARCHIVES := $(REPORT_A) $(PLAY_A) $(REC_A) $(LIB_A)

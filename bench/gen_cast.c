@@ -19,6 +19,13 @@
  *                               ~500 bytes every 100 lines and a marker
  *                               every 100 s: 3,000,000 make ~480 MB and
  *                               600 s, 6,000,000 ~1 GB
+ *   gen_cast strace OUT [N]     N (default 1000000) "s" syscall lines as
+ *                               strace prints them (reads, writes, failed
+ *                               opens, epoll waits split into unfinished /
+ *                               resumed halves, signals), 4 pids, every 50 us;
+ *                               an "o" line every 200 calls, a /proc sample
+ *                               every 50 ms, a marker every 10 s: the HTML
+ *                               export's benchmark
  *
  * OUT ending in ".gz" is written gzip-compressed through the writer.
  * Deterministic (fixed-seed xorshift). Prints the number of events. */
@@ -57,6 +64,73 @@ static const char *const gen_pieces[] = {
 	"12345 ", "0x7ffd1234 ", "\"quoted\" ", "back\\slash ",
 };
 #define GEN_NPIECES (sizeof(gen_pieces) / sizeof(gen_pieces[0]))
+
+/* The "strace" recording: N syscall lines and what goes around them. */
+static int gen_strace(cast_writer_t *w, gen_rng_t *rng, unsigned long count, unsigned long *n)
+{
+	static const char *const files[] = { "/etc/ld.so.cache", "/usr/lib/python3.11/os.py",
+					     "/home/u/.config/app.toml", "/tmp/x.lock" };
+	char ev[512];
+	int64_t t = 0, next_p = 0, next_m = 10 * CAST_NS_PER_SEC;
+	int rc = 0, len;
+	long pending[4] = { 0, 0, 0, 0 }; /* per pid: an epoll_wait in flight */
+
+	for (; !rc && *n < count; (*n)++) {
+		long pid = 4100 + (long)(gen_next(rng) % 4);
+		unsigned k = (unsigned)(gen_next(rng) % 16);
+		t += 20000 + (int64_t)(gen_next(rng) % 60000); /* 20-80 us */
+		if (pending[pid - 4100]) {
+			len = snprintf(ev, sizeof ev, "%ld <... epoll_wait resumed>[{events=EPOLLIN, "
+				       "data={u32=7, u64=7}}], 1024, 60000) = 1 <0.%06ld>", pid,
+				       (long)(gen_next(rng) % 900000));
+			pending[pid - 4100] = 0;
+		} else if (k < 5) {
+			len = snprintf(ev, sizeof ev, "%ld read(%u, \"GET /item/%lu HTTP/1.1\\r\\nHost: "
+				       "localhost\\r\\n\"..., 65536) = %lu <0.0000%02lu>", pid, 5 + k,
+				       (unsigned long)(gen_next(rng) % 100000),
+				       (unsigned long)(gen_next(rng) % 4096), (unsigned long)(gen_next(rng) % 100));
+		} else if (k < 10) {
+			len = snprintf(ev, sizeof ev, "%ld write(%u, \"HTTP/1.1 200 OK\\r\\nContent-Length"
+				       ": %lu\\r\\n\"..., %lu) = %lu <0.0000%02lu>", pid, 5 + k,
+				       (unsigned long)(gen_next(rng) % 100000), (unsigned long)(gen_next(rng) % 8192),
+				       (unsigned long)(gen_next(rng) % 8192), (unsigned long)(gen_next(rng) % 100));
+		} else if (k < 12) {
+			len = snprintf(ev, sizeof ev, "%ld openat(AT_FDCWD, \"%s\", O_RDONLY|O_CLOEXEC) = -1 "
+				       "ENOENT (No such file or directory) <0.0000%02lu>", pid,
+				       files[gen_next(rng) % 4], (unsigned long)(gen_next(rng) % 100));
+		} else if (k < 14) {
+			len = snprintf(ev, sizeof ev, "%ld epoll_wait(4,  <unfinished ...>", pid);
+			pending[pid - 4100] = 1;
+		} else if (k < 15) {
+			len = snprintf(ev, sizeof ev, "%ld futex(0x7f3a2c0%05lx, FUTEX_WAKE_PRIVATE, 1) = 0 "
+				       "<0.0000%02lu>", pid, (unsigned long)(gen_next(rng) % 0xfffff),
+				       (unsigned long)(gen_next(rng) % 100));
+		} else {
+			len = snprintf(ev, sizeof ev, "%ld --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, "
+				       "si_pid=%lu, si_uid=1000, si_status=0} ---", pid,
+				       (unsigned long)(5000 + gen_next(rng) % 1000));
+		}
+		rc = cast_writer_event(w, t, "s", ev, (size_t)len);
+		if (!rc && *n % 200 == 199) {
+			len = snprintf(ev, sizeof ev, "served %lu requests\r\n", *n + 1);
+			rc = cast_writer_event(w, t, "o", ev, (size_t)len);
+		}
+		if (!rc && t >= next_p) {
+			len = snprintf(ev, sizeof ev, "{\"src\":\"proc\",\"procs\":[{\"pid\":4100,\"comm\":"
+				       "\"python3\",\"cpu\":0.%02lu,\"rss_kb\":%lu,\"state\":\"R\",\"wchan\":"
+				       "\"0\",\"threads\":4}]}", (unsigned long)(gen_next(rng) % 100),
+				       51200 + (unsigned long)(gen_next(rng) % 1024));
+			rc = cast_writer_event(w, t, "p", ev, (size_t)len);
+			next_p += 50000000;
+		}
+		if (!rc && t >= next_m) {
+			len = snprintf(ev, sizeof ev, "checkpoint %lu", *n);
+			rc = cast_writer_event(w, t, "m", ev, (size_t)len);
+			next_m += 10 * CAST_NS_PER_SEC;
+		}
+	}
+	return rc;
+}
 
 static const char gen_alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .:-";
 
@@ -163,8 +237,9 @@ int main(int argc, char **argv)
 	size_t olen;
 
 	if (argc < 3 || (strcmp(argv[1], "big") && strcmp(argv[1], "small") &&
-			 strcmp(argv[1], "syscalls") && strcmp(argv[1], "sys"))) {
-		fprintf(stderr, "usage: gen_cast big|small|syscalls|sys OUT [EVENTS]\n");
+			 strcmp(argv[1], "syscalls") && strcmp(argv[1], "sys") &&
+			 strcmp(argv[1], "strace"))) {
+		fprintf(stderr, "usage: gen_cast big|small|syscalls|sys|strace OUT [EVENTS]\n");
 		return 2;
 	}
 	olen = strlen(argv[2]);
@@ -193,7 +268,9 @@ int main(int argc, char **argv)
 		json_object_set_new(hdr, "tracecast", json_pack("{s:s}", "s_time", "end"));
 	rc = cast_writer_header(w, hdr);
 	json_decref(hdr);
-	if (!strcmp(argv[1], "big")) {
+	if (!rc && !strcmp(argv[1], "strace")) {
+		rc = gen_strace(w, &rng, argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000, &n);
+	} else if (!strcmp(argv[1], "big")) {
 		unsigned long count = argc > 3 ? strtoul(argv[3], NULL, 10) : 162000;
 
 		for (; !rc && n < count; n++) {

@@ -53,8 +53,9 @@ static const char conv_usage[] =
 	"  -f, --format FORMAT, --output-format FORMAT\n"
 	"                      asciicast-v2 (or v2), asciicast-v3 (or v3), raw, txt\n"
 	"  --strip             drop tracecast's own events (\"s\" syscalls, \"p\" profile\n"
-	"                      samples) and its \"tracecast\" header key, keeping plain\n"
-	"                      asciicast (o, i, r, m markers, x and other codes stay)\n"
+	"                      samples, \"t\" redaction count) and its \"tracecast\"\n"
+	"                      header key: a file asciinema, agg and asciinema.org treat\n"
+	"                      as their own (o, i, r, m markers, x and other codes stay)\n"
 	"  --overwrite         replace OUT if it exists (refused otherwise)\n"
 	"  -h, --help          this text\n"
 	"\n"
@@ -137,10 +138,11 @@ fail:
 	return NULL;
 }
 
-/* tracecast's own event codes, dropped by --strip. */
+/* tracecast's own event codes, dropped by --strip: syscalls, samples and
+ * the redaction count. */
 static bool conv_is_own_code(const char *code)
 {
-	return (code[0] == 's' || code[0] == 'p') && code[1] == '\0';
+	return (code[0] == 's' || code[0] == 'p' || code[0] == 't') && code[1] == '\0';
 }
 
 static bool conv_ends_with(const char *s, const char *suffix)

@@ -28,6 +28,9 @@ static const char ex_usage_text[] =
 	"  --format chrome        Chrome trace events (Perfetto UI, chrome://tracing):\n"
 	"                         syscalls, markers, output bursts, CPU/RSS counters\n"
 	"  --format strace        the syscalls as a strace -f -ttt -T log\n"
+	"  --format html          one self-contained page to share: the terminal in\n"
+	"                         asciinema-player, the syscalls, samples and a flame\n"
+	"                         graph beside it (see --format html --help)\n"
 	"  --from T, --to T       only events from/until T: seconds (12.5), M:SS(.s),\n"
 	"                         H:MM:SS or 'end'\n"
 	"  --between-markers A B  only events after the first marker A and before the\n"
@@ -82,6 +85,10 @@ int cmd_export(int argc, char **argv)
 	bool strict = false, force = false, raw = false;
 	int opt, rc;
 
+	for (int i = 1; i < argc; i++) /* the HTML page has its own front-end */
+		if ((!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "html")) ||
+		    !strcmp(argv[i], "--format=html"))
+			return cmd_export_html(argc, argv);
 	report_window_init(&w);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {

@@ -19,7 +19,7 @@ static const struct command commands[] = {
 	{ "dump", cmd_dump, "print the screen at given times (text or ANSI)" },
 	{ "convert", cmd_convert, "convert between asciicast v1/v2/v3, gzip" },
 	{ "stats", cmd_stats, "count the recorded syscalls (strace -c), slowest, errors" },
-	{ "export", cmd_export, "export to folded, callgrind, speedscope, chrome, strace" },
+	{ "export", cmd_export, "export to folded, callgrind, speedscope, chrome, strace or a shareable HTML page" },
 	{ "mark", cmd_mark, "add a marker to the session being recorded" },
 };
 

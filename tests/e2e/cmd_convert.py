@@ -118,7 +118,7 @@ try:
     check(p.returncode == 0 and p.stdout.startswith(b'{"version":') and
           p.stdout.count(b"\n") == len(Ref(src).events) + 1, "convert to stdout")
 
-    # 4. --strip: s and p events and the "tracecast" key go; the rest stays
+    # 4. --strip: s, p and t events and the "tracecast" key go; the rest stays
     syn = os.path.join(tmp, "syn.cast")
     hdr = {"version": 2, "width": 80, "height": 24, "timestamp": 1795751140,
            "tracecast": {"version": 1, "start_unix_ns": 1795751140431071063, "clock": "monotonic"},
@@ -126,7 +126,7 @@ try:
     evs = [[0.1, "o", "hi\r\n"], [0.2, "s", "412 write(1, \"hi\", 2) = 2 <0.000010>"],
            [0.25, "p", "{\"src\":\"proc\",\"procs\":[]}"], [0.3, "m", "exec python3"],
            [0.4, "z", "unknown code"], [0.5, "ss", "two letters"], [0.6, "r", "100x30"],
-           [0.7, "x", "0"]]
+           [0.65, "t", "{\"redactions\":3}"], [0.7, "x", "0"]]
     with open(syn, "w") as f:
         f.write(json.dumps(hdr) + "\n" + "".join(json.dumps(e) + "\n" for e in evs))
     full, strip = os.path.join(tmp, "full.cast"), os.path.join(tmp, "strip.cast")

@@ -1,0 +1,565 @@
+/* export_html: a recording as one self-contained HTML page (see
+ * export_html.h). Two passes: timeline_load() for the syscall lines
+ * (paired and flagged exactly as the player pairs them) and the markers,
+ * then cast_reader for the terminal events and the profile samples. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <jansson.h>
+
+#include "html_page.h"
+#include "tracecast/cast_reader.h"
+#include "export_html.h"
+#include "tracecast/jstr.h"
+#include "player/overlay_syscalls.h"
+#include "player/sbuf.h"
+#include "player/timeline.h"
+
+typedef struct eh_proc {
+	long pid;
+	char comm[32];
+	sbuf_t t, cpu, rss;        /* JSON array bodies */
+	int64_t last_t;
+	unsigned long n;
+} eh_proc_t;
+
+typedef struct eh_stack {
+	char *stack;
+	unsigned long idx;
+} eh_stack_t;
+
+typedef struct eh_ctx {
+	const export_html_opts_t *o;
+	export_html_stats_t *st;
+	int64_t from, to;          /* the range, ns; to = INT64_MAX when open */
+	bool s_end;                /* header says "s_time": "end" */
+	sbuf_t term;               /* asciicast v2 text for the player */
+	sbuf_t pre;                /* o/r events before `from`, replayed at 0 */
+	sbuf_t panel;              /* JSON for the panels */
+	eh_proc_t *procs;
+	size_t n_procs, cap_procs;
+	eh_stack_t *stacks;        /* open addressing */
+	size_t cap_stacks, n_stacks;
+	sbuf_t stack_list, py_t, py_s, py_pid;
+	int64_t py_last;
+	bool term_empty;
+} eh_ctx_t;
+
+/* Append s[0..len) as a JSON string (quoted). */
+static void eh_jstr(sbuf_t *b, const char *s, size_t len)
+{
+	char stackbuf[512];
+	char *buf = len * 6 <= sizeof(stackbuf) ? stackbuf : malloc(JSTR_ESCAPE_MAX(len) + 1);
+
+	sbuf_addc(b, '"');
+	if (!buf)
+		abort(); /* as sbuf: appends abort on OOM */
+	sbuf_add(b, buf, jstr_escape(buf, s, len));
+	if (buf != stackbuf)
+		free(buf);
+	sbuf_addc(b, '"');
+}
+
+/* Seconds with microseconds, from ns (>= 0). */
+static void eh_secs(sbuf_t *b, int64_t ns)
+{
+	int64_t us = ns / 1000;
+	sbuf_printf(b, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
+}
+
+/* The text as the panel draws it: controls as '?', unprintables as U+FFFD
+ * (frame_text's rules), into out. */
+static void eh_cells(sbuf_t *out, const char *s, size_t len)
+{
+	mbstate_t ps;
+	size_t i = 0;
+
+	sbuf_reset(out);
+	memset(&ps, 0, sizeof(ps));
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			sbuf_addc(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+			i++;
+			continue;
+		}
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &ps);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&ps, 0, sizeof(ps));
+			sbuf_add_utf8(out, 0xFFFD);
+			i++;
+			continue;
+		}
+		uint32_t cp = (uint32_t)wc;
+		if (cp >= 0x80 && cp < 0xA0)
+			cp = '?';
+		else if (wcwidth(wc) < 0)
+			cp = 0xFFFD;
+		sbuf_add_utf8(out, cp);
+		i += n;
+	}
+}
+
+/* UTF-16 code units of valid UTF-8 s[0..n) (the page's string indices). */
+static size_t eh_u16len(const char *s, size_t n)
+{
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if ((b & 0xC0) != 0x80)
+			u += b >= 0xF0 ? 2 : 1;
+	}
+	return u;
+}
+
+/* The text after the leading tid and spaces (what an "other" row shows). */
+static const char *eh_body(const char *text)
+{
+	const char *p = text;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* The syscall arrays: t (us, delta), tid, flags, pair (relative, 0 =
+ * none), dur (us, -1), start (us delta to t), x (raw text), c/r (call
+ * and result as the panel shows them: an integer n means "the first n
+ * bytes of the body" / "n bytes of the body after the call and a space"). */
+static int eh_sys(eh_ctx_t *c, const timeline_t *tl)
+{
+	sbuf_t a_t, a_tid, a_f, a_p, a_d, a_x, a_c, a_r, call, res, cells;
+	size_t first = 0, last = 0;
+	int64_t prev = 0;
+	sbuf_t *all[] = { &a_t, &a_tid, &a_f, &a_p, &a_d, &a_x, &a_c, &a_r, &call, &res, &cells };
+	int rc = 0;
+
+	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
+		sbuf_init(all[k]);
+	while (first < tl->n_sys && tl->sys[first].t < c->from)
+		first++;
+	last = first;
+	while (last < tl->n_sys && tl->sys[last].t <= c->to)
+		last++;
+	for (size_t i = first; i < last; i++) {
+		const tl_sys_t *e = &tl->sys[i];
+		const char *sep = i > first ? "," : "";
+		int64_t t_us = e->t / 1000;
+		long pair = e->pair >= (long)first && e->pair < (long)last ? e->pair - (long)i : 0;
+		int64_t dur = e->dur_ns;
+
+		if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0 && dur < 0)
+			dur = e->t - tl->sys[e->pair].t;
+		sbuf_printf(&a_t, "%s%" PRId64, sep, t_us - prev);
+		prev = t_us;
+		sbuf_printf(&a_tid, "%s%ld", sep, e->tid);
+		sbuf_printf(&a_f, "%s%u", sep, (unsigned)e->flags);
+		sbuf_printf(&a_p, "%s%ld", sep, pair);
+		sbuf_printf(&a_d, "%s%" PRId64, sep, dur >= 0 ? dur / 1000 : -1);
+		sbuf_adds(&a_x, sep);
+		eh_jstr(&a_x, e->text, strlen(e->text));
+		/* the unfinished half: formatted as at its own time (in flight) */
+		if (!overlay_syscalls_format(tl, i, e->t, &call, &res)) {
+			sbuf_reset(&call);
+			sbuf_reset(&res);
+		}
+		if (e->flags & TL_SYS_UNFINISHED)
+			sbuf_reset(&res); /* the page writes "in flight N.NNNs" */
+		const char *body = eh_body(e->text);
+		size_t blen = strlen(body);
+		eh_cells(&cells, call.data ? call.data : "", call.len);
+		sbuf_adds(&a_c, sep);
+		bool call_in_body = cells.len <= blen && !memcmp(body, cells.data ? cells.data : "", cells.len);
+		size_t call_u16 = call_in_body ? eh_u16len(body, cells.len) : 0;
+		size_t off = cells.len + 1; /* the result after the call and a space */
+		if (call_in_body)
+			sbuf_printf(&a_c, "%zu", call_u16);
+		else
+			eh_jstr(&a_c, cells.data ? cells.data : "", cells.len);
+		eh_cells(&cells, res.data ? res.data : "", res.len);
+		sbuf_adds(&a_r, sep);
+		if (call_in_body && cells.len && off + cells.len <= blen && body[off - 1] == ' ' &&
+		    !memcmp(body + off, cells.data, cells.len))
+			sbuf_printf(&a_r, "%zu", eh_u16len(cells.data, cells.len));
+		else
+			eh_jstr(&a_r, cells.data ? cells.data : "", cells.len);
+		c->st->n_sys++;
+	}
+	sbuf_printf(&c->panel, ",\"sys\":{\"n\":%zu,\"t\":[", last - first);
+	sbuf_add(&c->panel, a_t.data, a_t.len);
+	sbuf_adds(&c->panel, "],\"tid\":[");
+	sbuf_add(&c->panel, a_tid.data, a_tid.len);
+	sbuf_adds(&c->panel, "],\"f\":[");
+	sbuf_add(&c->panel, a_f.data, a_f.len);
+	sbuf_adds(&c->panel, "],\"p\":[");
+	sbuf_add(&c->panel, a_p.data, a_p.len);
+	sbuf_adds(&c->panel, "],\"d\":[");
+	sbuf_add(&c->panel, a_d.data, a_d.len);
+	sbuf_adds(&c->panel, "],\"x\":[");
+	sbuf_add(&c->panel, a_x.data, a_x.len);
+	sbuf_adds(&c->panel, "],\"c\":[");
+	sbuf_add(&c->panel, a_c.data, a_c.len);
+	sbuf_adds(&c->panel, "],\"r\":[");
+	sbuf_add(&c->panel, a_r.data, a_r.len);
+	sbuf_adds(&c->panel, "]}");
+	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
+		sbuf_cleanup(all[k]);
+	return rc;
+}
+
+/* Resolve --between-markers into [from, to] (intersected with --from/--to). */
+static int eh_range(eh_ctx_t *c, const timeline_t *tl, const char *path, cast_error_t *err)
+{
+	const export_html_opts_t *o = c->o;
+
+	c->from = o->from_ns >= 0 ? o->from_ns : 0;
+	c->to = o->to_ns >= 0 ? o->to_ns : INT64_MAX;
+	if (o->mark_a) {
+		size_t a = 0, b;
+		while (a < tl->n_markers && strcmp(tl->markers[a].label, o->mark_a) != 0)
+			a++;
+		if (a == tl->n_markers) {
+			cast_error_set(err, path, 0, 0, "marker '%s' not found (list the markers "
+				       "with 'tracecast info %s')", o->mark_a, path);
+			return -ENOENT;
+		}
+		for (b = a + 1; b < tl->n_markers && strcmp(tl->markers[b].label, o->mark_b) != 0; b++)
+			;
+		if (b == tl->n_markers) {
+			cast_error_set(err, path, 0, 0, "marker '%s' not found after the first '%s' "
+				       "(list the markers with 'tracecast info %s')", o->mark_b,
+				       o->mark_a, path);
+			return -ENOENT;
+		}
+		if (tl->markers[a].t > c->from)
+			c->from = tl->markers[a].t;
+		if (tl->markers[b].t < c->to)
+			c->to = tl->markers[b].t;
+	}
+	if (c->to < c->from) {
+		cast_error_set(err, path, 0, 0, "the range to export is empty");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static eh_proc_t *eh_proc_get(eh_ctx_t *c, long pid, const char *comm)
+{
+	for (size_t i = 0; i < c->n_procs; i++)
+		if (c->procs[i].pid == pid)
+			return &c->procs[i];
+	if (c->n_procs == c->cap_procs) {
+		size_t nc = c->cap_procs ? c->cap_procs * 2 : 16;
+		eh_proc_t *np = realloc(c->procs, nc * sizeof(*np));
+		if (!np)
+			return NULL;
+		c->procs = np;
+		c->cap_procs = nc;
+	}
+	eh_proc_t *p = &c->procs[c->n_procs++];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm ? comm : "?");
+	sbuf_init(&p->t);
+	sbuf_init(&p->cpu);
+	sbuf_init(&p->rss);
+	return p;
+}
+
+static uint64_t eh_hash(const char *p)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+/* The index of stack in the stack table (added when new), or -ENOMEM. */
+static long eh_stack_idx(eh_ctx_t *c, const char *stack)
+{
+	if (c->n_stacks * 2 >= c->cap_stacks) {
+		size_t nc = c->cap_stacks ? c->cap_stacks * 2 : 256;
+		eh_stack_t *nt = calloc(nc, sizeof(*nt));
+		if (!nt)
+			return -ENOMEM;
+		for (size_t i = 0; i < c->cap_stacks; i++) {
+			if (!c->stacks[i].stack)
+				continue;
+			size_t j = eh_hash(c->stacks[i].stack) & (nc - 1);
+			while (nt[j].stack)
+				j = (j + 1) & (nc - 1);
+			nt[j] = c->stacks[i];
+		}
+		free(c->stacks);
+		c->stacks = nt;
+		c->cap_stacks = nc;
+	}
+	size_t j = eh_hash(stack) & (c->cap_stacks - 1);
+	while (c->stacks[j].stack) {
+		if (!strcmp(c->stacks[j].stack, stack))
+			return (long)c->stacks[j].idx;
+		j = (j + 1) & (c->cap_stacks - 1);
+	}
+	if (!(c->stacks[j].stack = strdup(stack)))
+		return -ENOMEM;
+	c->stacks[j].idx = c->n_stacks++;
+	if (c->n_stacks > 1)
+		sbuf_addc(&c->stack_list, ',');
+	eh_jstr(&c->stack_list, stack, strlen(stack));
+	return (long)c->stacks[j].idx;
+}
+
+/* One "p" event: proc samples per process, py and perf stacks into the
+ * table. */
+static int eh_sample(eh_ctx_t *c, const cast_event_t *ev)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(ev->data, ev->data_len, 0, &jerr);
+	const char *src = json_string_value(json_object_get(j, "src"));
+	int64_t t_us = ev->time_ns / 1000;
+	int rc = 0;
+
+	if (src && !strcmp(src, "proc")) {
+		json_t *procs = json_object_get(j, "procs"), *p;
+		size_t k;
+		json_array_foreach(procs, k, p) {
+			long pid = (long)json_integer_value(json_object_get(p, "pid"));
+			eh_proc_t *pr = eh_proc_get(c, pid, json_string_value(json_object_get(p, "comm")));
+			if (!pr) {
+				rc = -ENOMEM;
+				break;
+			}
+			const char *sep = pr->n ? "," : "";
+			sbuf_printf(&pr->t, "%s%" PRId64, sep, t_us - pr->last_t);
+			pr->last_t = t_us;
+			sbuf_printf(&pr->cpu, "%s%.3g", sep, json_number_value(json_object_get(p, "cpu")) * 100);
+			sbuf_printf(&pr->rss, "%s%" JSON_INTEGER_FORMAT, sep,
+				    json_integer_value(json_object_get(p, "rss_kb")));
+			pr->n++;
+		}
+		c->st->n_proc++;
+	} else if (src && (!strcmp(src, "py") || !strcmp(src, "perf"))) {
+		const char *stack = json_string_value(json_object_get(j, "stack"));
+		if (stack && *stack) {
+			long idx = eh_stack_idx(c, stack);
+			if (idx < 0) {
+				rc = (int)idx;
+			} else {
+				const char *sep = c->st->n_py ? "," : "";
+				sbuf_printf(&c->py_t, "%s%" PRId64, sep, t_us - c->py_last);
+				c->py_last = t_us;
+				sbuf_printf(&c->py_s, "%s%ld", sep, idx);
+				sbuf_printf(&c->py_pid, "%s%" JSON_INTEGER_FORMAT, sep,
+					    json_integer_value(json_object_get(j, "pid")));
+				c->st->n_py++;
+			}
+		}
+	}
+	json_decref(j);
+	return rc;
+}
+
+/* The player's header line: a plain asciicast v2 header (no tracecast key). */
+static int eh_term_header(eh_ctx_t *c, const cast_header_t *h)
+{
+	json_t *o = json_object();
+	json_t *theme = json_object_get(h->json, "theme");
+	char *s;
+
+	if (!o)
+		return -ENOMEM;
+	json_object_set_new(o, "version", json_integer(2));
+	json_object_set_new(o, "width", json_integer(h->width));
+	json_object_set_new(o, "height", json_integer(h->height));
+	if (h->has_idle_time_limit)
+		json_object_set_new(o, "idle_time_limit", json_real(h->idle_time_limit));
+	if (h->title)
+		json_object_set_new(o, "title", json_string(h->title));
+	if (json_is_object(theme))
+		json_object_set(o, "theme", theme);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!s)
+		return -ENOMEM;
+	sbuf_adds(&c->term, s);
+	sbuf_addc(&c->term, '\n');
+	free(s);
+	return 0;
+}
+
+static void eh_term_event(sbuf_t *b, int64_t t, const cast_event_t *ev)
+{
+	sbuf_addc(b, '[');
+	eh_secs(b, t);
+	sbuf_adds(b, ",");
+	eh_jstr(b, ev->code, strlen(ev->code));
+	sbuf_adds(b, ",");
+	eh_jstr(b, ev->data, ev->data_len);
+	sbuf_adds(b, "]\n");
+}
+
+/* Second pass: terminal events, markers and samples. */
+static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
+{
+	cast_reader_t *r;
+	cast_event_t ev;
+	sbuf_t markers;
+	int rc;
+
+	if ((rc = cast_reader_open(&r, path, err)) < 0)
+		return rc;
+	const cast_header_t *h = cast_reader_header(r);
+	json_t *tc = json_object_get(h->json, "tracecast");
+	const char *s_time = json_string_value(json_object_get(tc, "s_time"));
+	c->s_end = s_time && !strcmp(s_time, "end");
+	if ((rc = eh_term_header(c, h)) < 0)
+		goto out;
+	sbuf_init(&markers);
+	sbuf_adds(&c->panel, "{\"v\":1");
+	sbuf_printf(&c->panel, ",\"t0\":%" PRId64, c->from / 1000);
+	sbuf_printf(&c->panel, ",\"s_end\":%s", c->s_end ? "true" : "false");
+	sbuf_adds(&c->panel, ",\"title\":");
+	if (h->title)
+		eh_jstr(&c->panel, h->title, strlen(h->title));
+	else
+		sbuf_adds(&c->panel, "null");
+	sbuf_adds(&c->panel, ",\"command\":");
+	if (h->command)
+		eh_jstr(&c->panel, h->command, strlen(h->command));
+	else
+		sbuf_adds(&c->panel, "null");
+	while ((rc = cast_reader_next(r, &ev, err)) != 0) {
+		if (rc == CAST_ERR_SYNTAX) {
+			c->st->malformed++;
+			continue;
+		}
+		if (rc < 0)
+			goto out_m;
+		const char *code = ev.code;
+		bool one = code[0] && !code[1];
+		if (ev.time_ns > c->to)
+			break;
+		if (one && code[0] == 'p') {
+			if (ev.time_ns >= c->from && (rc = eh_sample(c, &ev)) < 0)
+				goto out_m;
+			continue;
+		}
+		if (one && (code[0] == 's' || code[0] == 't'))
+			continue; /* tracecast's own: never fed to the player */
+		if (ev.time_ns < c->from) {
+			/* the screen at `from` needs the output before it */
+			if (one && (code[0] == 'o' || code[0] == 'r')) {
+				eh_term_event(&c->pre, 0, &ev);
+				c->st->n_term++;
+			}
+			continue;
+		}
+		if (one && code[0] == 'm') {
+			sbuf_addc(&markers, c->st->n_markers ? ',' : '[');
+			sbuf_printf(&markers, "[%" PRId64 ",", ev.time_ns / 1000);
+			eh_jstr(&markers, ev.data, ev.data_len);
+			sbuf_addc(&markers, ']');
+			c->st->n_markers++;
+		}
+		if (c->pre.len) {
+			sbuf_add(&c->term, c->pre.data, c->pre.len);
+			sbuf_reset(&c->pre);
+		}
+		eh_term_event(&c->term, ev.time_ns - c->from, &ev);
+		c->st->n_term++;
+	}
+	if (c->pre.len)
+		sbuf_add(&c->term, c->pre.data, c->pre.len);
+	rc = 0;
+	sbuf_adds(&c->panel, ",\"markers\":");
+	sbuf_add(&c->panel, c->st->n_markers ? markers.data : "[", c->st->n_markers ? markers.len : 1);
+	sbuf_adds(&c->panel, "]");
+out_m:
+	sbuf_cleanup(&markers);
+out:
+	cast_reader_free(r);
+	return rc;
+}
+
+/* The profile arrays into the panel JSON. */
+static void eh_profile(eh_ctx_t *c)
+{
+	sbuf_adds(&c->panel, ",\"procs\":[");
+	for (size_t i = 0; i < c->n_procs; i++) {
+		eh_proc_t *p = &c->procs[i];
+		sbuf_printf(&c->panel, "%s{\"pid\":%ld,\"comm\":", i ? "," : "", p->pid);
+		eh_jstr(&c->panel, p->comm, strlen(p->comm));
+		sbuf_adds(&c->panel, ",\"t\":[");
+		sbuf_add(&c->panel, p->t.data, p->t.len);
+		sbuf_adds(&c->panel, "],\"cpu\":[");
+		sbuf_add(&c->panel, p->cpu.data, p->cpu.len);
+		sbuf_adds(&c->panel, "],\"rss\":[");
+		sbuf_add(&c->panel, p->rss.data, p->rss.len);
+		sbuf_adds(&c->panel, "]}");
+	}
+	sbuf_adds(&c->panel, "],\"stacks\":[");
+	sbuf_add(&c->panel, c->stack_list.data, c->stack_list.len);
+	sbuf_adds(&c->panel, "],\"py\":{\"t\":[");
+	sbuf_add(&c->panel, c->py_t.data, c->py_t.len);
+	sbuf_adds(&c->panel, "],\"s\":[");
+	sbuf_add(&c->panel, c->py_s.data, c->py_s.len);
+	sbuf_adds(&c->panel, "],\"pid\":[");
+	sbuf_add(&c->panel, c->py_pid.data, c->py_pid.len);
+	sbuf_adds(&c->panel, "]}}");
+}
+
+int export_html_write(const char *path, FILE *out, const export_html_opts_t *o,
+		      export_html_stats_t *stp, cast_error_t *err)
+{
+	export_html_stats_t st_local;
+	eh_ctx_t c;
+	timeline_t *tl = NULL;
+	timeline_opts_t to = { .strict = false, .quiet = true };
+	sbuf_t *bufs[] = { &c.term, &c.pre, &c.panel, &c.stack_list, &c.py_t, &c.py_s,
+			   &c.py_pid };
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.st = stp ? stp : &st_local;
+	memset(c.st, 0, sizeof(*c.st));
+	for (size_t k = 0; k < sizeof(bufs) / sizeof(bufs[0]); k++)
+		sbuf_init(bufs[k]);
+	if ((rc = timeline_load(&tl, path, &to, err)) < 0)
+		goto out;
+	if ((rc = eh_range(&c, tl, path, err)) < 0)
+		goto out;
+	c.st->from_ns = c.from;
+	c.st->to_ns = c.to == INT64_MAX ? tl->duration_ns : c.to;
+	if ((rc = eh_read(&c, path, err)) < 0)
+		goto out;
+	if ((rc = eh_sys(&c, tl)) < 0)
+		goto out;
+	eh_profile(&c);
+	c.st->malformed = tl->malformed;
+	rc = html_page_write(out, tl->title, &c.term, &c.panel, c.st);
+	if (rc < 0)
+		cast_error_set(err, path, 0, 0, "%s", strerror(-rc));
+out:
+	if (rc == -ENOMEM)
+		cast_error_set(err, path, 0, 0, "out of memory");
+	timeline_free(tl);
+	for (size_t k = 0; k < sizeof(bufs) / sizeof(bufs[0]); k++)
+		sbuf_cleanup(bufs[k]);
+	for (size_t i = 0; i < c.n_procs; i++) {
+		sbuf_cleanup(&c.procs[i].t);
+		sbuf_cleanup(&c.procs[i].cpu);
+		sbuf_cleanup(&c.procs[i].rss);
+	}
+	free(c.procs);
+	for (size_t i = 0; i < c.cap_stacks; i++)
+		free(c.stacks[i].stack);
+	free(c.stacks);
+	return rc;
+}

@@ -1,0 +1,771 @@
+// tracecast's HTML viewer: the page `tracecast export FILE --format html`
+// writes. It inflates the two embedded blobs (gzip + base64), plays the
+// terminal events in asciinema-player and keeps the panels (syscalls,
+// CPU/RSS per process, flame graph, markers) synced to the player's clock.
+//
+// Everything recorded is data: it reaches the DOM through textContent,
+// option text and attribute values only, never as markup.
+//
+// window.tracecast (times in seconds of the recording, as `tracecast dump
+// --at` takes them):
+//   ready                      a Promise, resolved once the page is playable
+//   seek(t)                    a Promise, resolved once the screen shows t
+//   currentTime()              the playhead
+//   duration()                 the recording's length
+//   screenText()               the terminal as `tracecast dump --at T`
+//                              prints it (rows, trailing spaces cut, "\n"
+//                              after each)
+//   syscallRows(opts)          the syscall rows `tracecast dump --overlay`
+//                              shows at the playhead, oldest first;
+//                              opts: {limit: rows (default 20), filter:
+//                              RegExp source, errorsOnly: bool}
+(function () {
+  'use strict';
+
+  const SYS_MAX_SCAN = 200000; // as overlay_syscalls.c
+  const F_ERROR = 1, F_UNFINISHED = 2, F_RESUMED = 4;
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  async function inflate(id) {
+    const b64 = document.getElementById(id).textContent;
+    let bytes;
+    if (typeof Uint8Array.fromBase64 === 'function') {
+      bytes = Uint8Array.fromBase64(b64);
+    } else {
+      const bin = atob(b64);
+      bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    }
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return await new Response(stream).text();
+  }
+
+  // printf("%.3f", x) (glibc rounds an exact tie to even; toFixed up)
+  function f3(x) {
+    const neg = x < 0;
+    const a = Math.abs(x);
+    let s = a.toFixed(3);
+    const y = a * 2000;
+    if (Number.isInteger(a * 16) && Number.isInteger(y) && y % 2 === 1) {
+      const lo = Math.floor(a * 1000);
+      s = ((lo % 2 === 0 ? lo : lo + 1) / 1000).toFixed(3);
+    }
+    return (neg ? '-' : '') + s;
+  }
+  function f3signed(x) {
+    const s = f3(x);
+    return (s[0] === '-' ? s : '+' + s).padStart(8, ' ');
+  }
+
+  // dump's time parsing: int64 ns = v * 1e9 + 0.5, truncated
+  function toNs(seconds) {
+    return Math.floor(seconds * 1e9 + 0.5);
+  }
+
+  // The last index i of a sorted array with a[i] <= v, or -1.
+  function lastLe(a, n, v) {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] <= v) lo = mid + 1; else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  // Display width of one code point (wcwidth, close enough for a screen).
+  const reZero = /^[\p{Mn}\p{Me}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]$/u;
+  function cpWidth(ch) {
+    const cp = ch.codePointAt(0);
+    if (cp < 0x300) return 1;
+    if (reZero.test(ch)) return 0;
+    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+        (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+        (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+        (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd)) return 2;
+    return 1;
+  }
+
+  // ---- data --------------------------------------------------------------
+
+  function decodeSys(s) {
+    const n = s.n;
+    const tNs = new Float64Array(n), dur = new Float64Array(n);
+    const pair = new Int32Array(n), tid = s.tid, flags = new Uint8Array(n);
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      acc += s.t[i];
+      tNs[i] = acc * 1000;
+      pair[i] = s.p[i] ? i + s.p[i] : -1;
+      flags[i] = s.f[i];
+      dur[i] = s.d[i];
+    }
+    return { n, tNs, dur, pair, tid, flags, x: s.x, c: s.c, r: s.r };
+  }
+
+  function sysBody(S, i) {
+    return S.x[i].replace(/^[0-9]*[ ]*/, '');
+  }
+  function sysCall(S, i) {
+    const c = S.c[i];
+    return typeof c === 'number' ? sysBody(S, i).slice(0, c) : c;
+  }
+  function sysResult(S, i) {
+    const r = S.r[i];
+    if (typeof r !== 'number') return r;
+    const c = S.c[i];
+    return sysBody(S, i).substr(c + 1, r);
+  }
+
+  // One row as overlay_syscalls_draw writes it (untruncated).
+  function sysRowText(S, i, Tns) {
+    let res;
+    if (S.flags[i] & F_UNFINISHED) res = 'in flight ' + f3((Tns - S.tNs[i]) / 1e9) + 's';
+    else res = sysResult(S, i);
+    const head = f3signed((S.tNs[i] - Tns) / 1e9) + ' ' + String(S.tid[i]).padEnd(6, ' ') + ' ';
+    return (head + sysCall(S, i) + (res ? ' ' + res : '')).replace(/ +$/, '');
+  }
+
+  function sysWanted(S, i, re, errorsOnly) {
+    if (errorsOnly && !(S.flags[i] & F_ERROR)) return false;
+    if (re && !re.test(S.x[i])) {
+      const p = S.pair[i];
+      if (!((S.flags[i] & F_RESUMED) && p >= 0 && re.test(S.x[p]))) return false;
+    }
+    return true;
+  }
+  function sysShown(S, i, Tns) {
+    if (S.flags[i] & F_UNFINISHED) {
+      const p = S.pair[i];
+      if (p >= 0 && S.tNs[p] <= Tns) return false;
+    }
+    return true;
+  }
+
+  // The rows the panel of `dump --overlay` shows at Tns, oldest first.
+  function sysSelect(S, Tns, limit, re, errorsOnly) {
+    const upto = lastLe(S.tNs, S.n, Tns) + 1;
+    const idx = [];
+    let scanned = 0;
+    for (let i = upto; i-- > 0 && idx.length < limit && scanned < SYS_MAX_SCAN; scanned++) {
+      if (!sysWanted(S, i, re, errorsOnly)) continue;
+      if (!sysShown(S, i, Tns)) continue;
+      idx.push(i);
+    }
+    return idx.reverse();
+  }
+
+  // A call's span in ns: [start, end) (s_time "end": stamped at its end).
+  function sysSpan(S, i, sEnd) {
+    const d = S.dur[i] >= 0 ? S.dur[i] * 1000 : 0;
+    const p = S.pair[i];
+    if (S.flags[i] & F_UNFINISHED) return [S.tNs[i], p >= 0 ? S.tNs[p] : Infinity];
+    if ((S.flags[i] & F_RESUMED) && p >= 0) return [S.tNs[p], S.tNs[i]];
+    return sEnd ? [S.tNs[i] - d, S.tNs[i]] : [S.tNs[i], S.tNs[i] + d];
+  }
+
+  // ---- time: the recording's clock <-> the player's (idle limit) ---------
+
+  function makeClock(events, t0us, idleLimit) {
+    const n = events.length;
+    const recUs = new Float64Array(n), playMs = new Float64Array(n);
+    const limitMs = idleLimit !== undefined && idleLimit !== null ? idleLimit * 1000 : Infinity;
+    let prev = 0, shift = 0;
+    for (let i = 0; i < n; i++) {
+      const ms = events[i][0] * 1000; // what the player computes
+      recUs[i] = Math.round(events[i][0] * 1e6) + t0us;
+      const delta = ms - prev - limitMs;
+      prev = ms;
+      if (delta > 0) shift += delta;
+      playMs[i] = ms - shift;
+    }
+    return {
+      n, recUs, playMs, limitMs, t0us,
+      // recording ns -> player seconds (a time the player's seek lands
+      // on with exactly the events at or before it applied)
+      toPlay(Tns) {
+        const Tus = Math.floor(Tns / 1000);
+        const k = lastLe(recUs, n, Tus);
+        let p;
+        if (k < 0) p = Math.min((Tus - t0us) / 1000, limitMs);
+        else p = playMs[k] + Math.min((Tus - recUs[k]) / 1000, limitMs);
+        if (p < 0) p = 0;
+        const next = k + 1 < n ? playMs[k + 1] : Infinity;
+        if (p >= next) p = k >= 0 ? (playMs[k] + next) / 2 : next / 2;
+        let where = p / 1000;
+        if (k >= 0) {
+          let guard = 0;
+          while (where * 1000 < playMs[k] && guard++ < 8) where += Math.max(where, 1) * 2.3e-16;
+        }
+        return where;
+      },
+      // player seconds -> recording ns
+      toRec(ps) {
+        const ms = ps * 1000;
+        const k = lastLe(playMs, n, ms);
+        if (k < 0) return (t0us + ms * 1000) * 1000;
+        let us = recUs[k] + (ms - playMs[k]) * 1000;
+        if (k + 1 < n && us > recUs[k + 1]) us = recUs[k + 1];
+        return us * 1000;
+      },
+    };
+  }
+
+  // ---- the screen, read back from the player's DOM -----------------------
+
+  function readScreen(root) {
+    const text = root.querySelector('pre.ap-term-text');
+    if (!text) return '';
+    const symRows = root.querySelectorAll('.ap-symbol-line');
+    const out = [];
+    const lines = text.children;
+    for (let r = 0; r < lines.length; r++) {
+      const cells = [];
+      for (const span of lines[r].children) {
+        let col = parseInt(span.style.getPropertyValue('--offset'), 10) || 0;
+        for (const ch of span.textContent) {
+          const w = cpWidth(ch);
+          if (w === 0) {
+            if (col > 0 && cells[col - 1] !== undefined) cells[col - 1] += ch;
+            continue;
+          }
+          cells[col] = ch;
+          if (w === 2) cells[col + 1] = '';
+          col += w;
+        }
+      }
+      const sym = symRows[r];
+      if (sym) {
+        for (const use of sym.children) {
+          const href = use.getAttribute('href') || '';
+          const m = /^#sym-(\d+)$/.exec(href);
+          if (!m) continue;
+          const col = Math.round(parseFloat(use.getAttribute('x')) || 0);
+          cells[col] = String.fromCodePoint(parseInt(m[1], 10));
+        }
+      }
+      let s = '';
+      for (let c = 0; c < cells.length; c++) s += cells[c] === undefined ? ' ' : cells[c];
+      out.push(s.replace(/ +$/, '') + '\n');
+    }
+    return out.join('');
+  }
+
+  // ---- the page ----------------------------------------------------------
+
+  function fmtTime(ns) {
+    const s = Math.max(0, ns / 1e9);
+    const m = Math.floor(s / 60);
+    return m + ':' + (s - m * 60).toFixed(3).padStart(6, '0');
+  }
+
+  function userRegExp(src) {
+    if (!src) return null;
+    try {
+      return new RegExp(src);
+    } catch (e) {
+      return new RegExp(src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    }
+  }
+
+  function buildLayout(D) {
+    const root = el('div', 'tc-root');
+    const head = el('header', 'tc-head');
+    head.append(el('span', 'tc-brand', 'tracecast'),
+      el('span', 'tc-title', D.title !== null ? D.title : '(untitled recording)'));
+    if (D.command !== null) head.append(el('code', 'tc-command', D.command));
+    const about = el('details', 'tc-about');
+    about.append(el('summary', null, 'about'));
+    about.append(el('p', null, 'Made by tracecast export --format html. The terminal plays in ' +
+      'asciinema-player (Apache License 2.0; its notice is in this page\'s source, in the ' +
+      'element with id tc-player-license). Keys in the player: space pauses, [ and ] jump ' +
+      'between markers, . steps a frame.'));
+    head.append(about);
+    root.append(head);
+
+    const main = el('div', 'tc-main');
+    const left = el('div', 'tc-left');
+    const playerBox = el('div', 'tc-player');
+    const clock = el('div', 'tc-clock', '0:00.000');
+    const markers = el('div', 'tc-markers');
+    const procs = el('section', 'tc-procs');
+    procs.append(el('h2', null, 'CPU / RSS per process'));
+    const flame = el('section', 'tc-flame');
+    flame.append(el('h2', null, 'Flame graph (stack samples: python, perf)'));
+    left.append(playerBox, clock, markers, procs, flame);
+
+    const right = el('section', 'tc-sys');
+    right.append(el('h2', null, 'Syscalls'));
+    main.append(left, right);
+    root.append(main);
+    document.body.append(root);
+    return { root, playerBox, clock, markers, procs, flame, sys: right };
+  }
+
+  function buildMarkers(box, D, api) {
+    if (!D.markers.length) {
+      box.append(el('span', 'tc-none', 'no markers'));
+      return;
+    }
+    for (const [tus, label] of D.markers) {
+      const b = el('button', 'tc-marker');
+      b.type = 'button';
+      b.append(el('span', 'tc-marker-time', fmtTime(tus * 1000)), el('span', 'tc-marker-label', label));
+      b.addEventListener('click', () => api.seek(tus / 1e6));
+      box.append(b);
+    }
+  }
+
+  // The syscall panel: a virtual list over the filtered lines, the
+  // playhead's line kept in view, and the calls in flight as spans.
+  function buildSys(box, S, sEnd, api) {
+    const ROW = 18;
+    const bar = el('div', 'tc-sys-bar');
+    const input = el('input', 'tc-sys-filter');
+    input.type = 'search';
+    input.placeholder = 'filter: name, pid or text (regex)';
+    const errs = el('label', 'tc-sys-errs');
+    const cb = el('input');
+    cb.type = 'checkbox';
+    errs.append(cb, document.createTextNode(' failed only'));
+    const count = el('span', 'tc-sys-count');
+    bar.append(input, errs, count);
+    const list = el('div', 'tc-sys-list');
+    const spacer = el('div', 'tc-sys-spacer');
+    const rows = el('div', 'tc-sys-rows');
+    list.append(spacer, rows);
+    const fly = el('div', 'tc-sys-fly');
+    box.append(bar, list, el('h3', null, 'in flight at the playhead'), fly);
+    if (!S.n) {
+      count.textContent = 'no syscalls in this recording (record with --strace)';
+      return { update() {} };
+    }
+
+    let filtered = null; // Int32Array of line indices (unfinished halves with a pair left out)
+    let filteredT = null;
+    let follow = true, Tns = 0, lastUpto = -1;
+    function refilter() {
+      const re = userRegExp(input.value);
+      const errorsOnly = cb.checked;
+      const idx = new Int32Array(S.n);
+      let k = 0;
+      for (let i = 0; i < S.n; i++) {
+        if ((S.flags[i] & F_UNFINISHED) && S.pair[i] >= 0) continue;
+        if (sysWanted(S, i, re, errorsOnly)) idx[k++] = i;
+      }
+      filtered = idx.subarray(0, k);
+      filteredT = new Float64Array(k);
+      for (let j = 0; j < k; j++) filteredT[j] = S.tNs[filtered[j]];
+      spacer.style.height = (k * ROW) + 'px';
+      lastUpto = -1;
+      follow = true;
+      render(true);
+    }
+    function render(force) {
+      const upto = lastLe(filteredT, filtered.length, Tns) + 1;
+      count.textContent = upto + ' / ' + filtered.length + ' lines up to the playhead';
+      if (follow && (upto !== lastUpto || force)) {
+        const top = Math.max(0, upto * ROW - list.clientHeight);
+        if (Math.abs(list.scrollTop - top) > 1) {
+          list.scrollTop = top;
+          programmatic = true;
+        }
+      }
+      lastUpto = upto;
+      const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 5);
+      const last = Math.min(filtered.length, first + Math.ceil(list.clientHeight / ROW) + 10);
+      rows.style.transform = 'translateY(' + (first * ROW) + 'px)';
+      const frag = document.createDocumentFragment();
+      for (let j = first; j < last; j++) {
+        const i = filtered[j];
+        const row = el('div', 'tc-sys-row');
+        if (S.flags[i] & F_ERROR) row.classList.add('tc-err');
+        if (j >= upto) row.classList.add('tc-future');
+        const d = S.dur[i];
+        row.append(el('span', 'tc-sys-t', fmtTime(S.tNs[i])),
+          el('span', 'tc-sys-tid', String(S.tid[i])),
+          el('span', 'tc-sys-call', sysCall(S, i)),
+          el('span', 'tc-sys-res', (S.flags[i] & F_UNFINISHED) ? 'unfinished' : sysResult(S, i)),
+          el('span', 'tc-sys-dur', d >= 0 ? (d / 1000).toFixed(3) + ' ms' : ''));
+        row.title = S.x[i];
+        row.addEventListener('click', () => api.seek(S.tNs[i] / 1e9));
+        frag.append(row);
+      }
+      rows.replaceChildren(frag);
+    }
+    let programmatic = false;
+    list.addEventListener('scroll', () => {
+      if (programmatic) {
+        programmatic = false;
+      } else {
+        const upto = lastLe(filteredT, filtered.length, Tns) + 1;
+        const bottom = list.scrollTop + list.clientHeight;
+        follow = bottom >= upto * ROW - ROW;
+      }
+      render(false);
+    });
+    input.addEventListener('input', refilter);
+    cb.addEventListener('change', refilter);
+
+    // the spans, once: [spanA[i], spanB[i]) (NaN: not a call with a span)
+    const spanA = new Float64Array(S.n), spanB = new Float64Array(S.n);
+    for (let i = 0; i < S.n; i++) {
+      const f = S.flags[i];
+      if (((f & F_UNFINISHED) === 0 && (f & F_RESUMED) === 0 && S.dur[i] < 0) ||
+          ((f & F_RESUMED) && S.pair[i] >= 0)) { // its unfinished half stands for it
+        spanA[i] = spanB[i] = NaN;
+        continue;
+      }
+      [spanA[i], spanB[i]] = sysSpan(S, i, sEnd);
+    }
+    function renderFly() {
+      // calls whose span holds the playhead, oldest first
+      const live = [];
+      for (let i = 0; i < S.n && live.length < 2000; i++)
+        if (spanA[i] <= Tns && Tns < spanB[i]) live.push([i, spanA[i], spanB[i]]);
+      live.sort((x, y) => x[1] - y[1]);
+      const frag = document.createDocumentFragment();
+      if (!live.length) frag.append(el('div', 'tc-none', 'none'));
+      for (const [i, a, b] of live.slice(0, 50)) {
+        const row = el('div', 'tc-fly-row');
+        const total = b === Infinity ? Tns - a : b - a;
+        const span = el('div', 'tc-fly-span');
+        const fill = el('div', 'tc-fly-fill');
+        fill.style.width = (total > 0 ? Math.min(100, 100 * (Tns - a) / total) : 100) + '%';
+        span.append(fill);
+        row.append(span, el('span', 'tc-sys-tid', String(S.tid[i])),
+          el('span', 'tc-sys-call', sysCall(S, i)),
+          el('span', 'tc-sys-dur', ((Tns - a) / 1e9).toFixed(3) + ' s of ' +
+            (b === Infinity ? '?' : ((b - a) / 1e9).toFixed(3) + ' s')));
+        row.title = S.x[i];
+        frag.append(row);
+      }
+      fly.replaceChildren(frag);
+    }
+    refilter();
+    let lastFly = 0;
+    return {
+      update(t, force) {
+        Tns = t;
+        render(false);
+        const now = performance.now();
+        if (force || now - lastFly > 200) {
+          lastFly = now;
+          renderFly();
+        }
+      },
+    };
+  }
+
+  // CPU/RSS sparklines per process (the busiest 8), with the playhead.
+  function buildProcs(box, D, api, endNs) {
+    const procs = D.procs.map((p) => {
+      const n = p.t.length, t = new Float64Array(n);
+      let acc = 0, maxCpu = 0, maxRss = 0;
+      for (let i = 0; i < n; i++) {
+        acc += p.t[i];
+        t[i] = acc * 1000;
+        maxCpu = Math.max(maxCpu, p.cpu[i]);
+        maxRss = Math.max(maxRss, p.rss[i]);
+      }
+      return { pid: p.pid, comm: p.comm, t, cpu: p.cpu, rss: p.rss, maxCpu, maxRss };
+    });
+    if (!procs.length) {
+      box.append(el('div', 'tc-none', 'no /proc samples (record with --profile=proc)'));
+      return { update() {} };
+    }
+    procs.sort((a, b) => b.maxCpu - a.maxCpu || b.maxRss - a.maxRss);
+    const shown = procs.slice(0, 8);
+    const startNs = D.t0 * 1000;
+    const span = Math.max(1, endNs - startNs);
+    const items = shown.map((p) => {
+      const row = el('div', 'tc-proc');
+      const label = el('div', 'tc-proc-label');
+      label.append(el('span', 'tc-proc-pid', String(p.pid)), el('span', 'tc-proc-comm', p.comm));
+      const val = el('div', 'tc-proc-val');
+      const cv = el('canvas', 'tc-proc-canvas');
+      cv.width = 600;
+      cv.height = 40;
+      cv.addEventListener('click', (e) => {
+        const r = cv.getBoundingClientRect();
+        api.seek((startNs + span * (e.clientX - r.left) / r.width) / 1e9);
+      });
+      row.append(label, cv, val);
+      box.append(row);
+      return { p, cv, val };
+    });
+    if (procs.length > shown.length)
+      box.append(el('div', 'tc-none', (procs.length - shown.length) + ' more processes not shown'));
+    function draw(it, Tns) {
+      const { p, cv } = it;
+      const g = cv.getContext('2d');
+      const W = cv.width, H = cv.height;
+      g.clearRect(0, 0, W, H);
+      const x = (tn) => (tn - startNs) / span * W;
+      const cpuMax = Math.max(100, p.maxCpu);
+      g.strokeStyle = '#e0a030';
+      g.beginPath();
+      for (let i = 0; i < p.t.length; i++) {
+        const y = H - 2 - (H - 4) * p.rss[i] / Math.max(1, p.maxRss);
+        if (i) g.lineTo(x(p.t[i]), y); else g.moveTo(x(p.t[i]), y);
+      }
+      g.stroke();
+      g.strokeStyle = '#40a0e0';
+      g.beginPath();
+      for (let i = 0; i < p.t.length; i++) {
+        const y = H - 2 - (H - 4) * p.cpu[i] / cpuMax;
+        if (i) g.lineTo(x(p.t[i]), y); else g.moveTo(x(p.t[i]), y);
+      }
+      g.stroke();
+      g.fillStyle = '#d03030';
+      g.fillRect(Math.round(x(Tns)), 0, 1, H);
+    }
+    let last = 0;
+    return {
+      update(Tns, force) {
+        const now = performance.now();
+        if (!force && now - last < 100) return;
+        last = now;
+        for (const it of items) {
+          draw(it, Tns);
+          const k = lastLe(it.p.t, it.p.t.length, Tns);
+          it.val.textContent = k < 0 ? '-' : 'cpu ' + it.p.cpu[k].toFixed(0) + '%  rss ' +
+            (it.p.rss[k] / 1024).toFixed(1) + ' MB';
+        }
+      },
+    };
+  }
+
+  // The flame graph of the stack samples (py, perf) in the window before the playhead,
+  // or between two markers.
+  function buildFlame(box, D, api) {
+    const n = D.py.t.length;
+    if (!n) {
+      box.append(el('div', 'tc-none', 'no stack samples (record with --profile=python or perf)'));
+      return { update() {} };
+    }
+    const tNs = new Float64Array(n);
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      acc += D.py.t[i];
+      tNs[i] = acc * 1000;
+    }
+    const ctl = el('div', 'tc-flame-ctl');
+    const mode = el('select');
+    for (const [v, txt] of [['win', 'the last seconds before the playhead'], ['marks', 'between two markers'], ['all', 'the whole recording']]) {
+      const o = el('option', null, txt);
+      o.value = v;
+      mode.append(o);
+    }
+    const win = el('input');
+    win.type = 'number';
+    win.min = '0.1';
+    win.step = '0.5';
+    win.value = '10';
+    const ma = el('select'), mb = el('select');
+    D.markers.forEach(([tus, label], i) => {
+      const a = el('option', null, fmtTime(tus * 1000) + ' ' + label);
+      a.value = String(i);
+      ma.append(a);
+      const b = a.cloneNode(true);
+      mb.append(b);
+    });
+    if (D.markers.length > 1) mb.value = String(D.markers.length - 1);
+    const info = el('span', 'tc-flame-info');
+    ctl.append(el('span', null, 'samples in '), mode, win, el('span', null, ' s '), ma, mb, info);
+    const graph = el('div', 'tc-flame-graph');
+    box.append(ctl, graph);
+
+    function range(Tns) {
+      if (mode.value === 'all') return [-Infinity, Infinity];
+      if (mode.value === 'marks' && D.markers.length) {
+        const a = D.markers[+ma.value][0] * 1000, b = D.markers[+mb.value][0] * 1000;
+        return [Math.min(a, b), Math.max(a, b)];
+      }
+      return [Tns - Math.max(0.1, +win.value || 10) * 1e9, Tns];
+    }
+    let lastKey = '';
+    function render(Tns) {
+      const [a, b] = range(Tns);
+      const lo = lastLe(tNs, n, a - 1) + 1, hi = lastLe(tNs, n, b) + 1;
+      const key = mode.value + ':' + lo + ':' + hi;
+      if (key === lastKey) return;
+      lastKey = key;
+      const root = { name: 'all', n: 0, kids: new Map() };
+      for (let i = lo; i < hi; i++) {
+        let node = root;
+        node.n++;
+        for (const f of D.stacks[D.py.s[i]].split(';')) {
+          let k = node.kids.get(f);
+          if (!k) {
+            k = { name: f, n: 0, kids: new Map() };
+            node.kids.set(f, k);
+          }
+          k.n++;
+          node = k;
+        }
+      }
+      info.textContent = ' ' + root.n + ' samples';
+      const frag = document.createDocumentFragment();
+      const H = 18;
+      let depthMax = 0;
+      function place(node, x, w, depth) {
+        if (w < 0.05) return;
+        depthMax = Math.max(depthMax, depth);
+        const d = el('div', 'tc-frame', node.name);
+        d.style.left = x + '%';
+        d.style.width = w + '%';
+        d.style.top = (depth * H) + 'px';
+        d.title = node.name + ' (' + node.n + ' samples, ' + (100 * node.n / Math.max(1, root.n)).toFixed(1) + '%)';
+        let hue = 0;
+        for (const ch of node.name) hue = (hue * 31 + ch.codePointAt(0)) % 60;
+        d.style.background = 'hsl(' + (15 + hue) + ',80%,' + (depth ? 60 : 75) + '%)';
+        frag.append(d);
+        let cx = x;
+        const kids = [...node.kids.values()].sort((p, q) => (p.name < q.name ? -1 : 1));
+        for (const k of kids) {
+          const kw = w * k.n / node.n;
+          place(k, cx, kw, depth + 1);
+          cx += kw;
+        }
+      }
+      if (root.n) place(root, 0, 100, 0);
+      graph.style.height = ((depthMax + 1) * H) + 'px';
+      graph.replaceChildren(frag);
+    }
+    let cur = 0, last = 0;
+    for (const e of [mode, win, ma, mb]) e.addEventListener('change', () => { lastKey = ''; render(cur); });
+    return {
+      update(Tns, force) {
+        cur = Tns;
+        const now = performance.now();
+        if (!force && now - last < 500) return;
+        last = now;
+        render(Tns);
+      },
+    };
+  }
+
+  async function main() {
+    const mark = (name) => performance.mark('tracecast:' + name);
+    mark('start');
+    const [termText, panelText] = await Promise.all([inflate('tc-term'), inflate('tc-panel')]);
+    mark('inflated');
+    const D = JSON.parse(panelText);
+    mark('parsed');
+    const lines = termText.split('\n');
+    const header = JSON.parse(lines[0]);
+    const events = [];
+    for (let i = 1; i < lines.length; i++) if (lines[i]) events.push(JSON.parse(lines[i]));
+    const S = decodeSys(D.sys);
+    const clock = makeClock(events, D.t0, header.idle_time_limit);
+    const t0ns = D.t0 * 1000;
+    let endNs = t0ns;
+    if (clock.n) endNs = Math.max(endNs, clock.recUs[clock.n - 1] * 1000);
+    if (S.n) endNs = Math.max(endNs, S.tNs[S.n - 1]);
+
+    mark('decoded');
+    const ui = buildLayout(D);
+    if (!events.length) events.push([0, 'o', '']); // the player needs one event
+    const player = AsciinemaPlayer.create({ data: [header, ...events] }, ui.playerBox, {
+      preload: true, fit: 'width', controls: true,
+    });
+    const loaded = new Promise((resolve) => {
+      const poll = () => (player.getDuration() !== undefined ? resolve() : setTimeout(poll, 20));
+      poll();
+    });
+
+    let lastSeek = null; // {Tns, ps}: currentTime() returns Tns while parked there
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const api = {
+      ready: null,
+      async seek(seconds) {
+        await loaded;
+        const Tns = toNs(Math.max(0, +seconds || 0));
+        const ps = clock.toPlay(Tns);
+        ui.playerBox.classList.add('tc-seeked'); // the start overlay would hide the screen
+        await player.seek(ps);
+        lastSeek = { Tns, ps: player.getCurrentTime() };
+        await frame();
+        sync(true);
+        return api.currentTime();
+      },
+      currentTime() {
+        const ps = player.getCurrentTime() || 0;
+        if (lastSeek && ps === lastSeek.ps) return lastSeek.Tns / 1e9;
+        return clock.toRec(ps) / 1e9;
+      },
+      duration() {
+        return (endNs - t0ns) / 1e9 + D.t0 / 1e6;
+      },
+      playerDuration() {
+        return player.getDuration();
+      },
+      screenText() {
+        return readScreen(ui.playerBox);
+      },
+      syscallRows(opts) {
+        const o = opts || {};
+        const Tns = toNs(api.currentTime());
+        const limit = o.limit !== undefined ? o.limit : 20;
+        const re = o.filter ? new RegExp(o.filter) : null;
+        return sysSelect(S, Tns, limit, re, !!o.errorsOnly).map((i) => sysRowText(S, i, Tns));
+      },
+      play: () => player.play(),
+      pause: () => player.pause(),
+    };
+
+    buildMarkers(ui.markers, D, api);
+    const sys = buildSys(ui.sys, S, D.s_end, api);
+    const procs = buildProcs(ui.procs, D, api, endNs);
+    const flame = buildFlame(ui.flame, D, api);
+    let lastT = -1;
+    function sync(force) {
+      const Tns = toNs(api.currentTime());
+      if (!force && Tns === lastT) return;
+      lastT = Tns;
+      ui.clock.textContent = fmtTime(Tns) + ' / ' + fmtTime(endNs);
+      sys.update(Tns, force);
+      procs.update(Tns, force);
+      flame.update(Tns, force);
+    }
+    function tick() {
+      sync(false);
+      requestAnimationFrame(tick);
+    }
+    mark('panels');
+    await loaded;
+    mark('player');
+    sync(true);
+    mark('ready');
+    requestAnimationFrame(tick);
+    return api;
+  }
+
+  let resolveReady, rejectReady;
+  const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
+  const facade = {
+    ready,
+    seek: async (t) => { await ready; return api.seek(t); },
+    currentTime: () => (api ? api.currentTime() : 0),
+    duration: () => (api ? api.duration() : undefined),
+    playerDuration: () => (api ? api.playerDuration() : undefined),
+    screenText: () => (api ? api.screenText() : ''),
+    syscallRows: (o) => (api ? api.syscallRows(o) : []),
+    play: async () => { await ready; return api.play(); },
+    pause: async () => { await ready; return api.pause(); },
+  };
+  let api = null;
+  window.tracecast = facade;
+  main().then((a) => { api = a; resolveReady(true); }, (e) => {
+    const box = el('pre', 'tc-fatal', 'tracecast: this page could not load its recording: ' + e);
+    document.body.prepend(box);
+    rejectReady(e);
+  });
+})();
