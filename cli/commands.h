@@ -15,11 +15,8 @@ int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_export(int argc, char **argv);
-<<<<<<< HEAD:cli/commands.h
 int cmd_stats(int argc, char **argv);
-=======
 /* export --format html (cli/cmd_export_html.c); cmd_export hands over. */
 int cmd_export_html(int argc, char **argv);
->>>>>>> i15:include/tracecast/commands.h
 
 #endif

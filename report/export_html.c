@@ -134,44 +134,48 @@ static const char *eh_body(const char *text)
  * bytes of the body" / "n bytes of the body after the call and a space"). */
 static int eh_sys(eh_ctx_t *c, const timeline_t *tl)
 {
-	sbuf_t a_t, a_tid, a_f, a_p, a_d, a_x, a_c, a_r, call, res, cells;
-	size_t first = 0, last = 0;
+	sbuf_t a_t, a_tid, a_f, a_p, a_d, a_x, a_c, a_r, call, res, cells, text;
+	size_t first, last;
 	int64_t prev = 0;
-	sbuf_t *all[] = { &a_t, &a_tid, &a_f, &a_p, &a_d, &a_x, &a_c, &a_r, &call, &res, &cells };
+	sbuf_t *all[] = { &a_t, &a_tid, &a_f, &a_p, &a_d, &a_x, &a_c, &a_r, &call, &res, &cells,
+			  &text };
 	int rc = 0;
 
 	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
 		sbuf_init(all[k]);
-	while (first < tl->n_sys && tl->sys[first].t < c->from)
-		first++;
-	last = first;
-	while (last < tl->n_sys && tl->sys[last].t <= c->to)
-		last++;
+	first = c->from > 0 ? timeline_sys_upto(tl, c->from - 1) : 0;
+	last = timeline_sys_upto(tl, c->to);
 	for (size_t i = first; i < last; i++) {
-		const tl_sys_t *e = &tl->sys[i];
+		tl_sys_t e;
 		const char *sep = i > first ? "," : "";
-		int64_t t_us = e->t / 1000;
-		long pair = e->pair >= (long)first && e->pair < (long)last ? e->pair - (long)i : 0;
-		int64_t dur = e->dur_ns;
 
-		if ((e->flags & TL_SYS_RESUMED) && e->pair >= 0 && dur < 0)
-			dur = e->t - tl->sys[e->pair].t;
+		timeline_sys_get(tl, i, &e);
+		int64_t t_us = e.t / 1000;
+		long pair = e.pair >= (long)first && e.pair < (long)last ? e.pair - (long)i : 0;
+		int64_t dur = e.dur_ns;
+
+		if ((e.flags & TL_SYS_RESUMED) && e.pair >= 0 && dur < 0) {
+			tl_sys_t u;
+			timeline_sys_get(tl, (size_t)e.pair, &u);
+			dur = e.t - u.t;
+		}
 		sbuf_printf(&a_t, "%s%" PRId64, sep, t_us - prev);
 		prev = t_us;
-		sbuf_printf(&a_tid, "%s%ld", sep, e->tid);
-		sbuf_printf(&a_f, "%s%u", sep, (unsigned)e->flags);
+		sbuf_printf(&a_tid, "%s%ld", sep, e.tid);
+		sbuf_printf(&a_f, "%s%u", sep, (unsigned)e.flags);
 		sbuf_printf(&a_p, "%s%ld", sep, pair);
 		sbuf_printf(&a_d, "%s%" PRId64, sep, dur >= 0 ? dur / 1000 : -1);
 		sbuf_adds(&a_x, sep);
-		eh_jstr(&a_x, e->text, strlen(e->text));
+		timeline_sys_text(tl, i, &text); /* "?" when the file changed */
+		eh_jstr(&a_x, text.data ? text.data : "", text.len);
 		/* the unfinished half: formatted as at its own time (in flight) */
-		if (!overlay_syscalls_format(tl, i, e->t, &call, &res)) {
+		if (!overlay_syscalls_format(tl, i, e.t, &call, &res)) {
 			sbuf_reset(&call);
 			sbuf_reset(&res);
 		}
-		if (e->flags & TL_SYS_UNFINISHED)
+		if (e.flags & TL_SYS_UNFINISHED)
 			sbuf_reset(&res); /* the page writes "in flight N.NNNs" */
-		const char *body = eh_body(e->text);
+		const char *body = eh_body(text.data ? text.data : "");
 		size_t blen = strlen(body);
 		eh_cells(&cells, call.data ? call.data : "", call.len);
 		sbuf_adds(&a_c, sep);
@@ -221,26 +225,26 @@ static int eh_range(eh_ctx_t *c, const timeline_t *tl, const char *path, cast_er
 	c->from = o->from_ns >= 0 ? o->from_ns : 0;
 	c->to = o->to_ns >= 0 ? o->to_ns : INT64_MAX;
 	if (o->mark_a) {
-		size_t a = 0, b;
-		while (a < tl->n_markers && strcmp(tl->markers[a].label, o->mark_a) != 0)
+		size_t a = 0, b, n = timeline_marker_count(tl);
+		while (a < n && strcmp(timeline_marker(tl, a)->label, o->mark_a) != 0)
 			a++;
-		if (a == tl->n_markers) {
+		if (a == n) {
 			cast_error_set(err, path, 0, 0, "marker '%s' not found (list the markers "
 				       "with 'tracecast info %s')", o->mark_a, path);
 			return -ENOENT;
 		}
-		for (b = a + 1; b < tl->n_markers && strcmp(tl->markers[b].label, o->mark_b) != 0; b++)
+		for (b = a + 1; b < n && strcmp(timeline_marker(tl, b)->label, o->mark_b) != 0; b++)
 			;
-		if (b == tl->n_markers) {
+		if (b == n) {
 			cast_error_set(err, path, 0, 0, "marker '%s' not found after the first '%s' "
 				       "(list the markers with 'tracecast info %s')", o->mark_b,
 				       o->mark_a, path);
 			return -ENOENT;
 		}
-		if (tl->markers[a].t > c->from)
-			c->from = tl->markers[a].t;
-		if (tl->markers[b].t < c->to)
-			c->to = tl->markers[b].t;
+		if (timeline_marker(tl, a)->t > c->from)
+			c->from = timeline_marker(tl, a)->t;
+		if (timeline_marker(tl, b)->t < c->to)
+			c->to = timeline_marker(tl, b)->t;
 	}
 	if (c->to < c->from) {
 		cast_error_set(err, path, 0, 0, "the range to export is empty");
@@ -536,14 +540,14 @@ int export_html_write(const char *path, FILE *out, const export_html_opts_t *o,
 	if ((rc = eh_range(&c, tl, path, err)) < 0)
 		goto out;
 	c.st->from_ns = c.from;
-	c.st->to_ns = c.to == INT64_MAX ? tl->duration_ns : c.to;
+	c.st->to_ns = c.to == INT64_MAX ? timeline_duration(tl) : c.to;
 	if ((rc = eh_read(&c, path, err)) < 0)
 		goto out;
 	if ((rc = eh_sys(&c, tl)) < 0)
 		goto out;
 	eh_profile(&c);
-	c.st->malformed = tl->malformed;
-	rc = html_page_write(out, tl->title, &c.term, &c.panel, c.st);
+	c.st->malformed = timeline_malformed(tl);
+	rc = html_page_write(out, timeline_title(tl), &c.term, &c.panel, c.st);
 	if (rc < 0)
 		cast_error_set(err, path, 0, 0, "%s", strerror(-rc));
 out:
