@@ -1,0 +1,660 @@
+/* py_walk: Python stacks of another process, read with process_vm_readv
+ * (see the header for the checks that keep a torn read out). */
+#include "tracecast/py_walk.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "py_offsets.h" /* generated at build time: build/gen/py_offsets.h */
+#include "tracecast/elf_sym.h"
+
+#if PYO_OK
+
+#define PW_MAX_INTERPS 64
+#define PW_MAX_TSTATES 4096
+#define PW_NAMES_CAP 8192        /* name cache slots; cleared at half full */
+#define PW_SEEN_CAP 4096         /* > 2 * PY_WALK_MAX_DEPTH */
+#define PW_IOV_BATCH 1024        /* IOV_MAX */
+#define PW_STR_MAX 512           /* characters of a name read at most */
+#define PW_DICT_SCAN 32          /* entries of a globals dict searched */
+#define PW_FR_BYTES (PYO_FR_OWNER + 1)
+#define PW_CO_BYTES (PYO_CO_FIRSTTRACEABLE + 4)
+#define PW_TS_BYTES (PYO_TS_NATIVE_ID + 8)
+
+/* One frame as the chain walk read it. */
+typedef struct pw_frame {
+	uint64_t addr;
+	unsigned char raw[PW_FR_BYTES];
+	unsigned char code[PW_CO_BYTES];
+} pw_frame_t;
+
+/* (code, globals) -> "module:qualname", checked against the code's name
+ * pointers and first line each time it is used. */
+typedef struct pw_name {
+	uint64_t code, globals;     /* code 0: an empty slot */
+	uint64_t filename, name, qualname;
+	int32_t firstlineno;
+	char *text;
+	size_t len;
+} pw_name_t;
+
+struct py_walk {
+	pid_t pid;
+	uint64_t runtime, code_type, str_type, dict_type;
+	uint64_t name_key;          /* the interned "__name__" str, once met */
+	pw_frame_t *frames;
+	uint64_t *seen;
+	unsigned *seen_gen;
+	unsigned gen;
+	uint64_t *tstates;
+	struct iovec *liov, *riov;
+	unsigned char *verify;      /* the re-read of a chain */
+	pw_name_t *names;
+	size_t n_names;
+	py_walk_thread_t *threads;
+	size_t n_threads, cap_threads;
+	char *text;
+	size_t len, cap;
+};
+
+static uint64_t rd64(const unsigned char *p, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, p + off, sizeof v);
+	return v;
+}
+
+static uint32_t rd32(const unsigned char *p, size_t off)
+{
+	uint32_t v;
+	memcpy(&v, p + off, sizeof v);
+	return v;
+}
+
+/* Read len bytes at addr of the process: 0, or -errno (-EFAULT for a
+ * short read: part of the range is not mapped). */
+static int pw_read(const py_walk_t *w, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(w->pid, &l, 1, &r, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	return n < 0 ? -errno : -EFAULT;
+}
+
+/* Read the n ranges set up in w->liov/w->riov in as few calls as the
+ * kernel allows. 0, or -errno / -EFAULT as pw_read. */
+static int pw_readv(const py_walk_t *w, size_t n)
+{
+	for (size_t i = 0; i < n; i += PW_IOV_BATCH) {
+		size_t k = n - i < PW_IOV_BATCH ? n - i : PW_IOV_BATCH, want = 0;
+		for (size_t j = 0; j < k; j++)
+			want += w->liov[i + j].iov_len;
+		ssize_t got = process_vm_readv(w->pid, w->liov + i, k, w->riov + i, k, 0);
+		if (got < 0)
+			return -errno;
+		if ((size_t)got != want)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+bool py_walk_available(void)
+{
+	return true;
+}
+
+const char *py_walk_version(void)
+{
+#define PW_STR2(x) #x
+#define PW_STR(a, b) PW_STR2(a) "." PW_STR2(b)
+	return PW_STR(PYO_MAJOR, PYO_MINOR);
+}
+
+/* --- strings --- */
+
+/* Append code point c as UTF-8 to out (room for 4 bytes checked by the
+ * caller). */
+static size_t pw_utf8(char *out, uint32_t c)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c >= 0xd800 && c < 0xe000)
+		c = 0xfffd; /* a lone surrogate: not valid UTF-8 */
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	if (c > 0x10ffff)
+		c = 0xfffd;
+	out[0] = (char)(0xf0 | (c >> 18));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* The str object at addr as UTF-8 into out (cap >= 4 * PW_STR_MAX + 1),
+ * NUL-terminated. Returns its length, or -1 if it is not a ready compact
+ * str (then out is ""). */
+static long pw_str(const py_walk_t *w, uint64_t addr, char *out)
+{
+	unsigned char h[PYO_ASCII_SIZE];
+	unsigned char data[PW_STR_MAX * 4];
+	out[0] = '\0';
+	if (!addr || pw_read(w, addr, h, sizeof h) < 0 || rd64(h, PYO_OB_TYPE) != w->str_type)
+		return -1;
+	uint32_t state = rd32(h, PYO_STR_STATE);
+	int64_t n = (int64_t)rd64(h, PYO_STR_LENGTH);
+	if (!(state & PYO_STR_COMPACT_MASK) || !(state & PYO_STR_READY_MASK) || n < 0)
+		return -1;
+	if (n > PW_STR_MAX)
+		n = PW_STR_MAX;
+	if (state & PYO_STR_ASCII_MASK) {
+		if (pw_read(w, addr + PYO_ASCII_SIZE, out, (size_t)n) < 0)
+			return -1;
+		for (int64_t i = 0; i < n; i++)
+			if ((unsigned char)out[i] >= 0x80)
+				out[i] = '?';
+		out[n] = '\0';
+		return (long)n;
+	}
+	unsigned kind = (state & PYO_STR_KIND_MASK) / (PYO_STR_KIND_MASK & -PYO_STR_KIND_MASK);
+	if (kind != 1 && kind != 2 && kind != 4)
+		return -1;
+	if (pw_read(w, addr + PYO_COMPACT_SIZE, data, (size_t)n * kind) < 0)
+		return -1;
+	size_t len = 0;
+	for (int64_t i = 0; i < n; i++) {
+		uint32_t c = kind == 1 ? data[i] : kind == 2 ? (uint32_t)(data[2 * i] | data[2 * i + 1] << 8)
+			   : rd32(data, (size_t)i * 4);
+		len += pw_utf8(out + len, c);
+	}
+	out[len] = '\0';
+	return (long)len;
+}
+
+/* The __name__ of the globals dict at addr into out, or -1. Only the
+ * first PW_DICT_SCAN entries are looked at: a module's __name__ is its
+ * dict's first key. */
+static long pw_module(py_walk_t *w, uint64_t globals, char *out)
+{
+	unsigned char d[PYO_DICT_VALUES + 8], k[PYO_DK_INDICES];
+	unsigned char ent[PW_DICT_SCAN * PYO_DKE_SIZE];
+	char key[PW_STR_MAX * 4 + 1];
+	out[0] = '\0';
+	if (!globals || pw_read(w, globals, d, sizeof d) < 0 ||
+	    rd64(d, PYO_OB_TYPE) != w->dict_type || rd64(d, PYO_DICT_VALUES) != 0)
+		return -1;
+	uint64_t keys = rd64(d, PYO_DICT_KEYS);
+	if (!keys || pw_read(w, keys, k, sizeof k) < 0)
+		return -1;
+	unsigned log2_ib = k[PYO_DK_LOG2_INDEX_BYTES];
+	bool general = k[PYO_DK_KIND] == PYO_DICT_KEYS_GENERAL;
+	int64_t n = (int64_t)rd64(k, PYO_DK_NENTRIES);
+	size_t esz = general ? PYO_DKE_SIZE : PYO_DUE_SIZE;
+	size_t koff = general ? PYO_DKE_KEY : PYO_DUE_KEY;
+	size_t voff = general ? PYO_DKE_VALUE : PYO_DUE_VALUE;
+	if (log2_ib > 40 || n <= 0)
+		return -1;
+	if (n > PW_DICT_SCAN)
+		n = PW_DICT_SCAN;
+	uint64_t entries = keys + PYO_DK_INDICES + ((uint64_t)1 << log2_ib);
+	if (pw_read(w, entries, ent, (size_t)n * esz) < 0)
+		return -1;
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t kp = rd64(ent, (size_t)i * esz + koff);
+		if (!kp)
+			continue;
+		if (kp != w->name_key) {
+			if (pw_str(w, kp, key) != 8 || strcmp(key, "__name__") != 0)
+				continue;
+			w->name_key = kp; /* interned: the same object in every dict */
+		}
+		return pw_str(w, rd64(ent, (size_t)i * esz + voff), out);
+	}
+	return -1;
+}
+
+/* --- the name cache --- */
+
+static void pw_names_clear(py_walk_t *w)
+{
+	for (size_t i = 0; i < PW_NAMES_CAP; i++)
+		free(w->names[i].text);
+	memset(w->names, 0, PW_NAMES_CAP * sizeof *w->names);
+	w->n_names = 0;
+}
+
+static size_t pw_hash(uint64_t a, uint64_t b)
+{
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	return (size_t)(h >> 32) & (PW_NAMES_CAP - 1);
+}
+
+/* The name of frame f, from the cache or read (*missed set then). NULL
+ * on ENOMEM. */
+static const pw_name_t *pw_name(py_walk_t *w, const pw_frame_t *f, bool *missed)
+{
+	uint64_t code = rd64(f->raw, PYO_FR_CODE), globals = rd64(f->raw, PYO_FR_GLOBALS);
+	uint64_t fn = rd64(f->code, PYO_CO_FILENAME), nm = rd64(f->code, PYO_CO_NAME);
+	uint64_t qn = rd64(f->code, PYO_CO_QUALNAME);
+	int32_t line = (int32_t)rd32(f->code, PYO_CO_FIRSTLINENO);
+	size_t i = pw_hash(code, globals);
+	for (; w->names[i].code; i = (i + 1) & (PW_NAMES_CAP - 1)) {
+		pw_name_t *e = &w->names[i];
+		if (e->code != code || e->globals != globals)
+			continue;
+		if (e->filename == fn && e->name == nm && e->qualname == qn && e->firstlineno == line)
+			return e;
+		/* the same address, another code object: name it again */
+		free(e->text);
+		e->text = NULL;
+		break;
+	}
+	if (!w->names[i].code && w->n_names >= PW_NAMES_CAP / 2) {
+		pw_names_clear(w);
+		i = pw_hash(code, globals);
+	}
+	char mod[PW_STR_MAX * 4 + 1], qual[PW_STR_MAX * 4 + 1];
+	*missed = true;
+	if (pw_str(w, qn, qual) < 0 && pw_str(w, nm, qual) < 0)
+		snprintf(qual, sizeof qual, "?");
+	if (pw_module(w, globals, mod) <= 0)
+		snprintf(mod, sizeof mod, "?");
+	size_t ml = strlen(mod), ql = strlen(qual);
+	char *text = malloc(ml + ql + 2);
+	if (!text)
+		return NULL;
+	memcpy(text, mod, ml);
+	text[ml] = ':';
+	memcpy(text + ml + 1, qual, ql + 1);
+	for (char *p = text; *p; p++)
+		if (*p == ';')
+			*p = '_'; /* the folded stack's separator */
+	pw_name_t *e = &w->names[i];
+	if (!e->code)
+		w->n_names++;
+	*e = (pw_name_t){ code, globals, fn, nm, qn, line, text, ml + ql + 1 };
+	return e;
+}
+
+/* --- walking one thread --- */
+
+/* Has the chain walk met addr before? (adds it) */
+static bool pw_seen(py_walk_t *w, uint64_t addr)
+{
+	size_t i = (size_t)((addr >> 3) * 0x9e3779b97f4a7c15ULL >> 40) & (PW_SEEN_CAP - 1);
+	for (; w->seen_gen[i] == w->gen; i = (i + 1) & (PW_SEEN_CAP - 1))
+		if (w->seen[i] == addr)
+			return true;
+	w->seen_gen[i] = w->gen;
+	w->seen[i] = addr;
+	return false;
+}
+
+/* Read the chain again, with the thread's current frame, in one call:
+ * 0 when nothing changed, -EAGAIN when it did, -errno. */
+static int pw_verify(py_walk_t *w, uint64_t ts, uint64_t cframe, uint64_t top, size_t n)
+{
+	uint64_t now_cframe = 0, now_top = 0;
+	w->liov[0] = (struct iovec){ &now_cframe, 8 };
+	w->riov[0] = (struct iovec){ (void *)(uintptr_t)(ts + PYO_TS_CFRAME), 8 };
+	int r = pw_readv(w, 1);
+	if (r < 0)
+		return r == -EFAULT ? -EAGAIN : r;
+	if (now_cframe != cframe)
+		return -EAGAIN;
+	w->liov[0] = (struct iovec){ &now_top, 8 };
+	w->riov[0] = (struct iovec){ (void *)(uintptr_t)(cframe + PYO_CF_CURRENT_FRAME), 8 };
+	for (size_t i = 0; i < n; i++) {
+		w->liov[i + 1] = (struct iovec){ w->verify + i * PW_FR_BYTES, PW_FR_BYTES };
+		w->riov[i + 1] = (struct iovec){ (void *)(uintptr_t)w->frames[i].addr, PW_FR_BYTES };
+	}
+	r = pw_readv(w, n + 1);
+	if (r < 0)
+		return r == -EFAULT ? -EAGAIN : r;
+	if (now_top != top)
+		return -EAGAIN;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *a = w->frames[i].raw, *b = w->verify + i * PW_FR_BYTES;
+		if (rd64(a, PYO_FR_CODE) != rd64(b, PYO_FR_CODE) ||
+		    rd64(a, PYO_FR_GLOBALS) != rd64(b, PYO_FR_GLOBALS) ||
+		    rd64(a, PYO_FR_PREVIOUS) != rd64(b, PYO_FR_PREVIOUS) ||
+		    a[PYO_FR_OWNER] != b[PYO_FR_OWNER])
+			return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Append to the round's text; -ENOMEM. */
+static int pw_text(py_walk_t *w, const char *s, size_t n)
+{
+	if (w->len + n > w->cap) {
+		size_t cap = w->cap ? w->cap : 4096;
+		while (cap < w->len + n)
+			cap *= 2;
+		char *p = realloc(w->text, cap);
+		if (!p)
+			return -ENOMEM;
+		w->text = p;
+		w->cap = cap;
+	}
+	memcpy(w->text + w->len, s, n);
+	w->len += n;
+	return 0;
+}
+
+/* One try at thread state ts: 0 (its stack appended to the text, *off
+ * and *len set; len 0: no frames), -EAGAIN (changed under us), -ELOOP
+ * (loops or too deep), -errno. */
+static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, unsigned long *tid,
+		  size_t *off, size_t *len)
+{
+	unsigned char h[PW_TS_BYTES];
+	int r = pw_read(w, ts, h, sizeof h);
+	if (r < 0)
+		return r == -EFAULT ? -EAGAIN : r;
+	if (rd64(h, PYO_TS_INTERP) != interp)
+		return -EAGAIN; /* not (any more) a thread state of interp */
+	*tid = (unsigned long)rd64(h, PYO_TS_NATIVE_ID);
+	*off = w->len;
+	*len = 0;
+	uint64_t cframe = rd64(h, PYO_TS_CFRAME), top = 0;
+	if (!cframe)
+		return 0;
+	if ((r = pw_read(w, cframe + PYO_CF_CURRENT_FRAME, &top, 8)) < 0)
+		return r == -EFAULT ? -EAGAIN : r;
+	size_t n = 0;
+	w->gen++;
+	if (w->gen == 0) { /* wrapped: every stamp is stale */
+		memset(w->seen_gen, 0, PW_SEEN_CAP * sizeof *w->seen_gen);
+		w->gen = 1;
+	}
+	for (uint64_t f = top; f; f = rd64(w->frames[n - 1].raw, PYO_FR_PREVIOUS)) {
+		if (n == PY_WALK_MAX_DEPTH || pw_seen(w, f))
+			return -ELOOP;
+		w->frames[n].addr = f;
+		if ((r = pw_read(w, f, w->frames[n].raw, PW_FR_BYTES)) < 0)
+			return r == -EFAULT ? -EAGAIN : r;
+		n++;
+	}
+	/* A generator's frame is linked to its caller only while it runs:
+	 * CPython clears its previous after each yield, without a push or a
+	 * pop, and the thread's _PyCFrame lives on the C stack, where a new
+	 * run of the generator puts it at the same address. So a chain that
+	 * ends in a generator frame was read across a yield (the caller's
+	 * frames are missing), however stable it reads: torn. (A generator
+	 * run from C with no Python frame under it is dropped too.) */
+	if (n && w->frames[n - 1].raw[PYO_FR_OWNER] == PYO_FRAME_OWNED_BY_GENERATOR)
+		return -EAGAIN;
+	/* the code objects, in one call, before the check: the check then
+	 * proves each was held by its frame all along */
+	for (size_t i = 0; i < n; i++) {
+		w->liov[i] = (struct iovec){ w->frames[i].code, PW_CO_BYTES };
+		w->riov[i] = (struct iovec){ (void *)(uintptr_t)rd64(w->frames[i].raw, PYO_FR_CODE),
+					     PW_CO_BYTES };
+	}
+	if ((r = pw_readv(w, n)) < 0)
+		return r == -EFAULT ? -EAGAIN : r;
+	for (size_t i = 0; i < n; i++)
+		if (rd64(w->frames[i].code, PYO_OB_TYPE) != w->code_type)
+			return -EAGAIN;
+	if ((r = pw_verify(w, ts, cframe, top, n)) < 0)
+		return r;
+	bool missed = false, first = true;
+	for (size_t i = n; i-- > 0;) { /* root first */
+		const pw_frame_t *f = &w->frames[i];
+		uint64_t code = rd64(f->raw, PYO_FR_CODE);
+		uint64_t start = code + PYO_CO_CODE_ADAPTIVE +
+				 (uint64_t)rd32(f->code, PYO_CO_FIRSTTRACEABLE) * PYO_CODEUNIT_SIZE;
+		/* a frame still being set up (before its first instruction) is
+		 * not shown, as sys._current_frames() does not show it */
+		if (f->raw[PYO_FR_OWNER] != PYO_FRAME_OWNED_BY_GENERATOR &&
+		    rd64(f->raw, PYO_FR_PREV_INSTR) < start)
+			continue;
+		const pw_name_t *nm = pw_name(w, f, &missed);
+		if (!nm)
+			return -ENOMEM;
+		if ((!first && pw_text(w, ";", 1) < 0) || pw_text(w, nm->text, nm->len) < 0)
+			return -ENOMEM;
+		first = false;
+	}
+	/* names read now were read after the check: check again */
+	if (missed && (r = pw_verify(w, ts, cframe, top, n)) < 0) {
+		w->len = *off;
+		return r;
+	}
+	*len = w->len - *off;
+	return 0;
+}
+
+/* --- rounds --- */
+
+int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
+{
+	unsigned char ih[PYO_IS_THREADS_HEAD + 8];
+	uint64_t interp = 0;
+	memset(round, 0, sizeof *round);
+	w->len = 0;
+	w->n_threads = 0;
+	int r = pw_read(w, w->runtime + PYO_RT_INTERP_HEAD, &interp, 8);
+	if (r < 0)
+		return r;
+	for (int ni = 0; interp && ni < PW_MAX_INTERPS; ni++) {
+		if ((r = pw_read(w, interp, ih, sizeof ih)) < 0)
+			return r == -ESRCH ? r : 0; /* freed under us: next round */
+		uint64_t next_interp = rd64(ih, PYO_IS_NEXT);
+		size_t nts = 0;
+		/* the list first (a thread state's next is read at once) */
+		for (uint64_t ts = rd64(ih, PYO_IS_THREADS_HEAD); ts && nts < PW_MAX_TSTATES; nts++) {
+			w->tstates[nts] = ts;
+			if (pw_read(w, ts + PYO_TS_NEXT, &ts, 8) < 0)
+				break;
+		}
+		for (size_t k = 0; k < nts; k++) {
+			unsigned long tid = 0;
+			size_t off = 0, len = 0;
+			r = -EAGAIN;
+			for (int t = 0; t < PY_WALK_TRIES && (r == -EAGAIN || r == -ELOOP); t++) {
+				w->len = w->n_threads ? w->threads[w->n_threads - 1].off +
+							w->threads[w->n_threads - 1].len : 0;
+				r = pw_try(w, w->tstates[k], interp, &tid, &off, &len);
+			}
+			if (r == -ESRCH || r == -ENOMEM || r == -EPERM)
+				return r;
+			if (r == -ELOOP) {
+				round->deep++;
+				continue;
+			}
+			if (r < 0) {
+				round->torn++;
+				continue;
+			}
+			if (!len)
+				continue;
+			if (w->n_threads == w->cap_threads) {
+				size_t nc = w->cap_threads ? w->cap_threads * 2 : 16;
+				py_walk_thread_t *nt = realloc(w->threads, nc * sizeof *nt);
+				if (!nt)
+					return -ENOMEM;
+				w->threads = nt;
+				w->cap_threads = nc;
+			}
+			w->threads[w->n_threads++] = (py_walk_thread_t){ tid, off, len };
+		}
+		interp = next_interp;
+	}
+	round->threads = w->threads;
+	round->n = w->n_threads;
+	round->text = w->text;
+	return 0;
+}
+
+/* --- opening --- */
+
+/* Find the CPython image mapped by pid and the symbols' addresses. */
+static int pw_find(py_walk_t *w, uint64_t *version_addr, char *err, size_t errsz)
+{
+	static const char *const names[] = {
+		"_PyRuntime", "Py_Version", "PyCode_Type", "PyUnicode_Type", "PyDict_Type",
+	};
+	char path[64], line[4096], tried[PATH_MAX] = "";
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)w->pid);
+	FILE *fp = fopen(path, "re");
+	if (!fp)
+		return errno == ENOENT ? -ESRCH : -errno;
+	int ret = -ENOEXEC;
+	snprintf(err, errsz, "no CPython image mapped");
+	while (fgets(line, sizeof line, fp)) {
+		uint64_t start, end, pgoff;
+		int pos = 0;
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %" SCNx64 " %*s %*s %n",
+			   &start, &end, &pgoff, &pos) < 3 || pos == 0)
+			continue;
+		char *file = line + pos;
+		file[strcspn(file, "\n")] = '\0';
+		const char *base = strrchr(file, '/');
+		if (file[0] != '/' || !base)
+			continue;
+		base++;
+		if (strncmp(base, "python", 6) != 0 && strncmp(base, "libpython", 9) != 0)
+			continue;
+		if (!strcmp(file, tried))
+			continue; /* its first mapping was looked at already */
+		snprintf(tried, sizeof tried, "%s", file);
+		uint64_t v[5];
+		elf_file_info_t info;
+		if (elf_sym_file_values(file, names, 5, v, &info) < 0 || !v[0])
+			continue;
+		uint64_t bias = info.pie ? start - pgoff - info.vaddr_at_off0 : 0;
+		if (!v[1]) {
+			snprintf(err, errsz, "%s has no Py_Version: older than CPython 3.11", file);
+			ret = -EPROTONOSUPPORT;
+			continue;
+		}
+		if (!v[2] || !v[3] || !v[4]) {
+			snprintf(err, errsz, "%s lacks the type objects' symbols", file);
+			ret = -EPROTONOSUPPORT;
+			continue;
+		}
+		w->runtime = v[0] + bias;
+		*version_addr = v[1] + bias;
+		w->code_type = v[2] + bias;
+		w->str_type = v[3] + bias;
+		w->dict_type = v[4] + bias;
+		ret = 0;
+		break;
+	}
+	fclose(fp);
+	return ret;
+}
+
+int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
+{
+	py_walk_t *w = calloc(1, sizeof *w);
+	uint64_t vaddr = 0, version = 0;
+	int r;
+	*out = NULL;
+	if (!w)
+		return -ENOMEM;
+	w->pid = pid;
+	if ((r = pw_find(w, &vaddr, err, errsz)) < 0)
+		goto fail;
+	if ((r = pw_read(w, vaddr, &version, sizeof version)) < 0) {
+		snprintf(err, errsz, "cannot read its memory: %s", strerror(-r));
+		goto fail;
+	}
+	if ((version >> 16) != (PYO_VERSION_HEX >> 16)) {
+		snprintf(err, errsz, "it runs CPython %u.%u; the outside sampler reads %s only",
+			 (unsigned)(version >> 24), (unsigned)((version >> 16) & 0xff),
+			 py_walk_version());
+		r = -EPROTONOSUPPORT;
+		goto fail;
+	}
+	r = -ENOMEM;
+	w->frames = malloc(PY_WALK_MAX_DEPTH * sizeof *w->frames);
+	w->seen = malloc(PW_SEEN_CAP * sizeof *w->seen);
+	w->seen_gen = calloc(PW_SEEN_CAP, sizeof *w->seen_gen);
+	w->tstates = malloc(PW_MAX_TSTATES * sizeof *w->tstates);
+	w->liov = malloc((PY_WALK_MAX_DEPTH + 1) * sizeof *w->liov);
+	w->riov = malloc((PY_WALK_MAX_DEPTH + 1) * sizeof *w->riov);
+	w->verify = malloc(PY_WALK_MAX_DEPTH * PW_FR_BYTES);
+	w->names = calloc(PW_NAMES_CAP, sizeof *w->names);
+	if (!w->frames || !w->seen || !w->seen_gen || !w->tstates || !w->liov || !w->riov ||
+	    !w->verify || !w->names)
+		goto fail;
+	*out = w;
+	return 0;
+fail:
+	py_walk_free(w);
+	return r;
+}
+
+void py_walk_free(py_walk_t *w)
+{
+	if (!w)
+		return;
+	if (w->names)
+		pw_names_clear(w);
+	free(w->names);
+	free(w->frames);
+	free(w->seen);
+	free(w->seen_gen);
+	free(w->tstates);
+	free(w->liov);
+	free(w->riov);
+	free(w->verify);
+	free(w->threads);
+	free(w->text);
+	free(w);
+}
+
+#else /* the CPython headers were not found at build time */
+
+bool py_walk_available(void)
+{
+	return false;
+}
+
+const char *py_walk_version(void)
+{
+	return "none";
+}
+
+int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
+{
+	(void)pid;
+	*out = NULL;
+	snprintf(err, errsz, "tracecast was built without the CPython headers (python3-dev)");
+	return -EPROTONOSUPPORT;
+}
+
+int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
+{
+	(void)w;
+	memset(round, 0, sizeof *round);
+	return -ENOSYS;
+}
+
+void py_walk_free(py_walk_t *w)
+{
+	(void)w;
+}
+
+#endif
