@@ -57,6 +57,7 @@ struct py_walk {
 	unsigned char *verify;      /* the re-read of a chain */
 	pw_name_t *names;
 	size_t n_names;
+	char *unknown;              /* the last name of an unknown module */
 	py_walk_thread_t *threads;
 	size_t n_threads, cap_threads;
 	char *text;
@@ -247,9 +248,13 @@ static size_t pw_hash(uint64_t a, uint64_t b)
 	return (size_t)(h >> 32) & (PW_NAMES_CAP - 1);
 }
 
-/* The name of frame f, from the cache or read (*missed set then). NULL
- * on ENOMEM. */
-static const pw_name_t *pw_name(py_walk_t *w, const pw_frame_t *f, bool *missed)
+/* The name of frame f, from the cache or read (*missed set then) into
+ * *out. A module name that cannot be read (its globals dict changing
+ * under us, or no __name__) is never cached: -EAGAIN, or on the last try
+ * (last) the name "?:qualname" as the in-process sampler writes it.
+ * -ENOMEM. */
+static int pw_name(py_walk_t *w, const pw_frame_t *f, bool last, bool *missed,
+		   const char **out, size_t *len)
 {
 	uint64_t code = rd64(f->raw, PYO_FR_CODE), globals = rd64(f->raw, PYO_FR_GLOBALS);
 	uint64_t fn = rd64(f->code, PYO_CO_FILENAME), nm = rd64(f->code, PYO_CO_NAME);
@@ -260,8 +265,11 @@ static const pw_name_t *pw_name(py_walk_t *w, const pw_frame_t *f, bool *missed)
 		pw_name_t *e = &w->names[i];
 		if (e->code != code || e->globals != globals)
 			continue;
-		if (e->filename == fn && e->name == nm && e->qualname == qn && e->firstlineno == line)
-			return e;
+		if (e->filename == fn && e->name == nm && e->qualname == qn && e->firstlineno == line) {
+			*out = e->text;
+			*len = e->len;
+			return 0;
+		}
 		/* the same address, another code object: name it again */
 		free(e->text);
 		e->text = NULL;
@@ -274,13 +282,16 @@ static const pw_name_t *pw_name(py_walk_t *w, const pw_frame_t *f, bool *missed)
 	char mod[PW_STR_MAX * 4 + 1], qual[PW_STR_MAX * 4 + 1];
 	*missed = true;
 	if (pw_str(w, qn, qual) < 0 && pw_str(w, nm, qual) < 0)
-		snprintf(qual, sizeof qual, "?");
-	if (pw_module(w, globals, mod) <= 0)
+		return -EAGAIN; /* a code object always has a name: torn */
+	bool known = pw_module(w, globals, mod) > 0;
+	if (!known && !last)
+		return -EAGAIN;
+	if (!known)
 		snprintf(mod, sizeof mod, "?");
 	size_t ml = strlen(mod), ql = strlen(qual);
 	char *text = malloc(ml + ql + 2);
 	if (!text)
-		return NULL;
+		return -ENOMEM;
 	memcpy(text, mod, ml);
 	text[ml] = ':';
 	memcpy(text + ml + 1, qual, ql + 1);
@@ -288,10 +299,19 @@ static const pw_name_t *pw_name(py_walk_t *w, const pw_frame_t *f, bool *missed)
 		if (*p == ';')
 			*p = '_'; /* the folded stack's separator */
 	pw_name_t *e = &w->names[i];
+	if (!known) { /* used once, not kept */
+		free(w->unknown);
+		w->unknown = text;
+		*out = text;
+		*len = ml + ql + 1;
+		return 0;
+	}
 	if (!e->code)
 		w->n_names++;
 	*e = (pw_name_t){ code, globals, fn, nm, qn, line, text, ml + ql + 1 };
-	return e;
+	*out = e->text;
+	*len = e->len;
+	return 0;
 }
 
 /* --- walking one thread --- */
@@ -308,34 +328,39 @@ static bool pw_seen(py_walk_t *w, uint64_t addr)
 	return false;
 }
 
-/* Read the chain again, with the thread's current frame, in one call:
- * 0 when nothing changed, -EAGAIN when it did, -errno. */
+/* Read the chain again in ONE call, framed by two reads of the thread's
+ * _PyCFrame pointer: [tstate->cframe, cframe->current_frame, every frame,
+ * tstate->cframe]. 0 when nothing changed, -EAGAIN when something did,
+ * -errno. The _PyCFrame lives on the C stack, where a later activation
+ * reuses its address and a finished one leaves a stale current_frame, so
+ * it must be the thread's at both ends; the callers' prev_instr (fixed
+ * while their callee runs) must be unchanged too, so a stack that was
+ * unwound and built again in between is caught unless it came back to
+ * the very same instructions. */
 static int pw_verify(py_walk_t *w, uint64_t ts, uint64_t cframe, uint64_t top, size_t n)
 {
-	uint64_t now_cframe = 0, now_top = 0;
-	w->liov[0] = (struct iovec){ &now_cframe, 8 };
+	uint64_t cf0 = 0, cf1 = 0, now_top = 0;
+	w->liov[0] = (struct iovec){ &cf0, 8 };
 	w->riov[0] = (struct iovec){ (void *)(uintptr_t)(ts + PYO_TS_CFRAME), 8 };
-	int r = pw_readv(w, 1);
-	if (r < 0)
-		return r == -EFAULT ? -EAGAIN : r;
-	if (now_cframe != cframe)
-		return -EAGAIN;
-	w->liov[0] = (struct iovec){ &now_top, 8 };
-	w->riov[0] = (struct iovec){ (void *)(uintptr_t)(cframe + PYO_CF_CURRENT_FRAME), 8 };
+	w->liov[1] = (struct iovec){ &now_top, 8 };
+	w->riov[1] = (struct iovec){ (void *)(uintptr_t)(cframe + PYO_CF_CURRENT_FRAME), 8 };
 	for (size_t i = 0; i < n; i++) {
-		w->liov[i + 1] = (struct iovec){ w->verify + i * PW_FR_BYTES, PW_FR_BYTES };
-		w->riov[i + 1] = (struct iovec){ (void *)(uintptr_t)w->frames[i].addr, PW_FR_BYTES };
+		w->liov[i + 2] = (struct iovec){ w->verify + i * PW_FR_BYTES, PW_FR_BYTES };
+		w->riov[i + 2] = (struct iovec){ (void *)(uintptr_t)w->frames[i].addr, PW_FR_BYTES };
 	}
-	r = pw_readv(w, n + 1);
+	w->liov[n + 2] = (struct iovec){ &cf1, 8 };
+	w->riov[n + 2] = w->riov[0];
+	int r = pw_readv(w, n + 3);
 	if (r < 0)
 		return r == -EFAULT ? -EAGAIN : r;
-	if (now_top != top)
+	if (cf0 != cframe || cf1 != cframe || now_top != top)
 		return -EAGAIN;
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *a = w->frames[i].raw, *b = w->verify + i * PW_FR_BYTES;
 		if (rd64(a, PYO_FR_CODE) != rd64(b, PYO_FR_CODE) ||
 		    rd64(a, PYO_FR_GLOBALS) != rd64(b, PYO_FR_GLOBALS) ||
 		    rd64(a, PYO_FR_PREVIOUS) != rd64(b, PYO_FR_PREVIOUS) ||
+		    (i > 0 && rd64(a, PYO_FR_PREV_INSTR) != rd64(b, PYO_FR_PREV_INSTR)) ||
 		    a[PYO_FR_OWNER] != b[PYO_FR_OWNER])
 			return -EAGAIN;
 	}
@@ -362,8 +387,8 @@ static int pw_text(py_walk_t *w, const char *s, size_t n)
 
 /* One try at thread state ts: 0 (its stack appended to the text, *off
  * and *len set; len 0: no frames), -EAGAIN (changed under us), -ELOOP
- * (loops or too deep), -errno. */
-static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, unsigned long *tid,
+ * (the chain loops: torn too), -E2BIG (too deep), -errno. */
+static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigned long *tid,
 		  size_t *off, size_t *len)
 {
 	unsigned char h[PW_TS_BYTES];
@@ -387,7 +412,9 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, unsigned long *tid
 		w->gen = 1;
 	}
 	for (uint64_t f = top; f; f = rd64(w->frames[n - 1].raw, PYO_FR_PREVIOUS)) {
-		if (n == PY_WALK_MAX_DEPTH || pw_seen(w, f))
+		if (n == PY_WALK_MAX_DEPTH)
+			return -E2BIG;
+		if (pw_seen(w, f))
 			return -ELOOP;
 		w->frames[n].addr = f;
 		if ((r = pw_read(w, f, w->frames[n].raw, PW_FR_BYTES)) < 0)
@@ -428,10 +455,11 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, unsigned long *tid
 		if (f->raw[PYO_FR_OWNER] != PYO_FRAME_OWNED_BY_GENERATOR &&
 		    rd64(f->raw, PYO_FR_PREV_INSTR) < start)
 			continue;
-		const pw_name_t *nm = pw_name(w, f, &missed);
-		if (!nm)
-			return -ENOMEM;
-		if ((!first && pw_text(w, ";", 1) < 0) || pw_text(w, nm->text, nm->len) < 0)
+		const char *name;
+		size_t nl;
+		if ((r = pw_name(w, f, last, &missed, &name, &nl)) < 0)
+			return r;
+		if ((!first && pw_text(w, ";", 1) < 0) || pw_text(w, name, nl) < 0)
 			return -ENOMEM;
 		first = false;
 	}
@@ -474,11 +502,12 @@ int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
 			for (int t = 0; t < PY_WALK_TRIES && (r == -EAGAIN || r == -ELOOP); t++) {
 				w->len = w->n_threads ? w->threads[w->n_threads - 1].off +
 							w->threads[w->n_threads - 1].len : 0;
-				r = pw_try(w, w->tstates[k], interp, &tid, &off, &len);
+				r = pw_try(w, w->tstates[k], interp, t == PY_WALK_TRIES - 1, &tid,
+					   &off, &len);
 			}
 			if (r == -ESRCH || r == -ENOMEM || r == -EPERM)
 				return r;
-			if (r == -ELOOP) {
+			if (r == -ELOOP || r == -E2BIG) { /* a loop under every try, or deep */
 				round->deep++;
 				continue;
 			}
@@ -592,8 +621,8 @@ int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
 	w->seen = malloc(PW_SEEN_CAP * sizeof *w->seen);
 	w->seen_gen = calloc(PW_SEEN_CAP, sizeof *w->seen_gen);
 	w->tstates = malloc(PW_MAX_TSTATES * sizeof *w->tstates);
-	w->liov = malloc((PY_WALK_MAX_DEPTH + 1) * sizeof *w->liov);
-	w->riov = malloc((PY_WALK_MAX_DEPTH + 1) * sizeof *w->riov);
+	w->liov = malloc((PY_WALK_MAX_DEPTH + 3) * sizeof *w->liov);
+	w->riov = malloc((PY_WALK_MAX_DEPTH + 3) * sizeof *w->riov);
 	w->verify = malloc(PY_WALK_MAX_DEPTH * PW_FR_BYTES);
 	w->names = calloc(PW_NAMES_CAP, sizeof *w->names);
 	if (!w->frames || !w->seen || !w->seen_gen || !w->tstates || !w->liov || !w->riov ||
@@ -613,6 +642,7 @@ void py_walk_free(py_walk_t *w)
 	if (w->names)
 		pw_names_clear(w);
 	free(w->names);
+	free(w->unknown);
 	free(w->frames);
 	free(w->seen);
 	free(w->seen_gen);
