@@ -69,7 +69,7 @@ def check_stacks(name, ev):
     # the outside sampler also sees the start-up before site, where the
     # frozen importlib is still named _frozen_importlib).
     check(all(s.split(";")[0].startswith(("__main__:", "site:", "importlib", "<frozen", "zipimport:",
-                                          "_frozen_importlib"))
+                                          "_frozen_importlib", "encodings:"))
               for s in sts), "%s: stacks not root first: %r" % (name, sts[:3]))
     check(all(s.startswith("__main__:<module>;") for s in sts if "crunch_numbers" in s),
           "%s: a crunch_numbers stack does not start at the script's <module>" % name)
