@@ -48,13 +48,17 @@ def tmpdir():
     return d
 
 
-def rec(out, cmd, profile="proc", extra=(), env=None, timeout=60, wrapper=()):
-    """Record cmd headless; returns (rc, stdout text, stderr text)."""
+def rec(out, cmd, profile="proc", extra=(), env=None, timeout=60, wrapper=(), map_py=True):
+    """Record cmd headless; returns (rc, stdout text, stderr text).
+    map_py=False passes a "python" in profile as it is (the automatic
+    choice between the samplers)."""
     argv = list(wrapper) + [TRACECAST, "rec", "--headless", "-q", "--overwrite"]
     if profile is not None:
-        argv.append("--profile=" + ",".join(PYSRC if p == "python" else
-                                             PYSRC + p[6:] if p.startswith("python:") else p
-                                             for p in profile.split(",")))
+        if map_py:
+            profile = ",".join(PYSRC if p == "python" else
+                               PYSRC + p[6:] if p.startswith("python:") else p
+                               for p in profile.split(","))
+        argv.append("--profile=" + profile)
     argv += list(extra) + [out, "--"] + list(cmd)
     e = dict(os.environ)
     e["TRACECAST_PYTHONPATH"] = os.path.join(ROOT, "recorder/python")
