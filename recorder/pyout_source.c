@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,13 @@
 typedef struct po_task {
 	unsigned long tid;
 	int fd;                    /* /proc/PID/task/TID/stat */
+	int fd_sched;              /* /proc/PID/task/TID/schedstat, or -1 */
 	bool seen;                 /* in this round */
+	uint64_t run_ns;           /* its CPU time before the last walk; ~0: unknown */
+	uint64_t run_now;          /* ... read this round */
+	char *stack;               /* its stack at the last walk */
+	size_t len;
+	char state;                /* read this round */
 } po_task_t;
 
 typedef struct po_proc {
@@ -40,8 +47,11 @@ typedef struct po_proc {
 	py_walk_t *walk;           /* NULL: not a readable Python (yet) */
 	int64_t reopen_until;      /* try py_walk_open again until then */
 	bool in_tree;              /* found in this look */
+	int fd_children;           /* /proc/PID/task/PID/children, or -1 */
 	po_task_t *tasks;
 	size_t n_tasks, cap_tasks;
+	bool last_whole;           /* the last walk read every thread */
+	long nthreads;             /* the process's threads then */
 } po_proc_t;
 
 typedef struct pyout {
@@ -52,11 +62,13 @@ typedef struct pyout {
 	po_proc_t *procs;
 	size_t n_procs, cap_procs;
 	int fd_loadavg;
+	int children;              /* /proc/.../children: 1 works, 0 unknown, -1 not here */
 	long last_pid, retry_pid;
 	bool started;
 	char *json;                /* one event's text */
 	size_t json_cap;
 	unsigned long samples, lost_late, lost_torn, lost_deep, refused;
+	unsigned long walks, skipped; /* process rounds walked / idle */
 	char warn[PO_WARN_MAX][200];
 	size_t n_warn;
 } pyout_t;
@@ -71,11 +83,20 @@ static po_proc_t *po_find(pyout_t *po, pid_t pid)
 	return NULL;
 }
 
+static void po_task_close(po_task_t *t)
+{
+	close(t->fd);
+	if (t->fd_sched >= 0)
+		close(t->fd_sched);
+	free(t->stack);
+}
+
 static void po_tasks_close(po_proc_t *p)
 {
 	for (size_t i = 0; i < p->n_tasks; i++)
-		close(p->tasks[i].fd);
+		po_task_close(&p->tasks[i]);
 	p->n_tasks = 0;
+	p->last_whole = false;
 }
 
 static void po_proc_drop(pyout_t *po, size_t i)
@@ -84,6 +105,8 @@ static void po_proc_drop(pyout_t *po, size_t i)
 	py_walk_free(p->walk);
 	po_tasks_close(p);
 	free(p->tasks);
+	if (p->fd_children >= 0)
+		close(p->fd_children);
 	po->procs[i] = po->procs[--po->n_procs];
 }
 
@@ -101,6 +124,7 @@ static po_proc_t *po_track(pyout_t *po, pid_t pid)
 	memset(p, 0, sizeof *p);
 	p->pid = pid;
 	p->in_tree = true;
+	p->fd_children = -1;
 	return p;
 }
 
@@ -250,6 +274,75 @@ static void po_discover(pyout_t *po)
 	po_adopt(po, cand, ppid, n, true);
 }
 
+/* Track the children listed in one /proc/.../children file (fd at 0). */
+static int po_adopt_listed(pyout_t *po, int fd)
+{
+	char buf[4096];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	for (char *q = buf, *end; *q; q = end) {
+		long v = strtol(q, &end, 10);
+		if (end == q)
+			break;
+		if (v > 0 && v <= INT_MAX && !po_find(po, (pid_t)v) && !po_track(po, (pid_t)v))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Find new processes of the trees through the kernel's children lists
+ * (CONFIG_PROC_CHILDREN): one pread per process of the trees (and one
+ * open per other thread of a Python process), whatever the rest of the
+ * machine does. Returns -ENOENT where the kernel has no such files. */
+static int po_discover_children(pyout_t *po)
+{
+	char path[96];
+	for (size_t r = 0; r < po->n_roots; r++) /* roots alive and not tracked */
+		if (po->roots[r] > 0 && !po_find(po, po->roots[r]) && kill(po->roots[r], 0) == 0 &&
+		    !po_track(po, po->roots[r]))
+			return -ENOMEM;
+	/* procs grows while we walk it: new ones are looked at too */
+	for (size_t i = 0; i < po->n_procs; i++) {
+		po_proc_t *p = &po->procs[i];
+		pid_t pid = p->pid;
+		if (p->fd_children < 0) {
+			snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+			p->fd_children = open(path, O_RDONLY | O_CLOEXEC);
+			if (p->fd_children < 0 && errno == ENOENT && po->children <= 0 &&
+			    access("/proc/self/task", F_OK) == 0) {
+				snprintf(path, sizeof path, "/proc/%d/task/%d/children",
+					 (int)getpid(), (int)getpid());
+				if (access(path, R_OK) < 0)
+					return -ENOENT; /* not this kernel */
+			}
+			if (p->fd_children < 0)
+				continue; /* gone */
+			po->children = 1;
+		}
+		int r = po_adopt_listed(po, p->fd_children);
+		if (r == -ENOMEM)
+			return r;
+		p = &po->procs[i]; /* the array may have moved */
+		for (size_t k = 0; k < p->n_tasks; k++) { /* Python's other threads */
+			if (p->tasks[k].tid == (unsigned long)pid)
+				continue;
+			snprintf(path, sizeof path, "/proc/%d/task/%lu/children", (int)pid,
+				 p->tasks[k].tid);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			r = po_adopt_listed(po, fd);
+			close(fd);
+			if (r == -ENOMEM)
+				return r;
+			p = &po->procs[i];
+		}
+	}
+	return 0;
+}
+
 /* Remember why pid is not sampled, for the end warning. */
 static void po_warn(pyout_t *po, pid_t pid, const char *why)
 {
@@ -329,20 +422,49 @@ static po_task_t *po_task(po_proc_t *p, unsigned long tid, bool open_it)
 		p->tasks = nt;
 		p->cap_tasks = nc;
 	}
-	p->tasks[p->n_tasks] = (po_task_t){ tid, fd, false };
+	snprintf(path, sizeof path, "/proc/%d/task/%lu/schedstat", (int)p->pid, tid);
+	/* run_ns unknown: the thread may have run since the walk that found it */
+	p->tasks[p->n_tasks] = (po_task_t){ tid, fd, open(path, O_RDONLY | O_CLOEXEC), false,
+					    UINT64_MAX, UINT64_MAX, NULL, 0, 0 };
 	return &p->tasks[p->n_tasks++];
 }
 
-/* The state letter of a task, or 0 if it is gone. */
-static char po_task_state(const po_task_t *t)
+/* The state letter of a task (0 if it is gone) and the process's number
+ * of threads (*nthreads, if not NULL). */
+static char po_task_state(const po_task_t *t, long *nthreads)
 {
-	char buf[256];
+	char buf[512];
 	ssize_t n = pread(t->fd, buf, sizeof buf - 1, 0);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
 	const char *rp = strrchr(buf, ')');
-	return rp && rp[1] == ' ' && rp[2] ? rp[2] : 0;
+	if (!rp || rp[1] != ' ' || !rp[2])
+		return 0;
+	if (nthreads) { /* field 20; the state is field 3 */
+		const char *q = rp + 2;
+		*nthreads = -1;
+		for (int f = 3; *q && f < 20; f++) {
+			q = strchr(q, ' ');
+			if (!q)
+				break;
+			q++;
+			if (f == 19)
+				*nthreads = strtol(q, NULL, 10);
+		}
+	}
+	return rp[2];
+}
+
+/* The CPU time a task has run (ns, schedstat), or UINT64_MAX. */
+static uint64_t po_task_run(const po_task_t *t)
+{
+	char buf[128];
+	ssize_t n = t->fd_sched < 0 ? -1 : pread(t->fd_sched, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return UINT64_MAX;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
 }
 
 static int po_json_room(pyout_t *po, size_t need)
@@ -371,11 +493,64 @@ static void po_emit_lost(pyout_t *po, pid_t pid, int64_t t, unsigned late, unsig
 	out->emit(out->user, t, "p", buf, (size_t)len);
 }
 
+/* Write one thread's sample. -ENOMEM. */
+static int po_emit_stack(pyout_t *po, pid_t pid, int64_t t, unsigned long tid, const char *stack,
+			 size_t len, char state, const rec_emit_t *out)
+{
+	if (po_json_room(po, JSTR_ESCAPE_MAX(len) + 128) < 0)
+		return -ENOMEM;
+	size_t n = (size_t)snprintf(po->json, po->json_cap,
+				    "{\"src\":\"py\",\"pid\":%d,\"tid\":%lu,\"stack\":\"",
+				    (int)pid, tid);
+	n += jstr_escape(po->json + n, stack, len);
+	if (state < 'A' || state > 'z')
+		state = '?';
+	n += (size_t)snprintf(po->json + n, po->json_cap - n, "\",\"state\":\"%c\"%s}",
+			      state, state == 'R' ? "" : ",\"idle\":true");
+	out->emit(out->user, t, "p", po->json, n);
+	po->samples++;
+	return 0;
+}
+
+/* Has no thread of p run since the last walk (which read them all)?
+ * Then no stack can have changed: a thread's frames change only when it
+ * runs. Each thread must be asleep (not R: a thread on a CPU may not
+ * have its time updated yet) when its state is read, and its CPU time
+ * (schedstat, ns), read after that, the one read before the walk; no
+ * thread may have come or gone. Reads every thread's state and time
+ * (state, run_now). */
+static bool po_unchanged(po_proc_t *p)
+{
+	bool same = p->last_whole && p->n_tasks > 0;
+	for (size_t i = 0; i < p->n_tasks; i++) {
+		po_task_t *k = &p->tasks[i];
+		long nt = -1;
+		k->state = same ? po_task_state(k, &nt) : 0;
+		k->run_now = po_task_run(k);
+		if (!k->state || k->state == 'R' || nt != p->nthreads || k->run_now == UINT64_MAX ||
+		    k->run_now != k->run_ns)
+			same = false;
+	}
+	return same;
+}
+
 /* Sample one process; 0, or -ESRCH/-EFAULT when it is gone or exec'd. */
 static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t *out)
 {
 	py_walk_round_t rd;
 	int64_t t = tc_clock_mono_ns();
+	long nthreads = -1;
+	if (po_unchanged(p)) { /* an idle process: the last stacks, states read now */
+		for (size_t i = 0; i < p->n_tasks; i++)
+			if (po_emit_stack(po, p->pid, t, p->tasks[i].tid, p->tasks[i].stack,
+					  p->tasks[i].len, p->tasks[i].state, out) < 0)
+				return -ENOMEM;
+		po->skipped++;
+		if (late)
+			po_emit_lost(po, p->pid, t, late, 0, 0, out);
+		po->lost_late += late;
+		return 0;
+	}
 	int r = py_walk_sample(p->walk, &rd);
 	if (r < 0)
 		return r;
@@ -388,6 +563,7 @@ static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t 
 	for (size_t i = 0; i < rd.n; i++)
 		if (rd.threads[i].native_id == (unsigned long)p->pid)
 			pid_claimed = true;
+	bool whole = rd.torn == 0 && rd.deep == 0;
 	for (size_t i = 0; i < rd.n; i++) {
 		const py_walk_thread_t *th = &rd.threads[i];
 		po_task_t *task = po_task(p, th->native_id, true);
@@ -397,31 +573,35 @@ static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t 
 			task = po_task(p, tid, true);
 			pid_claimed = true;
 		}
-		char state = task ? po_task_state(task) : 0;
-		if (!state)
+		char state = task ? po_task_state(task, &nthreads) : 0;
+		if (!state) {
+			whole = false;
 			continue; /* the thread is gone */
+		}
 		task->seen = true;
-		if (po_json_room(po, JSTR_ESCAPE_MAX(th->len) + 128) < 0)
+		/* the CPU time read before this walk: a run since is seen next round */
+		task->run_ns = task->run_now;
+		task->run_now = UINT64_MAX;
+		char *copy = realloc(task->stack, th->len ? th->len : 1);
+		if (!copy)
 			return -ENOMEM;
-		size_t n = (size_t)snprintf(po->json, po->json_cap,
-					    "{\"src\":\"py\",\"pid\":%d,\"tid\":%lu,\"stack\":\"",
-					    (int)p->pid, tid);
-		n += jstr_escape(po->json + n, rd.text + th->off, th->len);
-		if (state < 'A' || state > 'z')
-			state = '?';
-		n += (size_t)snprintf(po->json + n, po->json_cap - n, "\",\"state\":\"%c\"%s}",
-				      state, state == 'R' ? "" : ",\"idle\":true");
-		out->emit(out->user, t, "p", po->json, n);
-		po->samples++;
+		memcpy(copy, rd.text + th->off, th->len);
+		task->stack = copy;
+		task->len = th->len;
+		if (po_emit_stack(po, p->pid, t, tid, rd.text + th->off, th->len, state, out) < 0)
+			return -ENOMEM;
 	}
 	for (size_t i = 0; i < p->n_tasks;) { /* threads no longer seen */
 		if (!p->tasks[i].seen) {
-			close(p->tasks[i].fd);
+			po_task_close(&p->tasks[i]);
 			p->tasks[i] = p->tasks[--p->n_tasks];
 		} else {
 			i++;
 		}
 	}
+	p->last_whole = whole && nthreads >= 0;
+	p->nthreads = nthreads;
+	po->walks++;
 	po->lost_late += late;
 	po->lost_torn += rd.torn;
 	po->lost_deep += rd.deep;
@@ -469,7 +649,10 @@ static void src_tick(void *self, int64_t now, const rec_emit_t *out)
 	po->next_ns = rec_batch_next(now, po->period_ns);
 	if (now >= po->next_look_ns) {
 		po->next_look_ns = rec_batch_next(now, REC_BATCH_NS);
-		po_discover(po);
+		if (po->children < 0 || po_discover_children(po) == -ENOENT) {
+			po->children = -1;
+			po_discover(po);
+		}
 		po_check_exes(po, now);
 	}
 	for (size_t i = 0; i < po->n_procs;) {

@@ -80,7 +80,7 @@ def valid(stack):
     ours = [fr for fr in frames if fr.startswith("__main__:") and fr != MAIN]
     if not ours:  # start-up, imports, threading's own frames, join
         return frames[0] in (MAIN, "threading:Thread._bootstrap") or \
-            frames[0].startswith(("importlib", "_frozen_importlib", "site:", "encodings"))
+            frames[0].startswith(("importlib", "_frozen_importlib", "site:", "encodings", "?:<module>"))
     for root in (MAIN, THREAD):
         head = root + ";__main__:driver"
         if stack == head:

@@ -67,9 +67,10 @@ def check_stacks(name, ev):
     # Roots are entry points: the script, or import machinery called from C
     # during start-up (site, importlib, zipimport for python3XX.zip paths;
     # the outside sampler also sees the start-up before site, where the
-    # frozen importlib is still named _frozen_importlib).
+    # frozen importlib is still named _frozen_importlib, and a module run
+    # before its globals have a __name__ is "?:<module>").
     check(all(s.split(";")[0].startswith(("__main__:", "site:", "importlib", "<frozen", "zipimport:",
-                                          "_frozen_importlib", "encodings:"))
+                                          "_frozen_importlib", "encodings:", "?:<module>"))
               for s in sts), "%s: stacks not root first: %r" % (name, sts[:3]))
     check(all(s.startswith("__main__:<module>;") for s in sts if "crunch_numbers" in s),
           "%s: a crunch_numbers stack does not start at the script's <module>" % name)
