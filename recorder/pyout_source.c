@@ -719,7 +719,8 @@ int pyout_source_new(rec_source_t *src, unsigned hz, const pid_t *attach, size_t
 	po->hz = hz;
 	po->period_ns = 1000000000LL / hz;
 	po->fd_loadavg = -1;
-	memcpy(po->roots + 1, attach, n_attach * sizeof *attach);
+	if (n_attach)
+		memcpy(po->roots + 1, attach, n_attach * sizeof *attach);
 	po->n_roots = n_attach + 1;
 	memset(src, 0, sizeof *src);
 	src->name = "python";

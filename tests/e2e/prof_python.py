@@ -139,7 +139,11 @@ check(set(by_tid) <= {pid, tid_a, tid_b}, "threads: tids %r, want of %r" % (sort
 for tid, fn in ((tid_a, "__main__:worker_wait"), (tid_b, "__main__:worker_spin")):
     got = by_tid.get(tid, [])
     check(len(got) >= 5, "threads: %d samples of thread %d (%s)" % (len(got), tid, fn))
-    check(all(fn in st for t, st in got), "threads: thread %d stacks without %s: %r" % (tid, fn, got[:3]))
+    # (a thread's first samples may catch it starting: Thread._bootstrap_inner
+    # setting its started event, before it runs its target)
+    check(sum(fn in st for t, st in got) >= 0.9 * len(got) and
+          all(st.startswith("threading:Thread._bootstrap") for t, st in got),
+          "threads: thread %d stacks without %s: %r" % (tid, fn, got[:3]))
 for tid, got in by_tid.items():
     span = got[-1][0] - got[0][0]
     check(len(got) <= 100 * span * 1.1 + 2, "threads: %d samples of %d in %.2f s: above 100 Hz" % (len(got), tid, span))
