@@ -20,12 +20,15 @@
  * or could not be read, D were chains that loop or are too deep; S is N
  * times the period.
  *
- * Processes are found as the proc sampler finds them (the pids handed out
- * since the last look, from /proc/loadavg, each probed once; /proc listed
- * at the start and on a wrap), every REC_BATCH_NS; a process whose
+ * Processes are found every REC_BATCH_NS through the kernel's children
+ * lists (/proc/PID/task/TID/children of each process of the trees; where
+ * the kernel lacks them, as the proc sampler finds them: the pids handed
+ * out since the last look, from /proc/loadavg); a process whose
  * executable changes (exec) is looked at again. A Python process that
  * cannot be read (another CPython version, permission) is not sampled and
- * named in one warning at the end. */
+ * named in one warning at the end. A process none of whose threads has
+ * run since the last walk (schedstat) gets its last stacks again without
+ * a walk. */
 #ifndef TRACECAST_PYOUT_SOURCE_H
 #define TRACECAST_PYOUT_SOURCE_H
 
