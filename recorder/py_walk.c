@@ -25,7 +25,12 @@
 #define PW_DICT_SCAN 32          /* entries of a globals dict searched */
 #define PW_FR_BYTES (PYO_FR_OWNER + 1)
 #define PW_CO_BYTES (PYO_CO_FIRSTTRACEABLE + 4)
-#define PW_TS_BYTES (PYO_TS_NATIVE_ID + 8)
+#define PW_TS_END(a, b) ((a) > (b) ? (a) : (b))
+#define PW_TS_BYTES (PW_TS_END(PYO_TS_NATIVE_ID, PW_TS_END(PYO_TS_DATASTACK_CHUNK, \
+							 PYO_TS_DATASTACK_TOP)) + 8)
+#define PW_STACK_MAX (64 * 1024)   /* bytes of a thread's frame stack read at once */
+#define PW_WIN 16384               /* a window read under a frame met outside them */
+#define PW_NWIN 4                  /* windows per walk */
 
 /* One frame as the chain walk read it. */
 typedef struct pw_frame {
@@ -55,6 +60,11 @@ struct py_walk {
 	uint64_t *tstates;
 	struct iovec *liov, *riov;
 	unsigned char *verify;      /* the re-read of a chain */
+	unsigned char *stack;       /* the top of the thread's frame stack */
+	uint64_t stack_lo, stack_hi; /* its addresses in the process */
+	unsigned char *win[PW_NWIN]; /* windows under frames met outside it */
+	uint64_t win_lo[PW_NWIN], win_hi[PW_NWIN];
+	size_t n_win;
 	pw_name_t *names;
 	size_t n_names;
 	char *unknown;              /* the last name of an unknown module */
@@ -385,6 +395,39 @@ static int pw_text(py_walk_t *w, const char *s, size_t n)
 	return 0;
 }
 
+/* Read the frame at f into out: from the top chunk read at the start of
+ * the walk, from a window read earlier in it, or else with a window of
+ * its own: a frame's callers are below it in the same chunk (an older
+ * chunk, a greenlet's), so the PW_WIN bytes that end with it are read in
+ * one call (the window is cut to f's own page if that fails: the bytes
+ * below may not be mapped). 0, or -errno. */
+static int pw_frame_at(py_walk_t *w, uint64_t f, unsigned char *out)
+{
+	if (f >= w->stack_lo && f + PW_FR_BYTES <= w->stack_hi) {
+		memcpy(out, w->stack + (f - w->stack_lo), PW_FR_BYTES);
+		return 0;
+	}
+	for (size_t i = 0; i < w->n_win; i++)
+		if (f >= w->win_lo[i] && f + PW_FR_BYTES <= w->win_hi[i]) {
+			memcpy(out, w->win[i] + (f - w->win_lo[i]), PW_FR_BYTES);
+			return 0;
+		}
+	if (w->n_win == PW_NWIN || f < PW_WIN)
+		return pw_read(w, f, out, PW_FR_BYTES);
+	uint64_t hi = f + PW_FR_BYTES, lo = hi - PW_WIN;
+	size_t k = w->n_win;
+	if (pw_read(w, lo, w->win[k], PW_WIN) < 0) {
+		lo = f & ~(uint64_t)4095;
+		if (pw_read(w, lo, w->win[k], (size_t)(hi - lo)) < 0)
+			return pw_read(w, f, out, PW_FR_BYTES);
+	}
+	w->win_lo[k] = lo;
+	w->win_hi[k] = hi;
+	w->n_win++;
+	memcpy(out, w->win[k] + (f - lo), PW_FR_BYTES);
+	return 0;
+}
+
 /* One try at thread state ts: 0 (its stack appended to the text, *off
  * and *len set; len 0: no frames), -EAGAIN (changed under us), -ELOOP
  * (the chain loops: torn too), -E2BIG (too deep), -errno. */
@@ -405,6 +448,22 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 		return 0;
 	if ((r = pw_read(w, cframe + PYO_CF_CURRENT_FRAME, &top, 8)) < 0)
 		return r == -EFAULT ? -EAGAIN : r;
+	/* The frames of plain calls live in the thread's data stack: its top
+	 * chunk is read in one call (its last PW_STACK_MAX bytes), so most
+	 * frames of the chain cost no call of their own; the others (a
+	 * generator's, an older chunk's) are read one by one. */
+	uint64_t chunk = rd64(h, PYO_TS_DATASTACK_CHUNK), stop = rd64(h, PYO_TS_DATASTACK_TOP);
+	w->stack_lo = w->stack_hi = 0;
+	w->n_win = 0;
+	if (chunk && stop > chunk + PYO_CHUNK_DATA) {
+		uint64_t lo = chunk + PYO_CHUNK_DATA;
+		if (stop - lo > PW_STACK_MAX)
+			lo = stop - PW_STACK_MAX;
+		if (pw_read(w, lo, w->stack, (size_t)(stop - lo)) == 0) {
+			w->stack_lo = lo;
+			w->stack_hi = stop;
+		}
+	}
 	size_t n = 0;
 	w->gen++;
 	if (w->gen == 0) { /* wrapped: every stamp is stale */
@@ -417,7 +476,7 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 		if (pw_seen(w, f))
 			return -ELOOP;
 		w->frames[n].addr = f;
-		if ((r = pw_read(w, f, w->frames[n].raw, PW_FR_BYTES)) < 0)
+		if ((r = pw_frame_at(w, f, w->frames[n].raw)) < 0)
 			return r == -EFAULT ? -EAGAIN : r;
 		n++;
 	}
@@ -624,9 +683,13 @@ int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
 	w->liov = malloc((PY_WALK_MAX_DEPTH + 3) * sizeof *w->liov);
 	w->riov = malloc((PY_WALK_MAX_DEPTH + 3) * sizeof *w->riov);
 	w->verify = malloc(PY_WALK_MAX_DEPTH * PW_FR_BYTES);
+	w->stack = malloc(PW_STACK_MAX);
+	for (size_t i = 0; i < PW_NWIN; i++)
+		if (!(w->win[i] = malloc(PW_WIN)))
+			goto fail;
 	w->names = calloc(PW_NAMES_CAP, sizeof *w->names);
 	if (!w->frames || !w->seen || !w->seen_gen || !w->tstates || !w->liov || !w->riov ||
-	    !w->verify || !w->names)
+	    !w->verify || !w->stack || !w->names)
 		goto fail;
 	*out = w;
 	return 0;
@@ -650,6 +713,9 @@ void py_walk_free(py_walk_t *w)
 	free(w->liov);
 	free(w->riov);
 	free(w->verify);
+	free(w->stack);
+	for (size_t i = 0; i < PW_NWIN; i++)
+		free(w->win[i]);
 	free(w->threads);
 	free(w->text);
 	free(w);

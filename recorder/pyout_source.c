@@ -685,6 +685,9 @@ static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
 			po->warn[i], i + 1 == po->n_warn && po->refused > po->n_warn ?
 			" (and more)" : "");
 	unsigned long lost = po->lost_late + po->lost_torn + po->lost_deep;
+	if (getenv("TRACECAST_PYOUT_STATS"))
+		fprintf(stderr, "tracecast: python-outside: %lu process rounds walked, %lu idle "
+			"(not walked), %lu samples\n", po->walks, po->skipped, po->samples);
 	/* a few late rounds are normal under load; say it when it matters */
 	if (lost && lost * 100 > po->samples)
 		fprintf(stderr, "tracecast: warning: --profile=python: %lu samples lost "

@@ -59,6 +59,9 @@ int main(void)
 	OFF("PYO_TS_CFRAME", PyThreadState, cframe);
 	OFF("PYO_TS_NATIVE_ID", PyThreadState, native_thread_id);
 	OFF("PYO_TS_THREAD_ID", PyThreadState, thread_id);
+	OFF("PYO_TS_DATASTACK_CHUNK", PyThreadState, datastack_chunk);
+	OFF("PYO_TS_DATASTACK_TOP", PyThreadState, datastack_top);
+	OFF("PYO_CHUNK_DATA", _PyStackChunk, data);
 	SIZE("PYO_TS_SIZE", PyThreadState);
 	OFF("PYO_CF_CURRENT_FRAME", _PyCFrame, current_frame);
 	SIZE("PYO_CF_SIZE", _PyCFrame);
