@@ -79,10 +79,15 @@ one() {
 	cprofile) envs=("PYTHONPATH=$W/cprofile" "TC_CPROF_OUT=$W/cprof.out") ;;
 	*) prof=(--profile="$spec") ;;
 	esac
-	rm -f "$f"
-	env "${envs[@]}" /usr/bin/time -o "$t" -f "%U %S" "$TRACECAST" rec -q --headless --overwrite \
-		"${prof[@]}" "$f" -- "$@" </dev/null >/dev/null 2>"$W/err" ||
-		{ echo "bench/profile.sh: rec failed: $(cat "$W/err")" >&2; return 1; }
+	# a run that fails (the eventlet client timing out on a loaded machine)
+	# is run again, twice at most
+	for try in 1 2 3; do
+		rm -f "$f"
+		env "${envs[@]}" /usr/bin/time -o "$t" -f "%U %S" "$TRACECAST" rec -q --headless --overwrite \
+			"${prof[@]}" "$f" -- "$@" </dev/null >/dev/null 2>"$W/err" && break
+		[ "$try" = 3 ] && { echo "bench/profile.sh: rec failed: $(cat "$W/err")" >&2; return 1; }
+		echo "bench/profile.sh: rec failed, run again: $(tail -n 2 "$W/err")" >&2
+	done
 	awk '{printf "%.3f\n", $1 + $2}' "$t"
 }
 

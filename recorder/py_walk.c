@@ -18,7 +18,7 @@
 
 #define PW_MAX_INTERPS 64
 #define PW_MAX_TSTATES 4096
-#define PW_NAMES_CAP 8192        /* name cache slots; cleared at half full */
+#define PW_NAMES_CAP 4096        /* name cache slots; cleared at half full */
 #define PW_SEEN_CAP 4096         /* > 2 * PY_WALK_MAX_DEPTH */
 #define PW_IOV_BATCH 1024        /* IOV_MAX */
 #define PW_STR_MAX 512           /* characters of a name read at most */
@@ -28,8 +28,8 @@
 #define PW_TS_END(a, b) ((a) > (b) ? (a) : (b))
 #define PW_TS_BYTES (PW_TS_END(PYO_TS_NATIVE_ID, PW_TS_END(PYO_TS_DATASTACK_CHUNK, \
 							 PYO_TS_DATASTACK_TOP)) + 8)
-#define PW_STACK_MAX (64 * 1024)   /* bytes of a thread's frame stack read at once */
-#define PW_WIN 16384               /* a window read under a frame met outside them */
+#define PW_STACK_MAX (16 * 1024)   /* bytes of a thread's frame stack read at once */
+#define PW_WIN 8192                /* a window read under a frame met outside them */
 #define PW_NWIN 4                  /* windows per walk */
 
 /* One frame as the chain walk read it. */
@@ -702,8 +702,8 @@ void py_walk_free(py_walk_t *w)
 {
 	if (!w)
 		return;
-	if (w->names)
-		pw_names_clear(w);
+	for (size_t i = 0; w->names && i < PW_NAMES_CAP; i++)
+		free(w->names[i].text);
 	free(w->names);
 	free(w->unknown);
 	free(w->frames);

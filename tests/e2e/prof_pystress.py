@@ -77,8 +77,9 @@ CHAINS = [["a", "b", "c", "gen_d", "e", "e.<locals>.<genexpr>"], ["x", "y", "z"]
 def valid(stack):
     """Is stack one of the shapes the program can take?"""
     frames = stack.split(";")
-    ours = [fr for fr in frames if fr.startswith("__main__:") and fr != MAIN]
-    if not ours:  # start-up, imports, threading's own frames, join
+    ours = [fr for fr in frames if fr.startswith("__main__:") and fr != MAIN and
+            fr != "__main__:<listcomp>"]
+    if not ours:  # start-up, imports, the threads' list, threading's frames, join
         return frames[0] in (MAIN, "threading:Thread._bootstrap") or \
             frames[0].startswith(("importlib", "_frozen_importlib", "site:", "encodings", "?:<module>"))
     for root in (MAIN, THREAD):
