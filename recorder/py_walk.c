@@ -451,7 +451,8 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 	/* The frames of plain calls live in the thread's data stack: its top
 	 * chunk is read in one call (its last PW_STACK_MAX bytes), so most
 	 * frames of the chain cost no call of their own; the others (a
-	 * generator's, an older chunk's) are read one by one. */
+	 * generator's, an older chunk's, a greenlet's) through windows
+	 * (pw_frame_at). What these reads give is checked like the rest. */
 	uint64_t chunk = rd64(h, PYO_TS_DATASTACK_CHUNK), stop = rd64(h, PYO_TS_DATASTACK_TOP);
 	w->stack_lo = w->stack_hi = 0;
 	w->n_win = 0;

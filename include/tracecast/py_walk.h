@@ -15,6 +15,10 @@
  * "module:qualname" (the module is the frame's globals' __name__, as the
  * in-process sampler names it) and folding the stack root first with ';'.
  *
+ * The reads are batched: the thread's top data-stack chunk (where plain
+ * calls' frames live) in one call, 8 KB windows under frames met outside
+ * it, all code objects of a chain in one call, the check in one call.
+ *
  * The process runs while it is read, so a stack read is checked: the
  * chain is read, then every frame's code, globals and link and the
  * thread's current frame are read again in one call and must be
