@@ -35,6 +35,8 @@
 /* One frame as the chain walk read it. */
 typedef struct pw_frame {
 	uint64_t addr;
+	int where;                  /* read from: 0 the top chunk, 1 + k window k, -1 alone */
+	size_t vat;                 /* where its re-read is in w->verify */
 	unsigned char raw[PW_FR_BYTES];
 	unsigned char code[PW_CO_BYTES];
 } pw_frame_t;
@@ -350,23 +352,53 @@ static bool pw_seen(py_walk_t *w, uint64_t addr)
 static int pw_verify(py_walk_t *w, uint64_t ts, uint64_t cframe, uint64_t top, size_t n)
 {
 	uint64_t cf0 = 0, cf1 = 0, now_top = 0;
+	uint64_t lo[1 + PW_NWIN], hi[1 + PW_NWIN];
+	size_t at[1 + PW_NWIN], k = 2, used = 0;
 	w->liov[0] = (struct iovec){ &cf0, 8 };
 	w->riov[0] = (struct iovec){ (void *)(uintptr_t)(ts + PYO_TS_CFRAME), 8 };
 	w->liov[1] = (struct iovec){ &now_top, 8 };
 	w->riov[1] = (struct iovec){ (void *)(uintptr_t)(cframe + PYO_CF_CURRENT_FRAME), 8 };
+	/* frames read from one block are read again as one span of it (the
+	 * kernel pins each range's pages: one range, not one per frame) */
+	for (size_t j = 0; j <= PW_NWIN; j++)
+		lo[j] = UINT64_MAX, hi[j] = 0;
 	for (size_t i = 0; i < n; i++) {
-		w->liov[i + 2] = (struct iovec){ w->verify + i * PW_FR_BYTES, PW_FR_BYTES };
-		w->riov[i + 2] = (struct iovec){ (void *)(uintptr_t)w->frames[i].addr, PW_FR_BYTES };
+		const pw_frame_t *f = &w->frames[i];
+		if (f->where < 0)
+			continue;
+		if (f->addr < lo[f->where])
+			lo[f->where] = f->addr;
+		if (f->addr + PW_FR_BYTES > hi[f->where])
+			hi[f->where] = f->addr + PW_FR_BYTES;
 	}
-	w->liov[n + 2] = (struct iovec){ &cf1, 8 };
-	w->riov[n + 2] = w->riov[0];
-	int r = pw_readv(w, n + 3);
+	for (size_t j = 0; j <= PW_NWIN; j++) {
+		if (!hi[j])
+			continue;
+		at[j] = used;
+		w->liov[k] = (struct iovec){ w->verify + used, (size_t)(hi[j] - lo[j]) };
+		w->riov[k++] = (struct iovec){ (void *)(uintptr_t)lo[j], (size_t)(hi[j] - lo[j]) };
+		used += (size_t)(hi[j] - lo[j]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		pw_frame_t *f = &w->frames[i];
+		if (f->where >= 0) {
+			f->vat = at[f->where] + (size_t)(f->addr - lo[f->where]);
+			continue;
+		}
+		f->vat = used;
+		w->liov[k] = (struct iovec){ w->verify + used, PW_FR_BYTES };
+		w->riov[k++] = (struct iovec){ (void *)(uintptr_t)f->addr, PW_FR_BYTES };
+		used += PW_FR_BYTES;
+	}
+	w->liov[k] = (struct iovec){ &cf1, 8 };
+	w->riov[k++] = w->riov[0];
+	int r = pw_readv(w, k);
 	if (r < 0)
 		return r == -EFAULT ? -EAGAIN : r;
 	if (cf0 != cframe || cf1 != cframe || now_top != top)
 		return -EAGAIN;
 	for (size_t i = 0; i < n; i++) {
-		const unsigned char *a = w->frames[i].raw, *b = w->verify + i * PW_FR_BYTES;
+		const unsigned char *a = w->frames[i].raw, *b = w->verify + w->frames[i].vat;
 		if (rd64(a, PYO_FR_CODE) != rd64(b, PYO_FR_CODE) ||
 		    rd64(a, PYO_FR_GLOBALS) != rd64(b, PYO_FR_GLOBALS) ||
 		    rd64(a, PYO_FR_PREVIOUS) != rd64(b, PYO_FR_PREVIOUS) ||
@@ -401,17 +433,20 @@ static int pw_text(py_walk_t *w, const char *s, size_t n)
  * chunk, a greenlet's), so the PW_WIN bytes that end with it are read in
  * one call (the window is cut to f's own page if that fails: the bytes
  * below may not be mapped). 0, or -errno. */
-static int pw_frame_at(py_walk_t *w, uint64_t f, unsigned char *out)
+static int pw_frame_at(py_walk_t *w, uint64_t f, unsigned char *out, int *where)
 {
 	if (f >= w->stack_lo && f + PW_FR_BYTES <= w->stack_hi) {
 		memcpy(out, w->stack + (f - w->stack_lo), PW_FR_BYTES);
+		*where = 0;
 		return 0;
 	}
 	for (size_t i = 0; i < w->n_win; i++)
 		if (f >= w->win_lo[i] && f + PW_FR_BYTES <= w->win_hi[i]) {
 			memcpy(out, w->win[i] + (f - w->win_lo[i]), PW_FR_BYTES);
+			*where = 1 + (int)i;
 			return 0;
 		}
+	*where = -1;
 	if (w->n_win == PW_NWIN || f < PW_WIN)
 		return pw_read(w, f, out, PW_FR_BYTES);
 	uint64_t hi = f + PW_FR_BYTES, lo = hi - PW_WIN;
@@ -425,6 +460,7 @@ static int pw_frame_at(py_walk_t *w, uint64_t f, unsigned char *out)
 	w->win_hi[k] = hi;
 	w->n_win++;
 	memcpy(out, w->win[k] + (f - lo), PW_FR_BYTES);
+	*where = 1 + (int)k;
 	return 0;
 }
 
@@ -477,7 +513,7 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 		if (pw_seen(w, f))
 			return -ELOOP;
 		w->frames[n].addr = f;
-		if ((r = pw_frame_at(w, f, w->frames[n].raw)) < 0)
+		if ((r = pw_frame_at(w, f, w->frames[n].raw, &w->frames[n].where)) < 0)
 			return r == -EFAULT ? -EAGAIN : r;
 		n++;
 	}
@@ -681,9 +717,9 @@ int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
 	w->seen = malloc(PW_SEEN_CAP * sizeof *w->seen);
 	w->seen_gen = calloc(PW_SEEN_CAP, sizeof *w->seen_gen);
 	w->tstates = malloc(PW_MAX_TSTATES * sizeof *w->tstates);
-	w->liov = malloc((PY_WALK_MAX_DEPTH + 3) * sizeof *w->liov);
-	w->riov = malloc((PY_WALK_MAX_DEPTH + 3) * sizeof *w->riov);
-	w->verify = malloc(PY_WALK_MAX_DEPTH * PW_FR_BYTES);
+	w->liov = malloc((PY_WALK_MAX_DEPTH + PW_NWIN + 4) * sizeof *w->liov);
+	w->riov = malloc((PY_WALK_MAX_DEPTH + PW_NWIN + 4) * sizeof *w->riov);
+	w->verify = malloc(PW_STACK_MAX + PW_NWIN * PW_WIN + PY_WALK_MAX_DEPTH * PW_FR_BYTES);
 	w->stack = malloc(PW_STACK_MAX);
 	for (size_t i = 0; i < PW_NWIN; i++)
 		if (!(w->win[i] = malloc(PW_WIN)))
