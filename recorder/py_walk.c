@@ -41,6 +41,14 @@ typedef struct pw_frame {
 	unsigned char code[PW_CO_BYTES];
 } pw_frame_t;
 
+/* What the last walk of a thread state found: the next walk guesses the
+ * same _PyCFrame and data-stack top, and reads them with the thread state
+ * in one call (a guess that proves wrong is read again). */
+typedef struct pw_tsc {
+	uint64_t ts, cframe, chunk, stop;
+} pw_tsc_t;
+#define PW_TSC 64
+
 /* (code, globals) -> "module:qualname", checked against the code's name
  * pointers and first line each time it is used. */
 typedef struct pw_name {
@@ -64,6 +72,7 @@ struct py_walk {
 	unsigned char *verify;      /* the re-read of a chain */
 	unsigned char *stack;       /* the top of the thread's frame stack */
 	uint64_t stack_lo, stack_hi; /* its addresses in the process */
+	pw_tsc_t tsc[PW_TSC];
 	unsigned char *win[PW_NWIN]; /* windows under frames met outside it */
 	uint64_t win_lo[PW_NWIN], win_hi[PW_NWIN];
 	size_t n_win;
@@ -471,32 +480,55 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 		  size_t *off, size_t *len)
 {
 	unsigned char h[PW_TS_BYTES];
-	int r = pw_read(w, ts, h, sizeof h);
-	if (r < 0)
-		return r == -EFAULT ? -EAGAIN : r;
+	pw_tsc_t *g = &w->tsc[(ts >> 4) % PW_TSC];
+	uint64_t top = 0, glo = 0, gcf = g->ts == ts ? g->cframe : 0;
+	size_t k = 1;
+	w->liov[0] = (struct iovec){ h, sizeof h };
+	w->riov[0] = (struct iovec){ (void *)(uintptr_t)ts, sizeof h };
+	if (g->ts == ts && g->cframe) { /* the guesses, in the same call */
+		w->liov[k] = (struct iovec){ &top, 8 };
+		w->riov[k++] = (struct iovec){ (void *)(uintptr_t)(g->cframe + PYO_CF_CURRENT_FRAME), 8 };
+		glo = g->stop - PW_STACK_MAX > g->chunk + PYO_CHUNK_DATA ?
+		      g->stop - PW_STACK_MAX : g->chunk + PYO_CHUNK_DATA;
+		if (g->chunk && g->stop > glo) {
+			w->liov[k] = (struct iovec){ w->stack, (size_t)(g->stop - glo) };
+			w->riov[k++] = (struct iovec){ (void *)(uintptr_t)glo, (size_t)(g->stop - glo) };
+		}
+	}
+	ssize_t got = process_vm_readv(w->pid, w->liov, k, w->riov, k, 0);
+	if (got < 0 && errno != EFAULT)
+		return -errno;
+	if (got < (ssize_t)sizeof h)
+		return -EAGAIN;
+	bool have_top = k > 1 && got >= (ssize_t)(sizeof h + 8);
+	bool have_stack = k > 2 && (size_t)got == sizeof h + 8 + w->liov[2].iov_len;
+	int r;
 	if (rd64(h, PYO_TS_INTERP) != interp)
 		return -EAGAIN; /* not (any more) a thread state of interp */
 	*tid = (unsigned long)rd64(h, PYO_TS_NATIVE_ID);
 	*off = w->len;
 	*len = 0;
-	uint64_t cframe = rd64(h, PYO_TS_CFRAME), top = 0;
+	uint64_t cframe = rd64(h, PYO_TS_CFRAME);
+	uint64_t chunk = rd64(h, PYO_TS_DATASTACK_CHUNK), stop = rd64(h, PYO_TS_DATASTACK_TOP);
+	*g = (pw_tsc_t){ ts, cframe, chunk, stop };
 	if (!cframe)
 		return 0;
-	if ((r = pw_read(w, cframe + PYO_CF_CURRENT_FRAME, &top, 8)) < 0)
+	if ((!have_top || cframe != gcf) &&
+	    (r = pw_read(w, cframe + PYO_CF_CURRENT_FRAME, &top, 8)) < 0)
 		return r == -EFAULT ? -EAGAIN : r;
 	/* The frames of plain calls live in the thread's data stack: its top
 	 * chunk is read in one call (its last PW_STACK_MAX bytes), so most
 	 * frames of the chain cost no call of their own; the others (a
 	 * generator's, an older chunk's, a greenlet's) through windows
 	 * (pw_frame_at). What these reads give is checked like the rest. */
-	uint64_t chunk = rd64(h, PYO_TS_DATASTACK_CHUNK), stop = rd64(h, PYO_TS_DATASTACK_TOP);
 	w->stack_lo = w->stack_hi = 0;
 	w->n_win = 0;
 	if (chunk && stop > chunk + PYO_CHUNK_DATA) {
 		uint64_t lo = chunk + PYO_CHUNK_DATA;
 		if (stop - lo > PW_STACK_MAX)
 			lo = stop - PW_STACK_MAX;
-		if (pw_read(w, lo, w->stack, (size_t)(stop - lo)) == 0) {
+		if ((have_stack && lo == glo && stop == w->riov[2].iov_len + glo) ||
+		    pw_read(w, lo, w->stack, (size_t)(stop - lo)) == 0) {
 			w->stack_lo = lo;
 			w->stack_hi = stop;
 		}
