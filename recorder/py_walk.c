@@ -63,6 +63,7 @@ struct py_walk {
 	pid_t pid;
 	uint64_t runtime, code_type, str_type, dict_type;
 	uint64_t name_key;          /* the interned "__name__" str, once met */
+	uint64_t interp0;           /* the first interpreter, as last read */
 	pw_frame_t *frames;
 	uint64_t *seen;
 	unsigned *seen_gen;
@@ -358,7 +359,8 @@ static bool pw_seen(py_walk_t *w, uint64_t addr)
  * while their callee runs) must be unchanged too, so a stack that was
  * unwound and built again in between is caught unless it came back to
  * the very same instructions. */
-static int pw_verify(py_walk_t *w, uint64_t ts, uint64_t cframe, uint64_t top, size_t n)
+static int pw_verify(py_walk_t *w, uint64_t ts, uint64_t cframe, uint64_t top, size_t n,
+		     bool codes)
 {
 	uint64_t cf0 = 0, cf1 = 0, now_top = 0;
 	uint64_t lo[1 + PW_NWIN], hi[1 + PW_NWIN];
@@ -398,6 +400,13 @@ static int pw_verify(py_walk_t *w, uint64_t ts, uint64_t cframe, uint64_t top, s
 		w->liov[k] = (struct iovec){ w->verify + used, PW_FR_BYTES };
 		w->riov[k++] = (struct iovec){ (void *)(uintptr_t)f->addr, PW_FR_BYTES };
 		used += PW_FR_BYTES;
+	}
+	/* the code objects too, after the frames that hold them: a frame
+	 * unchanged at the check held its code, so what is read is that code */
+	for (size_t i = 0; codes && i < n; i++) {
+		w->liov[k] = (struct iovec){ w->frames[i].code, PW_CO_BYTES };
+		w->riov[k++] = (struct iovec){ (void *)(uintptr_t)rd64(w->frames[i].raw, PYO_FR_CODE),
+					       PW_CO_BYTES };
 	}
 	w->liov[k] = (struct iovec){ &cf1, 8 };
 	w->riov[k++] = w->riov[0];
@@ -477,7 +486,7 @@ static int pw_frame_at(py_walk_t *w, uint64_t f, unsigned char *out, int *where)
  * and *len set; len 0: no frames), -EAGAIN (changed under us), -ELOOP
  * (the chain loops: torn too), -E2BIG (too deep), -errno. */
 static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigned long *tid,
-		  size_t *off, size_t *len)
+		  uint64_t *next, size_t *off, size_t *len)
 {
 	unsigned char h[PW_TS_BYTES];
 	pw_tsc_t *g = &w->tsc[(ts >> 4) % PW_TSC];
@@ -506,6 +515,7 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 	if (rd64(h, PYO_TS_INTERP) != interp)
 		return -EAGAIN; /* not (any more) a thread state of interp */
 	*tid = (unsigned long)rd64(h, PYO_TS_NATIVE_ID);
+	*next = rd64(h, PYO_TS_NEXT);
 	*off = w->len;
 	*len = 0;
 	uint64_t cframe = rd64(h, PYO_TS_CFRAME);
@@ -558,20 +568,12 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 	 * run from C with no Python frame under it is dropped too.) */
 	if (n && w->frames[n - 1].raw[PYO_FR_OWNER] == PYO_FRAME_OWNED_BY_GENERATOR)
 		return -EAGAIN;
-	/* the code objects, in one call, before the check: the check then
-	 * proves each was held by its frame all along */
-	for (size_t i = 0; i < n; i++) {
-		w->liov[i] = (struct iovec){ w->frames[i].code, PW_CO_BYTES };
-		w->riov[i] = (struct iovec){ (void *)(uintptr_t)rd64(w->frames[i].raw, PYO_FR_CODE),
-					     PW_CO_BYTES };
-	}
-	if ((r = pw_readv(w, n)) < 0)
-		return r == -EFAULT ? -EAGAIN : r;
+	/* the check, and the code objects, in one call */
+	if ((r = pw_verify(w, ts, cframe, top, n, true)) < 0)
+		return r;
 	for (size_t i = 0; i < n; i++)
 		if (rd64(w->frames[i].code, PYO_OB_TYPE) != w->code_type)
 			return -EAGAIN;
-	if ((r = pw_verify(w, ts, cframe, top, n)) < 0)
-		return r;
 	bool missed = false, first = true;
 	for (size_t i = n; i-- > 0;) { /* root first */
 		const pw_frame_t *f = &w->frames[i];
@@ -592,7 +594,7 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 		first = false;
 	}
 	/* names read now were read after the check: check again */
-	if (missed && (r = pw_verify(w, ts, cframe, top, n)) < 0) {
+	if (missed && (r = pw_verify(w, ts, cframe, top, n, false)) < 0) {
 		w->len = *off;
 		return r;
 	}
@@ -609,30 +611,38 @@ int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
 	memset(round, 0, sizeof *round);
 	w->len = 0;
 	w->n_threads = 0;
-	int r = pw_read(w, w->runtime + PYO_RT_INTERP_HEAD, &interp, 8);
-	if (r < 0)
-		return r;
+	/* the first interpreter's head with the runtime's pointer to it, in
+	 * one call, guessing it is the one of the last round */
+	struct iovec l[2] = { { &interp, 8 }, { ih, sizeof ih } };
+	struct iovec rv[2] = { { (void *)(uintptr_t)(w->runtime + PYO_RT_INTERP_HEAD), 8 },
+			       { (void *)(uintptr_t)w->interp0, sizeof ih } };
+	ssize_t got = process_vm_readv(w->pid, l, w->interp0 ? 2 : 1, rv, w->interp0 ? 2 : 1, 0);
+	if (got < 0 && errno != EFAULT)
+		return -errno;
+	if (got < 8)
+		return -EFAULT;
+	bool have = got == (ssize_t)(8 + sizeof ih) && interp == w->interp0;
+	w->interp0 = interp;
+	int r;
 	for (int ni = 0; interp && ni < PW_MAX_INTERPS; ni++) {
-		if ((r = pw_read(w, interp, ih, sizeof ih)) < 0)
+		if (!(ni == 0 && have) && (r = pw_read(w, interp, ih, sizeof ih)) < 0)
 			return r == -ESRCH ? r : 0; /* freed under us: next round */
 		uint64_t next_interp = rd64(ih, PYO_IS_NEXT);
-		size_t nts = 0;
-		/* the list first (a thread state's next is read at once) */
-		for (uint64_t ts = rd64(ih, PYO_IS_THREADS_HEAD); ts && nts < PW_MAX_TSTATES; nts++) {
-			w->tstates[nts] = ts;
-			if (pw_read(w, ts + PYO_TS_NEXT, &ts, 8) < 0)
-				break;
-		}
-		for (size_t k = 0; k < nts; k++) {
+		/* each thread state's next comes with its own first read: a state
+		 * that cannot be read (freed under us) ends the list this round */
+		uint64_t ts = rd64(ih, PYO_IS_THREADS_HEAD);
+		for (size_t nts = 0; ts && nts < PW_MAX_TSTATES; nts++) {
 			unsigned long tid = 0;
+			uint64_t next = 0;
 			size_t off = 0, len = 0;
 			r = -EAGAIN;
 			for (int t = 0; t < PY_WALK_TRIES && (r == -EAGAIN || r == -ELOOP); t++) {
 				w->len = w->n_threads ? w->threads[w->n_threads - 1].off +
 							w->threads[w->n_threads - 1].len : 0;
-				r = pw_try(w, w->tstates[k], interp, t == PY_WALK_TRIES - 1, &tid,
+				r = pw_try(w, ts, interp, t == PY_WALK_TRIES - 1, &tid, &next,
 					   &off, &len);
 			}
+			ts = next;
 			if (r == -ESRCH || r == -ENOMEM || r == -EPERM)
 				return r;
 			if (r == -ELOOP || r == -E2BIG) { /* a loop under every try, or deep */
@@ -749,8 +759,8 @@ int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
 	w->seen = malloc(PW_SEEN_CAP * sizeof *w->seen);
 	w->seen_gen = calloc(PW_SEEN_CAP, sizeof *w->seen_gen);
 	w->tstates = malloc(PW_MAX_TSTATES * sizeof *w->tstates);
-	w->liov = malloc((PY_WALK_MAX_DEPTH + PW_NWIN + 4) * sizeof *w->liov);
-	w->riov = malloc((PY_WALK_MAX_DEPTH + PW_NWIN + 4) * sizeof *w->riov);
+	w->liov = malloc((2 * PY_WALK_MAX_DEPTH + PW_NWIN + 4) * sizeof *w->liov);
+	w->riov = malloc((2 * PY_WALK_MAX_DEPTH + PW_NWIN + 4) * sizeof *w->riov);
 	w->verify = malloc(PW_STACK_MAX + PW_NWIN * PW_WIN + PY_WALK_MAX_DEPTH * PW_FR_BYTES);
 	w->stack = malloc(PW_STACK_MAX);
 	for (size_t i = 0; i < PW_NWIN; i++)

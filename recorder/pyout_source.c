@@ -515,20 +515,29 @@ static int po_emit_stack(pyout_t *po, pid_t pid, int64_t t, unsigned long tid, c
 /* Has no thread of p run since the last walk (which read them all)?
  * Then no stack can have changed: a thread's frames change only when it
  * runs. Each thread must be asleep (not R: a thread on a CPU may not
- * have its time updated yet) when its state is read, and its CPU time
- * (schedstat, ns), read after that, the one read before the walk; no
- * thread may have come or gone. Reads every thread's state and time
- * (state, run_now). */
-static bool po_unchanged(po_proc_t *p)
+ * have its time brought up to date yet) when its state is read, and its
+ * CPU time (schedstat, ns), read after that, the one read before the
+ * walk; no thread may have come or gone. Reads every known thread's
+ * state for this round (state; its time, run_now, only if it sleeps: a
+ * running thread is walked now and next round anyway) and the number of
+ * threads (*nthreads, -1 if unknown). */
+static bool po_unchanged(po_proc_t *p, long *nthreads)
 {
 	bool same = p->last_whole && p->n_tasks > 0;
+	*nthreads = -1;
 	for (size_t i = 0; i < p->n_tasks; i++) {
 		po_task_t *k = &p->tasks[i];
 		long nt = -1;
-		k->state = same ? po_task_state(k, &nt) : 0;
+		k->state = po_task_state(k, &nt);
+		k->run_now = UINT64_MAX;
+		if (nt >= 0)
+			*nthreads = nt;
+		if (!k->state || k->state == 'R') {
+			same = false;
+			continue;
+		}
 		k->run_now = po_task_run(k);
-		if (!k->state || k->state == 'R' || nt != p->nthreads || k->run_now == UINT64_MAX ||
-		    k->run_now != k->run_ns)
+		if (nt != p->nthreads || k->run_now == UINT64_MAX || k->run_now != k->run_ns)
 			same = false;
 	}
 	return same;
@@ -540,7 +549,7 @@ static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t 
 	py_walk_round_t rd;
 	int64_t t = tc_clock_mono_ns();
 	long nthreads = -1;
-	if (po_unchanged(p)) { /* an idle process: the last stacks, states read now */
+	if (po_unchanged(p, &nthreads)) { /* an idle process: the last stacks, states read now */
 		for (size_t i = 0; i < p->n_tasks; i++)
 			if (po_emit_stack(po, p->pid, t, p->tasks[i].tid, p->tasks[i].stack,
 					  p->tasks[i].len, p->tasks[i].state, out) < 0)
@@ -573,7 +582,8 @@ static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t 
 			task = po_task(p, tid, true);
 			pid_claimed = true;
 		}
-		char state = task ? po_task_state(task, &nthreads) : 0;
+		/* the state read before the walk; a thread met now, read now */
+		char state = !task ? 0 : task->state ? task->state : po_task_state(task, &nthreads);
 		if (!state) {
 			whole = false;
 			continue; /* the thread is gone */
