@@ -139,6 +139,21 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lutil
 
+# The outside Python sampler's structure offsets (recorder/py_walk.c), from
+# the system Python's own headers: a probe compiled against them prints
+# offsetof/sizeof as a header. Without python3-dev (or for a Python other
+# than 3.11) the header says PYO_OK 0 and --profile=python falls back to
+# the in-process sampler.
+PY_OFFSETS := $(BUILD)/gen/py_offsets.h
+CPPFLAGS += -I$(BUILD)/gen
+$(PY_OFFSETS): recorder/pyout/py_offsets_probe.c
+	@mkdir -p $(dir $@)
+	@if [ -n "$(PY_INC)" ] && [ -f "$(PY_INC)/Python.h" ]; then \
+	  $(CC) -std=c11 -D_GNU_SOURCE -w -isystem $(PY_INC) -o $(BUILD)/gen/py_offsets_probe $< && \
+	  $(BUILD)/gen/py_offsets_probe > $@.tmp && mv $@.tmp $@; \
+	else echo '#define PYO_OK 0 /* no CPython headers at build time */' > $@; fi
+$(BUILD)/recorder/py_walk.o: $(PY_OFFSETS)
+
 ifneq ($(PY_NATIVE),)
 $(PY_NATIVE): recorder/pysampler/pysampler.c
 	@mkdir -p $(dir $@)

@@ -80,8 +80,9 @@ static int rec_sources(rec_t *r)
 	}
 	if (r->o.profile) {
 		size_t k = 0;
-		ret = profile_sources_new(r->o.profile_spec, r->src + r->n_src,
-					  REC_MAX_SOURCES - 1 - r->n_src, &k, &r->notes);
+		ret = profile_sources_new_attach(r->o.profile_spec, r->o.strace_pids,
+						 r->o.n_strace_pids, r->src + r->n_src,
+						 REC_MAX_SOURCES - 1 - r->n_src, &k, &r->notes);
 		if (ret < 0)
 			return ret == -EINVAL ? 2 : 1;
 		r->n_src += k;

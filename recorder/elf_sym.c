@@ -422,3 +422,77 @@ const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
 		snprintf(buf, size, "[%s]", f->base);
 	return buf;
 }
+
+int elf_sym_file_values(const char *path, const char *const *names, size_t n,
+			uint64_t *values, elf_file_info_t *info)
+{
+	struct stat st;
+	int r = -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		values[i] = 0;
+	memset(info, 0, sizeof(*info));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+		close(fd);
+		return -EINVAL;
+	}
+	size_t maplen = (size_t)st.st_size;
+	const unsigned char *base = mmap(NULL, maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED)
+		return -errno;
+	Elf64_Ehdr eh;
+	memcpy(&eh, base, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		goto out;
+	info->pie = eh.e_type == ET_DYN;
+	/* the lowest PT_LOAD: where file offset 0 would be in memory */
+	bool have_load = false;
+	if (eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phoff < maplen &&
+	    eh.e_phnum <= (maplen - eh.e_phoff) / sizeof(Elf64_Phdr)) {
+		for (size_t i = 0; i < eh.e_phnum; i++) {
+			Elf64_Phdr ph;
+			memcpy(&ph, base + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+			if (ph.p_type != PT_LOAD || ph.p_offset > ph.p_vaddr)
+				continue;
+			uint64_t v0 = ph.p_vaddr - ph.p_offset;
+			if (!have_load || v0 < info->vaddr_at_off0)
+				info->vaddr_at_off0 = v0;
+			have_load = true;
+		}
+	}
+	if (!have_load || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff >= maplen ||
+	    eh.e_shnum > (maplen - eh.e_shoff) / sizeof(Elf64_Shdr))
+		goto out;
+	r = 0;
+	for (size_t i = 0; i < eh.e_shnum; i++) {
+		Elf64_Shdr sh, strsh;
+		memcpy(&sh, base + eh.e_shoff + i * sizeof(sh), sizeof(sh));
+		if ((sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    sh.sh_link >= eh.e_shnum)
+			continue;
+		memcpy(&strsh, base + eh.e_shoff + sh.sh_link * sizeof(strsh), sizeof(strsh));
+		if (sh.sh_offset > maplen || sh.sh_size > maplen - sh.sh_offset ||
+		    strsh.sh_offset > maplen || strsh.sh_size > maplen - strsh.sh_offset)
+			continue;
+		const char *strtab = (const char *)base + strsh.sh_offset;
+		for (size_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); k++) {
+			Elf64_Sym s;
+			memcpy(&s, base + sh.sh_offset + k * sizeof(s), sizeof(s));
+			if (s.st_shndx == SHN_UNDEF || s.st_value == 0 || s.st_name >= strsh.sh_size)
+				continue;
+			const char *name = strtab + s.st_name;
+			size_t room = strsh.sh_size - s.st_name;
+			for (size_t j = 0; j < n; j++)
+				if (!values[j] && strnlen(name, room) < room && !strcmp(name, names[j]))
+					values[j] = s.st_value;
+		}
+	}
+out:
+	munmap((void *)base, maplen);
+	return r;
+}

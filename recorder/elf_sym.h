@@ -10,6 +10,7 @@
 #ifndef TRACECAST_ELF_SYM_H
 #define TRACECAST_ELF_SYM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -42,6 +43,20 @@ const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
 /* Load pid's mappings from /proc/PID/maps (replacing what was known).
  * 0 or -errno. */
 int elf_sym_load_proc(elf_sym_t *es, pid_t pid);
+
+/* What elf_sym_file_values() says of a file besides its symbols. */
+typedef struct elf_file_info {
+	bool pie;               /* ET_DYN: loaded at a bias */
+	uint64_t vaddr_at_off0; /* the virtual address of file offset 0 */
+} elf_file_info_t;
+
+/* The values (st_value) of the named symbols, of any type, from the
+ * .dynsym and .symtab of the ELF64 file at path: values[i] = 0 when
+ * names[i] is not there. In a process that maps the file at start from
+ * file offset pgoff, a value v is at v - vaddr_at_off0 + start - pgoff
+ * (pie) or at v (not pie). Returns 0, or -errno (-EINVAL: not ELF64). */
+int elf_sym_file_values(const char *path, const char *const *names, size_t n,
+			uint64_t *values, elf_file_info_t *info);
 
 /* Free everything. NULL is a no-op. */
 void elf_sym_free(elf_sym_t *es);

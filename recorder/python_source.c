@@ -136,7 +136,8 @@ static int src_prepare(void *self, rec_spawn_t *spawn)
 			if (!prof || json_object_set_new(spawn->sources, "profile", prof) < 0)
 				goto out;
 		}
-		if (json_object_set_new(prof, "python_hz", json_integer(py->hz)) < 0)
+		if (json_object_set_new(prof, "python_hz", json_integer(py->hz)) < 0 ||
+		    json_object_set_new(prof, "python_sampler", json_string("inside")) < 0)
 			goto out;
 	}
 	r = 0;

@@ -96,7 +96,7 @@ def record(binp, name):
     elsewhere = os.path.join(TMP, "elsewhere")
     os.makedirs(elsewhere, exist_ok=True)
     stats = os.path.join(TMP, name + ".stats")
-    p = subprocess.run([binp, "rec", "--headless", "-q", "--profile=python", out, "--", PY, script],
+    p = subprocess.run([binp, "rec", "--headless", "-q", "--profile=python-inside", out, "--", PY, script],
                        cwd=elsewhere, env=dict(env, TRACECAST_PY_STATS=stats),
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
     err = p.stderr.decode(errors="replace")

@@ -14,11 +14,15 @@ TRACECAST = os.environ.get("TRACECAST") or sys.exit("TRACECAST not set (run thro
 PROGS = os.environ.get("PROGS", "")
 ROOT = os.environ.get("TC_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-# Which python sampler the --profile=python recordings use: "native" (the
-# _tracecast_sampler module the build makes; the default) or "python" (the
-# pure-Python one, forced with TRACECAST_PY_NATIVE=""). prof_py_pure.sh
-# runs the python tests again with TC_PY_IMPL=python.
+# Which python sampler the --profile=python recordings of the sampler tests
+# use: "native" (the in-process sampler, with the _tracecast_sampler module
+# the build makes; the default), "python" (the in-process pure-Python one,
+# forced with TRACECAST_PY_NATIVE="") or "outside" (the outside sampler,
+# recorder/py_walk.c). rec() turns the "python" of a profile spec into
+# python-inside or python-outside accordingly. prof_py_pure.sh runs the
+# python tests again with TC_PY_IMPL=python, prof_py_outside.sh with outside.
 IMPL = os.environ.get("TC_PY_IMPL", "native")
+PYSRC = "python-outside" if IMPL == "outside" else "python-inside"
 _STATS = []   # the TRACECAST_PY_STATS file of this test, once made
 
 
@@ -44,10 +48,16 @@ def tmpdir():
     return d
 
 
-def rec(out, cmd, profile="proc", extra=(), env=None, timeout=60, wrapper=()):
-    """Record cmd headless; returns (rc, stdout text, stderr text)."""
+def rec(out, cmd, profile="proc", extra=(), env=None, timeout=60, wrapper=(), map_py=True):
+    """Record cmd headless; returns (rc, stdout text, stderr text).
+    map_py=False passes a "python" in profile as it is (the automatic
+    choice between the samplers)."""
     argv = list(wrapper) + [TRACECAST, "rec", "--headless", "-q", "--overwrite"]
     if profile is not None:
+        if map_py:
+            profile = ",".join(PYSRC if p == "python" else
+                               PYSRC + p[6:] if p.startswith("python:") else p
+                               for p in profile.split(","))
         argv.append("--profile=" + profile)
     argv += list(extra) + [out, "--"] + list(cmd)
     e = dict(os.environ)
@@ -89,6 +99,17 @@ def samples(events, src):
     return out
 
 
+def stacks(events, src):
+    """[(time, parsed p data)] of one source's stack samples (not its
+    {"lost":N} events)."""
+    return [(t, d) for t, d in samples(events, src) if "stack" in d]
+
+
+def lost(events, src):
+    """[(time, parsed p data)] of one source's {"lost":N} events."""
+    return [(t, d) for t, d in samples(events, src) if "lost" in d]
+
+
 def first(events, code, pred):
     """Time of the first event of code whose data satisfies pred, or fail."""
     for t, c, d in events:
@@ -121,8 +142,12 @@ def impls_used():
 
 
 def check_impl(name):
-    """Every sampler that ran was the one this run asked for."""
+    """Every sampler that ran was the one this run asked for (outside: no
+    in-process sampler ran at all)."""
     got = impls_used()
+    if IMPL == "outside":
+        check(not got, "%s: in-process samplers ran: %r" % (name, sorted(got)))
+        return
     check(got == {IMPL}, "%s: samplers that ran: %r, want only %r%s" % (
         name, sorted(got), IMPL,
         " (is the native module built? make builds it when python3-dev is"

@@ -105,7 +105,7 @@ s.close()
 print("gaps", ",".join(str(b - a) for a, b in zip(sent, sent[1:])), "end")
 '''
 f = path("batch.cast")
-rc, _, err = rec([f, "--profile=python", "--", "python3", "-c", sampler], check_rc=0)
+rc, _, err = rec([f, "--profile=python-inside", "--", "python3", "-c", sampler], check_rc=0)
 h, ev = read_cast(f)
 check("late events clamped" not in err, "batch: samples clamped: %r" % err)
 ps = [(e[0], json.loads(e[2])) for e in ev if e[1] == "p"]

@@ -3,6 +3,7 @@
  * touching system-wide settings (perf_event_paranoid, ptrace_scope):
  *   seccomp_deny perf_event_open EACCES COMMAND [ARG...]
  *   seccomp_deny ptrace EPERM COMMAND [ARG...]
+ *   seccomp_deny process_vm_readv EPERM COMMAND [ARG...]
  * Exits 77 when the filter cannot be installed, 127 when exec fails. */
 #include <errno.h>
 #include <linux/audit.h>
@@ -18,7 +19,7 @@
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: seccomp_deny perf_event_open|ptrace EACCES|EPERM COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: seccomp_deny perf_event_open|ptrace|process_vm_readv EACCES|EPERM COMMAND [ARG...]\n");
 		return 2;
 	}
 	unsigned nr, err;
@@ -26,6 +27,8 @@ int main(int argc, char **argv)
 		nr = __NR_perf_event_open;
 	else if (!strcmp(argv[1], "ptrace"))
 		nr = __NR_ptrace;
+	else if (!strcmp(argv[1], "process_vm_readv"))
+		nr = __NR_process_vm_readv;
 	else {
 		fprintf(stderr, "seccomp_deny: unknown syscall %s\n", argv[1]);
 		return 2;

@@ -95,12 +95,64 @@ static void test_bad_files(void **state)
 	elf_sym_free(es);
 }
 
+/* elf_sym_file_values: data and function symbols by name, from this test
+ * binary itself (its address in memory gives the answer) and garbage. */
+int tc_elf_sym_probe_data = 7;
+
+static void test_file_values(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "tc_elf_sym_probe_data", "tc_elf_sym_probe_fn",
+					      "no_such_symbol_here" };
+	uint64_t v[3];
+	elf_file_info_t info;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	assert_true(n > 0);
+	exe[n] = '\0';
+	assert_int_equal(elf_sym_file_values(exe, names, 3, v, &info), 0);
+	assert_true(v[0] != 0 && v[1] != 0);
+	assert_int_equal(v[2], 0);
+	/* where the file is mapped from offset 0 gives the bias */
+	FILE *fp = fopen("/proc/self/maps", "re");
+	assert_non_null(fp);
+	char line[4096];
+	uint64_t start = 0, pgoff = 1;
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned long long s0, e0, off;
+		char file[4096] = "";
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %4095s", &s0, &e0, &off, file) == 4 &&
+		    !strcmp(file, exe) && off == 0) {
+			start = s0;
+			pgoff = off;
+			break;
+		}
+	}
+	fclose(fp);
+	assert_int_equal(pgoff, 0);
+	uint64_t bias = info.pie ? start - info.vaddr_at_off0 : 0;
+	assert_true(v[0] + bias == (uint64_t)(uintptr_t)&tc_elf_sym_probe_data);
+	assert_true(v[1] + bias == (uint64_t)(uintptr_t)&tc_elf_sym_probe_fn);
+	/* not ELF, missing */
+	char path[] = "/tmp/tc-elfval-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not an ELF file, long enough to have a header ........"
+			       "..........", 64), 64);
+	close(fd);
+	assert_int_equal(elf_sym_file_values(path, names, 3, v, &info), -EINVAL);
+	assert_int_equal(v[0], 0);
+	unlink(path);
+	assert_int_equal(elf_sym_file_values("/nonexistent/x", names, 3, v, &info), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_function),
 		cmocka_unit_test(test_lazy_fork_exec),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_file_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include "recorder/perf_source.h"
 #include "recorder/profile_source.h"
+#include "recorder/pyout_source.h"
 #include "recorder/python_source.h"
 
 static void free_all(rec_source_t *s, size_t n)
@@ -40,7 +41,7 @@ static void test_default_and_lists(void **state)
 	char dir[4096];
 	assert_non_null(realpath("recorder/python", dir));
 	setenv("TRACECAST_PYTHONPATH", dir, 1);
-	assert_int_equal(profile_sources_new("proc:50,python:200", s, 8, &n, NULL), 0);
+	assert_int_equal(profile_sources_new("proc:50,python-inside:200", s, 8, &n, NULL), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(s[0].name, "proc");
 	assert_string_equal(s[1].name, "python");
@@ -53,6 +54,7 @@ static void test_default_and_lists(void **state)
 	json_t *prof = json_object_get(sp.sources, "profile");
 	assert_int_equal(json_integer_value(json_object_get(prof, "proc_hz")), 50);
 	assert_int_equal(json_integer_value(json_object_get(prof, "python_hz")), 200);
+	assert_string_equal(json_string_value(json_object_get(prof, "python_sampler")), "inside");
 	char want[4200];
 	snprintf(want, sizeof(want), "PYTHONPATH=%s:/theirs", dir);
 	bool pp = false, hz = false;
@@ -66,6 +68,27 @@ static void test_default_and_lists(void **state)
 	strv_cleanup(&sp.env);
 	strv_cleanup(&sp.argv);
 	free_all(s, n);
+	/* python: the outside sampler where it can run (here: root, no
+	 * seccomp), which changes nothing in the child's environment */
+	char err[200];
+	int can = pyout_probe(err, sizeof err);
+	assert_int_equal(profile_sources_new("python", s, 8, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	sp = (rec_spawn_t){ .sources = json_object() };
+	strv_init(&sp.env);
+	strv_init(&sp.argv);
+	assert_int_equal(s[0].prepare(s[0].self, &sp), 0);
+	prof = json_object_get(sp.sources, "profile");
+	assert_string_equal(json_string_value(json_object_get(prof, "python_sampler")),
+			    can == 0 ? "outside" : "inside");
+	if (can == 0)
+		assert_int_equal(sp.env.n, 0);
+	json_decref(sp.sources);
+	strv_cleanup(&sp.env);
+	strv_cleanup(&sp.argv);
+	free_all(s, n);
+	assert_int_equal(profile_sources_new("python-outside:50", s, 8, &n, NULL), can == 0 ? 0 : -EPERM);
+	free_all(s, n);
 	/* perf: present when allowed here, left out (with a warning) if not */
 	assert_int_equal(profile_sources_new("perf:99,proc", s, 8, &n, NULL), 0);
 	assert_int_equal(n, perf_source_probe() == 0 ? 2 : 1);
@@ -77,7 +100,8 @@ static void test_bad_specs(void **state)
 	(void)state;
 	static const char *const bad[] = {
 		"nope", "proc:", "proc:0", "proc:1001", "proc:abc", "proc:-5", "proc,proc",
-		"proc,", ",proc", "python:x", "perf:99999", "proc:20:3",
+		"proc,", ",proc", "python:x", "perf:99999", "proc:20:3", "python,python-inside",
+		"python-outside,python", "python-inside:5,python-outside", "python-out",
 	};
 	rec_source_t s[8];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
