@@ -28,11 +28,6 @@ int profile_sources_new(const char *spec, rec_source_t *srcs, size_t max, size_t
 int profile_sources_new_attach(const char *spec, const pid_t *attach, size_t n_attach,
 			       rec_source_t *srcs, size_t max, size_t *n, rec_notes_t *notes);
 
-/* The same, the outside python sampler also sampling the trees of the
- * n_attach pids in attach (--strace-pid targets). */
-int profile_sources_new_attach(const char *spec, const pid_t *attach, size_t n_attach,
-			       rec_source_t *srcs, size_t max, size_t *n);
-
 /* For a profiler source's prepare hook: set KEY (e.g. "perf_hz") to hz in
  * the "profile" object of the header's sources object, creating that
  * object if needed. sources NULL is a no-op. Returns 0 or -ENOMEM. */
