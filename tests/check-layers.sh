@@ -9,8 +9,8 @@
 #    archives defines must be defined in the layer itself or a layer it may
 #    use (system libraries are not ours, so are not checked).
 # 2. Includes: a file in lib/, recorder/, player/ or report/ includes only
-#    public headers (include/tracecast/), headers of its own folder, and,
-#    for report/, player/'s headers.
+#    public headers (include/tracecast/), headers of its own folder or
+#    generated into BUILD/gen/, and, for report/, player/'s headers.
 # Prints each violation as FILE-or-ARCHIVE: what; exit 1 if any.
 set -u
 root=${1:-.} build=${2:-build}
@@ -45,7 +45,8 @@ for l in lib recorder player report; do
 			tracecast/*) [ -f "$root/include/$h" ] && continue ;;
 			*/*) d=${h%%/*}
 			     case " ${MAY[$l]} " in *" $d "*) [ -f "$root/$h" ] && continue ;; esac ;;
-			*) [ -f "$root/$l/$h" ] && continue ;;
+			*) [ -f "$root/$l/$h" ] && continue
+			   [ -f "$build/gen/$h" ] && continue ;; # generated at build time
 			esac
 			echo "check-layers: ${f#"$root"/}:$n: includes \"$h\" ($l may use: ${MAY[$l]}, and public headers)"
 			bad=1
