@@ -124,6 +124,11 @@ static int rec_file_open_append(rec_file_t *f, const char *path, rec_notes_t *no
 		rec_note(notes, "tracecast rec: cannot append to %s: not a regular file", path);
 		return -EINVAL;
 	}
+	if (st.st_uid != geteuid()) {
+		rec_note(notes, "tracecast rec: %s belongs to another user (uid %u); not "
+			 "appending to it", path, (unsigned)st.st_uid);
+		return -EINVAL;
+	}
 	if (flock(f->fd, LOCK_EX | LOCK_NB) < 0) {
 		ret = -errno;
 		rec_note(notes, "tracecast rec: %s: %s", path, ret == -EWOULDBLOCK

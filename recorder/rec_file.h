@@ -14,8 +14,8 @@
  *
  * "-" is stdout. A ".gz" name makes a new recording gzip.
  *
- * Append (-a): gzip is told by the content (zio_fd_is_gzip), never by the
- * name, and refused, as is anything cast_reader cannot read to the end as
+ * Append (-a): a symlink or another user's file is refused; gzip is told
+ * by the content (zio_fd_is_gzip), never by the name, and refused, as is anything cast_reader cannot read to the end as
  * asciicast v2: a refused file is left byte-identical. The file is locked
  * (flock LOCK_EX, not waiting) for the whole session: a second appender is
  * refused. The last event time and size are taken over; a last line cut by

@@ -129,6 +129,19 @@ def t_overwrite_policy():
     p = run([TC, "rec", "-q", "--overwrite", other, "--", "echo", "hi"])
     check(p.returncode == 2, "another user's file: exit %d, expected 2" % p.returncode)
     check(open(other).read() == "THEIRS\n", "another user's file was changed")
+    # nor appended to, nor through a symlink
+    before = open(other, "rb").read()
+    p = run([TC, "rec", "-q", "-a", other, "--", "echo", "hi"])
+    check(p.returncode == 2 and open(other, "rb").read() == before,
+          "-a on another user's file: exit %d" % p.returncode)
+    mine = path("mine.cast")
+    run([TC, "rec", "-q", mine, "--", "echo", "mine"])
+    before = open(mine, "rb").read()
+    ln2 = path("ln2.cast")
+    os.symlink(mine, ln2)
+    p = run([TC, "rec", "-q", "-a", ln2, "--", "echo", "hi"])
+    check(p.returncode == 2 and open(mine, "rb").read() == before,
+          "-a through a symlink: exit %d" % p.returncode)
     left = [n for n in os.listdir(TMP) if n.startswith(".") and ".cast." in n]
     check(not left, "temporary files left: %r" % left)
 

@@ -47,8 +47,6 @@ def in_pty(args, timeout=30):
             if not d:
                 break
             out += d
-        elif p.poll() is not None:
-            break
     else:
         p.kill()
     p.wait(10)
@@ -61,7 +59,9 @@ def staircase():
     try:
         f = path("stop.cast")
         rc, out = in_pty([TC, "rec", "-q", "--strace-pid", str(target.pid), f, "--",
-                          "sh", "-c", "kill -STOP %d; sleep 0.5" % target.pid])
+                          "sh", "-c", "kill -STOP %d; for i in $(seq 200); do "
+                          "grep -q '^State:.*[tT]' /proc/%d/status && break; sleep 0.05; "
+                          "done; sleep 0.2" % (target.pid, target.pid)])
         check(rc == 0, "rec: exit %d: %r" % (rc, out[-400:]))
         check(b"was left stopped; sent SIGCONT" in out,
               "no 'left stopped' message (test is moot): %r" % out[-400:])
