@@ -1,7 +1,7 @@
 """The control socket: `tracecast mark` inside a session adds an m event,
 outside one says so and exits 2; malformed lines, a refused "o" code and
 an overlong line are dropped and counted, and the recorder goes on. With
-a reorder window (here --profile=python), a client of stamped lines (a
+a reorder window (here --profile=python-inside), a client of stamped lines (a
 sampler) is read in batches: every line arrives with its own time, none
 clamped, and a mark sent meanwhile from another client arrives too."""
 import json
@@ -75,7 +75,7 @@ interop(f)
 
 # Batch mode (docs/FORMAT.md, "Changes and precisions" 6): 12 sends, 40 ms
 # apart, of 4 lines stamped 10 ms apart each, as the python sampler sends;
-# a mark from a second client after the 6th. --profile=python puts the
+# a mark from a second client after the 6th. --profile=python-inside puts the
 # 100 ms window on (and our sampler runs in the client too: its samples
 # are left aside).
 sampler = r'''
