@@ -58,7 +58,6 @@ static bool ctl_take_token(ctl_t *c, int64_t now, size_t len)
 		c->tokens += dt * CTL_RATE;
 		if (c->tokens > CTL_RATE_BURST)
 			c->tokens = CTL_RATE_BURST;
-	c->btokens = CTL_RATE_BYTES;
 		c->btokens += dt * CTL_RATE_BYTES;
 		if (c->btokens > CTL_RATE_BYTES)
 			c->btokens = CTL_RATE_BYTES;
