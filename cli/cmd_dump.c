@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tracecast/cast_reader.h"
+#include "tracecast/tc_time.h"
 #include "tracecast/cast_types.h"
 #include "tracecast/term.h"
 #include "cli_common.h"
@@ -64,7 +65,7 @@ static int dump_parse_times(dump_ctx_t *d, const char *arg)
 	if (!copy)
 		return -ENOMEM;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (d->n_times == DUMP_MAX_TIMES || timeline_parse_time(tok, &d->times[d->n_times]) < 0) {
+		if (d->n_times == DUMP_MAX_TIMES || tc_time_parse(tok, TC_TIME_END, &d->times[d->n_times]) < 0) {
 			rc = -EINVAL;
 			break;
 		}

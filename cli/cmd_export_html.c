@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tracecast/cast_reader.h"
+#include "tracecast/tc_time.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "report/export_html.h"
@@ -51,7 +52,7 @@ static char *exh_default_out(const char *in)
 
 static int exh_parse_time(const char *s, int64_t *ns)
 {
-	return timeline_parse_time(s, ns) < 0 || *ns == INT64_MAX ? -1 : 0;
+	return tc_time_parse(s, TC_TIME_END, ns) < 0 || *ns == INT64_MAX ? -1 : 0;
 }
 
 int cmd_export_html(int argc, char **argv)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tracecast/cast_types.h"
+#include "tracecast/tc_time.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "player/compose.h"
@@ -124,11 +125,11 @@ int cmd_play(int argc, char **argv)
 			o.pause_on_markers = true;
 			break;
 		case OPT_FROM:
-			if (timeline_parse_time(optarg, &o.from) < 0 || o.from == INT64_MAX)
+			if (tc_time_parse(optarg, TC_TIME_END, &o.from) < 0 || o.from == INT64_MAX)
 				return cli_usage_error("play", "--from: '%s' is not a time", optarg);
 			break;
 		case OPT_TO:
-			if (timeline_parse_time(optarg, &o.to) < 0)
+			if (tc_time_parse(optarg, TC_TIME_END, &o.to) < 0)
 				return cli_usage_error("play", "--to: '%s' is not a time", optarg);
 			break;
 		case OPT_NO_OVERLAY:

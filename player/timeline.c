@@ -1086,33 +1086,3 @@ void timeline_size_at(const timeline_t *tl, int64_t t, unsigned *cols, unsigned 
 	*rows = n ? tl->resizes[n - 1].rows : tl->height;
 }
 
-int timeline_parse_time(const char *s, int64_t *ns)
-{
-	int64_t total = 0;
-	const char *p = s;
-
-	if (!strcmp(s, "end")) {
-		*ns = INT64_MAX;
-		return 0;
-	}
-	if (!*s)
-		return -1;
-	for (;;) {
-		char *endp;
-		errno = 0;
-		double v = strtod(p, &endp);
-		if (endp == p || errno || v < 0 || v > 1e9)
-			return -1;
-		if (*endp == ':') {
-			if (v != (double)(int64_t)v)
-				return -1;
-			total = (total + (int64_t)v) * 60;
-			p = endp + 1;
-			continue;
-		}
-		if (*endp)
-			return -1;
-		*ns = total * INT64_C(1000000000) + (int64_t)(v * 1e9 + 0.5);
-		return 0;
-	}
-}

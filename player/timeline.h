@@ -177,8 +177,5 @@ const char *timeline_sys_name(const timeline_t *tl, unsigned id);
 long timeline_sys_name_id(const timeline_t *tl, const char *name, size_t len);
 size_t timeline_sys_name_count(const timeline_t *tl);
 
-/* Parse a time: "12.5", "1:02.5", "1:00:00", "end" (= INT64_MAX). Returns
- * 0 or -1. */
-int timeline_parse_time(const char *s, int64_t *ns);
 
 #endif

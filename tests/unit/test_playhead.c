@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "tracecast/cast_reader.h"
+#include "tracecast/tc_time.h"
 #include "player/frame.h"
 #include "player/playhead.h"
 #include "player/screen.h"
@@ -177,18 +178,18 @@ static void test_parse_time(void **state)
 {
 	(void)state;
 	int64_t ns;
-	assert_int_equal(timeline_parse_time("12.5", &ns), 0);
+	assert_int_equal(tc_time_parse("12.5", TC_TIME_END, &ns), 0);
 	assert_int_equal(ns, 12 * SEC + SEC / 2);
-	assert_int_equal(timeline_parse_time("1:02.5", &ns), 0);
+	assert_int_equal(tc_time_parse("1:02.5", TC_TIME_END, &ns), 0);
 	assert_int_equal(ns, 62 * SEC + SEC / 2);
-	assert_int_equal(timeline_parse_time("1:00:00", &ns), 0);
+	assert_int_equal(tc_time_parse("1:00:00", TC_TIME_END, &ns), 0);
 	assert_int_equal(ns, 3600 * SEC);
-	assert_int_equal(timeline_parse_time("end", &ns), 0);
+	assert_int_equal(tc_time_parse("end", TC_TIME_END, &ns), 0);
 	assert_int_equal(ns, INT64_MAX);
-	assert_int_equal(timeline_parse_time("", &ns), -1);
-	assert_int_equal(timeline_parse_time("-1", &ns), -1);
-	assert_int_equal(timeline_parse_time("3x", &ns), -1);
-	assert_int_equal(timeline_parse_time("1.5:00", &ns), -1);
+	assert_true(tc_time_parse("", TC_TIME_END, &ns) < 0);
+	assert_true(tc_time_parse("-1", TC_TIME_END, &ns) < 0);
+	assert_true(tc_time_parse("3x", TC_TIME_END, &ns) < 0);
+	assert_true(tc_time_parse("1.5:00", TC_TIME_END, &ns) < 0);
 }
 
 static int teardown(void **state)
