@@ -60,11 +60,19 @@ import json, sys
 for line in open(sys.argv[1]).read().splitlines()[1:]:
     e = json.loads(line)
     if e[1] == "s" and "openat(" in e[2] and "ENOENT" in e[2] and "nonexistent-tracecast-victim" in e[2]:
-        print("%.6f" % e[0]); break
+        import re
+        d = float(re.search(r"<([0-9.]+)>$", e[2]).group(1))
+        print("%.6f %.6f" % (e[0], d)); break
 ' "$TC_TMP/v.cast")
 [ -n "$T" ] || fail "the recording has no openat ENOENT line of the victim"
-B=$(python3 -c "print('%.6f' % ($T - 0.000001))")
+# An "s" event is stamped when its call ended (FORMAT.md, s_time "end"):
+# the call spans [T - DUR, T]. Before its start it is not in the panel;
+# inside its span it is in flight, without its result; at T it is whole.
+read -r T DUR <<<"$T"
+B=$(python3 -c "print('%.6f' % ($T - $DUR - 0.000002))")
+I=$(python3 -c "print('%.6f' % ($T - 0.000001))")
 D --size 160x30 --at "$T" --filter 'nonexistent' "$TC_TMP/v.cast" > "$TC_TMP/vat"
 grep -q 'openat(.*nonexistent-tracecast-.*ENOENT' "$TC_TMP/vat" || { cat "$TC_TMP/vat"; fail "real recording: openat ENOENT not in the panel at $T"; }
-D --size 160x30 --at "$B" --filter 'nonexistent' "$TC_TMP/v.cast" | grep -q 'nonexistent-tracecast' && fail "real recording: shown before $T"
+D --size 160x30 --at "$B" --filter 'nonexistent' "$TC_TMP/v.cast" | grep -q 'nonexistent-tracecast' && fail "real recording: shown before its call started ($B)"
+D --size 160x30 --at "$I" --filter 'nonexistent' "$TC_TMP/v.cast" | grep -q 'ENOENT' && fail "real recording: the result shown before the call returned ($I)"
 echo "overlay: fixture and real --strace recording checked (T=$T)"
