@@ -11,14 +11,14 @@ step() { printf '\033[1m%s\033[0m' "$1"; i=0; while [ $i -lt "$2" ]; do printf '
 
 printf '\033[1;34m== tracecast demo: why is the app slow, and why does it fail? ==\033[0m\n'
 printf 'terminal: %s, recorded: %s\n\n' "${TERM:-?}" "${TRACECAST:+yes}"
-step 'loading the config ' 8
+step 'loading the config ' 15
 for f in "$HOME/.demo-app.conf" /etc/demo-app.conf /etc/demo-app/app.conf; do
 	if [ -r "$f" ]; then printf ' %s\n' "$f"; break; fi
 done
 printf ' \033[33mnone found, using defaults\033[0m\n'
 mark "config not found"
 sleep 0.5
-step 'connecting to the database ' 8
+step 'connecting to the database ' 15
 if "$py" -c 'import socket
 s = socket.socket()
 s.connect(("127.0.0.1", 9))' 2>/dev/null; then
@@ -37,8 +37,8 @@ while time.monotonic() < end:
 print("cache warmed (%d rounds)" % (n // 1333333332833333333 + 1))' 2>/dev/null || echo "(no python3)"
 mark "busy second"
 sleep 0.5
-step 'retrying the database ' 6
+step 'retrying the database ' 12
 printf ' \033[31mgiving up\033[0m\n'
 mark "done"
-sleep 1
+sleep 1.5
 printf '\n\033[1;34m== end ==\033[0m ([ and ] jump between the markers in tracecast play)\n'
