@@ -52,7 +52,7 @@ int cli_window_read(const char *cmd, const char *path, report_window_t *w, bool 
 	unsigned long bad = 0;
 
 	if (cast_reader_open(&r, path, &err) < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cli_error(cmd, &err);
 		return 1;
 	}
 	cast_reader_set_warn(r, cli_warn_print, &ws);
@@ -63,7 +63,7 @@ int cli_window_read(const char *cmd, const char *path, report_window_t *w, bool 
 	}
 	while ((rc = cast_reader_next(r, &ev, &err)) != 0) {
 		if (rc == CAST_ERR_SYNTAX) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error(cmd, &err);
 			if (strict) {
 				fprintf(stderr, "tracecast %s: stopped at the malformed line (--strict)\n", cmd);
 				code = 1;
@@ -74,7 +74,7 @@ int cli_window_read(const char *cmd, const char *path, report_window_t *w, bool 
 			continue;
 		}
 		if (rc < 0) {
-			cast_error_print(stderr, NULL, &err);
+			cli_error(cmd, &err);
 			code = 1;
 			break;
 		}

@@ -91,6 +91,7 @@ int cmd_export(int argc, char **argv)
 			return cmd_export_html(argc, argv);
 	report_window_init(&w);
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':

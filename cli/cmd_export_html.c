@@ -75,6 +75,7 @@ int cmd_export_html(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "C.UTF-8"); /* wcwidth() as dump's frames use it */
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
@@ -100,7 +101,7 @@ int cmd_export_html(int argc, char **argv)
 			fputs(exh_usage_text, stdout);
 			return 0;
 		default:
-			return cli_usage_error("export", "unknown option");
+			return cli_bad_option("export", argc, argv, opt);
 		}
 	}
 	if (optind + 1 != argc)
@@ -152,7 +153,7 @@ int cmd_export_html(int argc, char **argv)
 		rc = -errno;
 	if (rc < 0) {
 		if (err.text[0])
-			cast_error_print(stderr, NULL, &err);
+			cli_error("export", &err);
 		else
 			fprintf(stderr, "tracecast export: %s: %s\n", out, strerror(-rc));
 		if (tmp)

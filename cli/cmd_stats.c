@@ -90,6 +90,7 @@ int cmd_stats(int argc, char **argv)
 
 	report_window_init(&w);
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'S':

@@ -488,8 +488,8 @@ static void po_emit_lost(pyout_t *po, pid_t pid, int64_t t, unsigned late, unsig
 	char buf[200];
 	unsigned n = late + torn + deep;
 	int len = snprintf(buf, sizeof buf, "{\"src\":\"py\",\"pid\":%d,\"lost\":%u,\"late\":%u,"
-			   "\"torn\":%u,\"deep\":%u,\"lost_s\":%.3f}", (int)pid, n, late, torn,
-			   deep, (double)n * (double)po->period_ns / 1e9);
+			   "\"torn\":%u,\"deep\":%u,\"lost_ns\":%lld}", (int)pid, n, late, torn,
+			   deep, (long long)n * (long long)po->period_ns);
 	out->emit(out->user, t, "p", buf, (size_t)len);
 }
 

@@ -57,7 +57,11 @@ rc, so, se = rec(cast, [PY, script], profile="proc,python", extra=["--strace"],
                  env={"TC_BIN": TRACECAST})
 check(rc == 0, "rec exit %d: %s" % (rc, se))
 hdr, ev = read_cast(cast)
-py = samples(ev, "py")
+py_all = samples(ev, "py")
+# what the exports count by default: on-CPU stack samples (no "idle"), and
+# lost records {"lost":N}, shown as N samples of a frame "[lost]"
+py = [(t, s) for t, s in py_all if "stack" in s and not s.get("idle")]
+lost = [(t, s) for t, s in py_all if "lost" in s]
 pids = sorted({s["pid"] for t, s in py})
 check(len(pids) == 2, "expected py samples from 2 processes, got %r" % pids)
 
@@ -82,14 +86,15 @@ def export(fmt, *args, out=None):
 cg = export("callgrind", "--between-markers", "start", "stop", out=os.path.join(d, "callgrind.out.work"))
 mt = {x: t for t, c, x in ev if c == "m"}
 py_win = [t for t, s in py if mt["start"] < t < mt["stop"]]
+lost_win = sum(s["lost"] for t, s in lost if mt["start"] < t < mt["stop"])
 p = subprocess.run(["callgrind_annotate", "--inclusive=no", cg], capture_output=True, text=True, timeout=60)
 check(p.returncode == 0, "callgrind_annotate failed: %s" % p.stderr)
 rows = [l for l in p.stdout.splitlines() if re.match(r"^\s*[\d,]+ \(", l) and "PROGRAM TOTALS" not in l]
 check(rows, "callgrind_annotate printed no function rows:\n" + p.stdout)
 check("__main__:spin" in rows[0], "first (hottest self) function is not spin:\n" + "\n".join(rows[:5]))
 total = re.search(r"^\s*([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", p.stdout, re.M)
-check(total and int(total.group(1).replace(",", "")) == len(py_win),
-      "PROGRAM TOTALS %r != %d samples" % (total and total.group(1), len(py_win)))
+check(total and int(total.group(1).replace(",", "")) == len(py_win) + lost_win,
+      "PROGRAM TOTALS %r != %d samples + %d lost" % (total and total.group(1), len(py_win), lost_win))
 # the whole recording: every function's self and inclusive samples as
 # callgrind_annotate reads them equal the recording's stacks
 cg = export("callgrind", out=os.path.join(d, "callgrind.out.all"))
@@ -120,7 +125,7 @@ check(len(names) == 2 and all(pr["type"] == "sampled" and pr["unit"] == "seconds
 frames = [f["name"] for f in doc["shared"]["frames"]]
 for pr in doc["profiles"]:
     check(len(pr["samples"]) == len(pr["weights"]), "samples and weights differ in length")
-    mine = [t for t, s in py if "pid %d " % s["pid"] in pr["name"]]
+    mine = [t for t, s in py + lost if "pid %d " % s["pid"] in pr["name"]]
     check(len(pr["samples"]) == len(mine), "%s: %d samples, recording has %d" % (pr["name"], len(pr["samples"]), len(mine)))
     check(abs(pr["startValue"] - min(mine)) < 1e-5, "%s: startValue %r, first sample %r" % (pr["name"], pr["startValue"], min(mine)))
     leafs = {frames[s[-1]] for s in pr["samples"]}
