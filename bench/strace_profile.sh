@@ -8,7 +8,8 @@
 # of the whole tree, recorder and strace included (/usr/bin/time); medians
 # and the median of the per-round ratios. Also the "s" lines of each and the
 # sampler lines dropped. Goal: at most 1.15x the CPU of --strace alone.
-# Writes docs/bench/strace_profile.md. Alone:
+# REQS (default "10 100") picks the workloads. Writes
+# docs/bench/strace_profile.md. Alone:
 #   make bench BENCH_ONLY=strace_profile
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -46,7 +47,7 @@ PY
 }
 
 rows=()
-for req in 10 100; do
+for req in ${REQS:-10 100}; do
 	: > "$W/strace.$req"; : > "$W/py.$req"
 	for _ in $(seq "$RUNS"); do
 		one strace "$req" >> "$W/strace.$req" || exit 1
