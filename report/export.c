@@ -306,7 +306,8 @@ static int x_finish_folded(export_t *x)
 	x_item_t **v = malloc((x->stacks.n ? x->stacks.n : 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	memcpy(v, x->stacks.items, x->stacks.n * sizeof(*v));
+	if (x->stacks.n) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(v, x->stacks.items, x->stacks.n * sizeof(*v));
 	qsort(v, x->stacks.n, sizeof(*v), x_cmp_key);
 	/* lost samples as a frame of their own, first: a flame graph shows the
 	 * share of the time nobody saw (FORMAT.md, "lost") */
@@ -348,7 +349,8 @@ static int x_finish_callgrind(export_t *x)
 		free(named);
 		return -ENOMEM;
 	}
-	memcpy(e, x->edges.items, ne * sizeof(*e));
+	if (ne) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(e, x->edges.items, ne * sizeof(*e));
 	qsort(e, ne, sizeof(*e), x_cmp_edge);
 	fprintf(x->fp, "# callgrind format\nversion: 1\ncreator: tracecast %s\n", TRACECAST_VERSION);
 	fputs("cmd: ", x->fp);

@@ -167,7 +167,8 @@ static void st_print_slowest(FILE *fp, const stats_t *s)
 	st_top_t *t = malloc((s->ntop ? s->ntop : 1) * sizeof(*t));
 	if (!t)
 		return;
-	memcpy(t, s->top, s->ntop * sizeof(*t));
+	if (s->ntop) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(t, s->top, s->ntop * sizeof(*t));
 	/* slowest first (insertion sort: ntop is small) */
 	for (size_t i = 1; i < s->ntop; i++)
 		for (size_t j = i; j && t[j].dur_ns > t[j - 1].dur_ns; j--) {
@@ -208,7 +209,8 @@ static void st_print_errors(FILE *fp, const stats_t *s)
 	st_err_t **e = malloc((s->errs.n ? s->errs.n : 1) * sizeof(*e));
 	if (!e)
 		return;
-	memcpy(e, s->errs.items, s->errs.n * sizeof(*e));
+	if (s->errs.n) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(e, s->errs.items, s->errs.n * sizeof(*e));
 	if (s->errs.n)
 		qsort(e, s->errs.n, sizeof(*e), st_cmp_err);
 	fprintf(fp, "\nfailed calls by syscall and errno (first: the first one's start):\n");
@@ -351,7 +353,8 @@ json_t *stats_json(const stats_t *s)
 		json_t *a = json_array();
 		st_top_t *t = malloc((s->ntop ? s->ntop : 1) * sizeof(*t));
 		if (t) {
-			memcpy(t, s->top, s->ntop * sizeof(*t));
+			if (s->ntop) /* memcpy from NULL is undefined even for 0 bytes */
+				memcpy(t, s->top, s->ntop * sizeof(*t));
 			for (size_t i = 1; i < s->ntop; i++)
 				for (size_t j = i; j && t[j].dur_ns > t[j - 1].dur_ns; j--) {
 					st_top_t x = t[j];
@@ -376,7 +379,8 @@ json_t *stats_json(const stats_t *s)
 		json_t *a = json_array();
 		st_err_t **e = malloc((s->errs.n ? s->errs.n : 1) * sizeof(*e));
 		if (e) {
-			memcpy(e, s->errs.items, s->errs.n * sizeof(*e));
+			if (s->errs.n) /* memcpy from NULL is undefined even for 0 bytes */
+				memcpy(e, s->errs.items, s->errs.n * sizeof(*e));
 			if (s->errs.n)
 				qsort(e, s->errs.n, sizeof(*e), st_cmp_err);
 			for (size_t i = 0; i < s->errs.n; i++) {
