@@ -130,9 +130,9 @@ verdict() { python3 -c "import sys; print('met' if $1 else 'missed')"; }
 	echo "| floor: \`play_floor feed big.raw $W $H\` (bare libvterm, same bytes) | $fw | $fc | | 1x | |"
 	echo "| seek back from the end to 90% (\`dump --at end,$T90\` minus \`--at end\`) | +$sbw | +$sbc | | | |"
 	echo
-	echo "libvterm 0.1.4 itself takes about $rate MB/s of output here (the floor), so the engine (replay from the start) seeks back at that rate: a seek back to T costs the replay of the output before T, about 0.5 s per $((rate / 2)) MB; interactive up to roughly 10 MB of output before the target, seconds for the 200 MB file. The player feeds at most 1 MiB between looks at the keyboard, so it stays responsive (status line says \"seeking...\") meanwhile."
+	echo "libvterm 0.1.4 itself takes about $rate MB/s of output here (the floor). A seek back used to replay the output from the start at that rate (seconds on this file); \`dump --at end,T\` now restores the latest screen snapshot before T and replays at most 512 KiB (the snapshot section below), hence the near-zero difference. Without a snapshot (v1 files, before the first one) the engine still replays from the start, feeding at most 1 MiB between looks at the keyboard (status line: \"seeking...\")."
 	echo
-	echo "Play at speed x$speed in a 120x40 pty (\`script\`), \`--quit-at-end\`: $recording_s s of recording expected to take $expect s; took $wall_s s (${late}% late, including the index pass over the file), $frames frames drawn ($fps/s, limit 60), $((bytes / 1024)) KiB written to the terminal, CPU $cpu_s s ($cpupct% of one core)."
+	echo "Play at speed x$speed in a 120x40 pty (\`script\`), \`--quit-at-end\`: $recording_s s of recording expected to take $expect s; took $wall_s s (${late}% late, including the index pass over the file), $frames frames drawn ($fps/s, limit 60), $((bytes / 1024)) KiB written to the terminal, CPU $cpu_s s ($cpupct% of one core). On a machine too loaded to give the player a core, it cannot feed all the output before the clock reaches the end and draws few frames (a paired run of the b97ae75 build under the same load drew 70 frames with 4.3 s CPU, this one 71 with 4.6 s)."
 	echo
 	echo "### At scale: strace-heavy recordings (issue 16)"
 	echo
@@ -143,7 +143,7 @@ verdict() { python3 -c "import sys; print('met' if $1 else 'missed')"; }
 	echo "| \`sys3m.cast\` ($s3size MB, 3,000,000 syscalls, 600 s) | $s3w | $s3c | $s3mb MB | RSS < 100 MB: $(verdict "$s3r < 102400"); open < 1.5 s: wall $(verdict "$s3w < 1.5"), CPU $(verdict "$s3c < 1.5") |"
 	echo "| \`sys6m.cast\` ($s6size MB, 6,000,000 syscalls, 1200 s) | $s6w | $s6c | $s6mb MB | RSS < 128 MB: $(verdict "$s6r < 131072") |"
 	echo
-	echo "Before (the timeline kept every \"s\" line's text, and the playhead parsed every line up to T), measured once by hand on \`sys3m.cast\` with the build of commit b97ae75: 494 MB peak RSS, 5.8 s CPU (the issue's own 478 MB recording: 612 MB, 4.6 s). Wall times here are inflated by a machine shared with up to eight builds (load average above 10 during these runs); CPU is the steadier figure."
+	echo "Before (the timeline kept every \"s\" line's text, and the playhead parsed every line up to T), measured once by hand on \`sys3m.cast\` with the build of commit b97ae75: 494 MB peak RSS, 5.8 s CPU (the issue's own 478 MB recording: 612 MB, 4.6 s). Wall times here are inflated by a machine shared with up to eight builds (load average about 28 on 2 cores during these runs); CPU is the steadier figure."
 	echo
 	echo "### Snapshot seeks (\`bench/seek_bench\`)"
 	echo

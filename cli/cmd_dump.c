@@ -143,14 +143,19 @@ static int dump_run(dump_ctx_t *d)
 	sbuf_init(&line);
 	if (!f)
 		goto out;
-	if (d->overlay) {
+	/* the index pass warns about malformed lines (or stops, --strict)
+	 * and gives the playhead the offsets of the screen's lines; the
+	 * playhead re-reads the file and stays quiet. stdin is read once. */
+	if (d->overlay || strcmp(d->path, "-")) {
 		timeline_opts_t to = { .strict = d->strict, .quiet = false };
-		po.quiet = true; /* the timeline pass already warned */
+		po.quiet = true;
 		rc = timeline_load(&tl, d->path, &to, &err);
 		if (rc < 0) {
 			cli_error("dump", &err);
 			goto out;
 		}
+	}
+	if (d->overlay) {
 		comp = compose_new(tl, &d->copts);
 		if (!comp) {
 			fputs("tracecast dump: out of memory\n", stderr);

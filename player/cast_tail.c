@@ -270,6 +270,14 @@ int cast_tail_next(cast_tail_t *t, cast_event_t *ev)
 			t->clock += cl.time_ns;
 			cl.time_ns = t->clock;
 		}
+		/* a resize the reader drops (bad size) is dropped here too, so
+		 * both hand out the same events: offsets taken from the reader
+		 * point at (or before) the same next event */
+		if (cl.code_len == 1 && cl.code[0] == 'r') {
+			unsigned cols, rows;
+			if (cast_parse_size(cl.data, cl.data_len, &cols, &rows) < 0)
+				continue;
+		}
 		ev->time_ns = cl.time_ns;
 		ev->code = cl.code;
 		ev->data = cl.data;

@@ -13,8 +13,9 @@
  * moving forward from the current position only inflates the gap, so
  * reads that go forward (playback, the syscall panel following the
  * playhead) stay cheap, and a move backward pays the inflate from the
- * start again. Malformed lines are skipped silently (the first pass
- * already reported them). */
+ * start again. Malformed lines and resizes to a nonsense size are skipped
+ * silently, as the reader skips them (the first pass reported them): the
+ * events handed out are the reader's. */
 #ifndef TRACECAST_CAST_TAIL_H
 #define TRACECAST_CAST_TAIL_H
 

@@ -685,7 +685,6 @@ static int play_loop(play_t *p)
 
 	while (!p->quit) {
 		int64_t now = play_now();
-		play_expire_keys(p, now);
 		play_tick(p, now);
 		int rc = playhead_advance(p->ph, p->t, PLAY_BUDGET, &err);
 		if (rc < 0) {
@@ -722,7 +721,14 @@ static int play_loop(play_t *p)
 		int n = poll(pfd, p->in_fd >= 0 ? 2 : 1, play_timeout(p, play_now()));
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (n <= 0)
+		if (n == 0) {
+			/* nothing arrived in time: a waiting key sequence's start is
+			 * taken as typed (checked only here, after poll, so bytes
+			 * that did arrive are never left behind) */
+			play_expire_keys(p, play_now());
+			continue;
+		}
+		if (n < 0)
 			continue;
 		now = play_now();
 		if (pfd[0].revents & POLLIN) {

@@ -53,9 +53,10 @@ def main():
         t0 = shown_time()
         for attempt in range(3):
             # ESC alone, then the rest of the arrow key in a second write
-            # 20 ms later: one tmux command queue (run-shell waits inside
-            # the server), so a slow client start cannot widen the gap
-            tmux("send-keys", "-t", "t", "-H", "1b", ";", "run-shell", "sleep 0.02", ";",
+            # 20 ms later: one tmux command queue with a timer in the
+            # server between (run-shell -d, no shell), so neither a slow
+            # client start nor a process spawn can widen the gap
+            tmux("send-keys", "-t", "t", "-H", "1b", ";", "run-shell", "-d", "0.02", ";",
                  "send-keys", "-t", "t", "-l", "[C")
             wait_for(lambda: shown_time() is not None and shown_time() != t0,
                      "the time to move after ESC + [C")
