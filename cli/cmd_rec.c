@@ -164,7 +164,9 @@ static void rec_on_source(void *user, int64_t mono_ns, const char *code,
 		data = fixed;
 	}
 	if (r->rd) {
-		red = redact_apply(r->rd, data, len, &n);
+		red = code[0] == 's' && !code[1]
+			? redact_strace(r->rd, data, len, r->o.redact_keep_buffers, &n)
+			: redact_apply(r->rd, data, len, &n);
 		if (!red) {
 			free(fixed);
 			return; /* never write it unfiltered */
@@ -190,6 +192,13 @@ static int64_t rec_deadline(void *user)
 	rec_t *r = user;
 	int64_t d = reorder_deadline(r->rq);
 
+	/* held redaction bytes go out when they are a window old */
+	for (int k = 0; k < 2; k++) {
+		int64_t h = redact_stream_held_since(k ? r->rs_i : r->rs_o);
+		if (h != INT64_MAX && h + r->window < d)
+			d = h + r->window;
+	}
+
 	if (r->dirty && r->next_flush < d)
 		d = r->next_flush;
 	/* the first grid point at or after d */
@@ -200,6 +209,12 @@ static void rec_tick(void *user, int64_t now)
 {
 	rec_t *r = user;
 
+	/* first what redaction held a window long, stamped with its read
+	 * times: not late for the drain that follows */
+	if (r->rs_o)
+		redact_stream_expire(r->rs_o, now, r->window, rec_put_o, r);
+	if (r->rs_i)
+		redact_stream_expire(r->rs_i, now, r->window, rec_put_i, r);
 	reorder_drain(r->rq, now);
 	if (r->dirty && now >= r->next_flush) {
 		r->dirty = false;
@@ -466,27 +481,21 @@ static int rec_redact_json(redact_t *rd, json_t *j)
 }
 
 /* --redact on the header's free text: title, command, env values and the
- * sources' details (strace's argv holds the command line). A filter of its
- * own, so the header's redaction count stays that of the recorded data. */
+ * sources' details (strace's argv holds the command line). Counted with
+ * the rest: the header's "redactions" covers the header too. */
 static int rec_redact_header(rec_t *r, json_t *h)
 {
-	redact_t *hrd = NULL;
-	char errbuf[256];
 	static const char *const keys[] = { "title", "command", "env" };
-	int ret = redact_new(&hrd, (const char *const *)r->o.redact.v, r->o.redact.n,
-			     errbuf, sizeof errbuf);
+	int ret = 0;
 
-	if (ret < 0)
-		return ret;
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0] && ret == 0; k++) {
 		json_t *v = json_object_get(h, keys[k]);
 		if (v)
-			ret = rec_redact_json(hrd, v);
+			ret = rec_redact_json(r->rd, v);
 	}
 	json_t *src = json_object_get(json_object_get(h, "tracecast"), "sources");
 	if (src && ret == 0)
-		ret = rec_redact_json(hrd, src);
-	redact_free(hrd);
+		ret = rec_redact_json(r->rd, src);
 	return ret;
 }
 
@@ -582,6 +591,9 @@ int cmd_rec(int argc, char **argv)
 	for (size_t i = 0; i < r.n_src; i++)
 		if (r.src[i].late)
 			r.window = (int64_t)r.o.reorder_ms * 1000000;
+	/* and --redact, which holds back what could start a secret as long */
+	if (r.o.redact.n)
+		r.window = (int64_t)r.o.reorder_ms * 1000000;
 	ctl_source_batch(r.ctl, r.window >= 2 * REC_BATCH_NS);
 	if (reorder_new(&r.rq, r.window, 0, rec_write, &r) < 0) {
 		code = 1;

@@ -49,10 +49,12 @@ def run(name, argv, fname, check_out=False):
     mem = tempfile.NamedTemporaryFile(delete=False)
     mem.close()
     t0 = time.time()
-    try:
-        p = subprocess.run(["/usr/bin/time", "-o", mem.name, "-f", "%M"] + argv,
-                           capture_output=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
+    # timeout(1) under time(1): the command itself is killed, and measured
+    p = subprocess.run(["/usr/bin/time", "-o", mem.name, "-f", "%M",
+                        "timeout", "-s", "KILL", str(TIMEOUT)] + argv,
+                       capture_output=True, timeout=TIMEOUT + 60)
+    if p.returncode == 137:
+        os.unlink(mem.name)
         failures.append("%s: %s: no end after %d s" % (name, " ".join(argv[1:3]), TIMEOUT))
         return None
     with open(mem.name) as f:
