@@ -639,7 +639,8 @@ int cmd_rec(int argc, char **argv)
 	if (r.f.appending)
 		r.offset = r.f.last_ns;
 	header = rec_header(&r, sources, start_unix, command_text);
-	if (r.rd && (ret = rec_redact_header(&r, header)) < 0) {
+	/* (appending, the header goes nowhere: nothing to redact or count) */
+	if (r.rd && !r.f.appending && (ret = rec_redact_header(&r, header)) < 0) {
 		term_restore(&r.term);
 		fprintf(stderr, "tracecast rec: --redact: %s\n", strerror(-ret));
 		code = 1;
