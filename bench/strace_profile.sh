@@ -75,7 +75,7 @@ done
 	echo "\`/usr/bin/time -f '%U %S' tracecast rec -q --headless --strace [--profile=python:100] FILE -- samples/eventlet-wsgi/run.sh\`;"
 	echo "$RUNS rounds, the two alternating; medians, and the median of the per-round ratios."
 	echo "\"s\" lines: the recording's strace lines (medians); dropped: the sampler threads' lines"
-	echo "the strace source left out (the \`t\` event \`dropped_sampler_lines\`, docs/FORMAT.md point 11)."
+	echo "the strace source left out (the \`t\` event \`dropped_sampler_lines\`, docs/FORMAT.md point 12)."
 	echo
 	echo "| workload | --strace CPU s | --strace --profile=python CPU s | ratio (goal <= 1.15x) | s lines | s lines with the sampler | sampler lines dropped |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_common.h"
@@ -136,3 +137,12 @@ void cli_print_safe(FILE *fp, const char *s, size_t len)
 	}
 }
 
+
+bool cli_is_regular(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return false;
+	return stat(path, &st) < 0 || S_ISREG(st.st_mode); /* a missing file: open says so */
+}

@@ -74,4 +74,8 @@ int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int64_t *ns)
 void cli_print_safe(FILE *fp, const char *s, size_t len);
 
 
+/* False for "-" and for a path that is not a regular file (a FIFO, a
+ * device): what can be read only once. True when stat fails. */
+bool cli_is_regular(const char *path);
+
 #endif

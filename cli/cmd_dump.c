@@ -278,6 +278,15 @@ int cmd_dump(int argc, char **argv)
 	if (!strcmp(d.path, "-") && (d.overlay || d.n_times > 1))
 		return cli_usage_error("dump", "stdin can be read once: one --at time and no --overlay "
 					       "(save the recording to a file for more)");
+	bool backward = false;
+	for (size_t i = 1; i < d.n_times; i++)
+		backward |= d.times[i] < d.times[i - 1];
+	if ((d.overlay || backward) && !cli_is_regular(d.path)) {
+		fprintf(stderr, "tracecast dump: %s: not a regular file (a pipe or a device is read once): "
+			"--overlay and a backward --at read it again; plain dump with increasing --at "
+			"times works, or save it to a file first\n", d.path);
+		return 1;
+	}
 	if (d.overlay && !d.cols) { /* the terminal's size, or 80x24 */
 		if (term_size(1, &d.cols, &d.rows) < 0 && term_size(2, &d.cols, &d.rows) < 0 &&
 		    term_size(0, &d.cols, &d.rows) < 0) {

@@ -83,7 +83,7 @@ static void info_date(char *buf, size_t size, int64_t unix_s)
 /* Seconds rounded to the microsecond, as a JSON number. */
 static json_t *info_json_time(int64_t ns)
 {
-	int64_t us = ns > 0 ? (ns + 500) / 1000 : 0;
+	int64_t us = ns > 0 ? ns / 1000 + (ns % 1000 >= 500) : 0;
 
 	return json_real((double)us / 1e6);
 }
@@ -187,11 +187,18 @@ static int info_report_text(const info_scan_t *c)
 	info_text_safe(o, c->path);
 	fprintf(o, "\nformat:      asciicast v%d%s\n", c->hdr.version,
 		c->gzip == 1 ? ", gzip" : c->gzip == 0 ? "" : " (gzip: unknown, not seekable)");
-	fprintf(o, "terminal:    %ux%u\n", c->hdr.width, c->hdr.height);
+	fprintf(o, "terminal:    %ux%u", c->hdr.width, c->hdr.height);
+	if (c->hdr.size_defaulted)
+		fputs(" (the header says 0x0, as asciinema 2.2 writes without a terminal: read as 80x24)", o);
+	if (c->hdr.width > CAST_MAX_COLS || c->hdr.height > CAST_MAX_ROWS)
+		fprintf(o, " (larger than a player draws: drawn at most %ux%u)", CAST_MAX_COLS, CAST_MAX_ROWS);
+	fputc('\n', o);
 	fprintf(o, "resizes:     %lu\n", c->n_resizes);
 	for (unsigned long i = 0; i < c->n_resizes && i < INFO_LIST_MAX; i++) {
 		cast_format_time(t, c->resizes[i].time_ns);
-		fprintf(o, "  %12s  %ux%u\n", t, c->resizes[i].cols, c->resizes[i].rows);
+		fprintf(o, "  %12s  %ux%u%s\n", t, c->resizes[i].cols, c->resizes[i].rows,
+			c->resizes[i].cols > CAST_MAX_COLS || c->resizes[i].rows > CAST_MAX_ROWS
+			? " (drawn at most " CAST_MAX_SIZE_TEXT ")" : "");
 	}
 	if (c->n_resizes > INFO_LIST_MAX)
 		fprintf(o, "  ... and %lu more\n", c->n_resizes - INFO_LIST_MAX);
@@ -330,6 +337,9 @@ static int info_report_json(const info_scan_t *c)
 	json_object_set_new(o, "gzip", c->gzip < 0 ? json_null() : json_boolean(c->gzip));
 	json_object_set_new(o, "width", json_integer(c->hdr.width));
 	json_object_set_new(o, "height", json_integer(c->hdr.height));
+	json_object_set_new(o, "size_defaulted", json_boolean(c->hdr.size_defaulted));
+	json_object_set_new(o, "max_drawn_size", json_pack("{s:i, s:i}", "cols", (int)CAST_MAX_COLS,
+							   "rows", (int)CAST_MAX_ROWS));
 	json_object_set_new(o, "duration", info_json_time(c->last_ns));
 	json_object_set_new(o, "events", json_integer((json_int_t)c->events));
 	for (unsigned i = 1; i < 256; i++) {
@@ -370,7 +380,20 @@ static int info_report_json(const info_scan_t *c)
 	json_object_set_new(val, "truncated_at", c->truncated ?
 			    json_integer((json_int_t)c->end_offset) : json_null());
 	json_object_set_new(o, "validation", val);
-	ret = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	/* jansson writes U+0080..U+009F as UTF-8, which a terminal may act on
+	 * (8-bit OSC, CSI): written as \u escapes, the same JSON */
+	char *js = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	ret = js ? 0 : -1;
+	for (const char *q = js; q && *q; q++) {
+		if ((unsigned char)q[0] == 0xc2 && (unsigned char)q[1] >= 0x80 &&
+		    (unsigned char)q[1] <= 0x9f) {
+			printf("\\u%04x", (unsigned char)q[1]);
+			q++;
+		} else {
+			putchar(*q);
+		}
+	}
+	free(js);
 	fputc('\n', stdout);
 	json_decref(o);
 	if (ret) {

@@ -163,6 +163,11 @@ int cmd_play(int argc, char **argv)
 	if (!strcmp(argv[optind], "-"))
 		return cli_usage_error("play", "cannot play stdin (it is the keyboard; seeking "
 					       "re-reads the file): save the recording to a file");
+	if (!cli_is_regular(argv[optind])) {
+		fprintf(stderr, "tracecast play: %s: not a regular file (a pipe or a device is read once, "
+			"and play reads it again to seek): save it to a file first\n", argv[optind]);
+		return 1;
+	}
 	if (o.compose.filter) {
 		sys_filter_t *sf;
 		char msg[300];

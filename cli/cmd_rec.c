@@ -281,11 +281,15 @@ int cmd_rec(int argc, char **argv)
 	for (size_t i = 0; i < r.n_src; i++)
 		if (r.src[i].late)
 			window = (int64_t)r.o.reorder_ms * 1000000;
+	/* and --redact, which holds back what could start a secret as long */
+	if (r.o.redact.n)
+		window = (int64_t)r.o.reorder_ms * 1000000;
 	ctl_source_batch(r.ctl, window >= 2 * REC_BATCH_NS);
 	rec_pipe_opts_t po = {
 		.file = &r.f, .notes = &r.notes, .flush_ms = r.o.flush_ms, .window = window,
 		.capture_stdin = r.o.capture_stdin,
 		.redact = (const char *const *)r.o.redact.v, .n_redact = r.o.redact.n,
+		.redact_keep_buffers = r.o.redact_keep_buffers,
 		.paused = rec_notice_pause, .paused_user = &r,
 	};
 	if ((ret = rec_pipe_new(&r.pipe, &po, errbuf, sizeof errbuf)) < 0) {

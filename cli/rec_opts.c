@@ -45,8 +45,9 @@ void rec_opts_usage(FILE *fp)
 "                        then m adds a marker; twice sends the prefix\n"
 "      --redact REGEX    replace matches (POSIX ERE) in output, input,\n"
 "                        syscall lines and markers with [REDACTED] (repeatable;\n"
-"                        a match split across reads is found when its part in\n"
-"                        the earlier reads is at most 4096 bytes)\n"
+"                        see docs/usage-rec.md for what is covered); the data\n"
+"                        of read/write-like syscalls is then kept as its length\n"
+"      --redact-keep-buffers  with --redact, keep read/write data (redacted)\n"
 "      --strace[=ARGS]   trace the command's syscalls with strace (extra\n"
 "                        strace ARGS, e.g. --strace='-e trace=file')\n"
 "      --strace-pid PID  also attach strace to a running PID (repeatable)\n"
@@ -129,7 +130,7 @@ static int rec_opts_uint(const char *name, const char *s, long max, long *out)
 
 enum {
 	OPT_OVERWRITE = 256, OPT_COLS, OPT_ROWS, OPT_HEADLESS, OPT_FLUSH,
-	OPT_PREFIX, OPT_REDACT, OPT_STRACE, OPT_STRACE_PID, OPT_NO_AUTO,
+	OPT_PREFIX, OPT_REDACT, OPT_REDACT_KEEP, OPT_STRACE, OPT_STRACE_PID, OPT_NO_AUTO,
 	OPT_PROFILE, OPT_REORDER, OPT_WINSIZE,
 };
 
@@ -181,6 +182,7 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 		{ "flush-ms", required_argument, NULL, OPT_FLUSH },
 		{ "prefix-key", required_argument, NULL, OPT_PREFIX },
 		{ "redact", required_argument, NULL, OPT_REDACT },
+		{ "redact-keep-buffers", no_argument, NULL, OPT_REDACT_KEEP },
 		{ "strace", optional_argument, NULL, OPT_STRACE },
 		{ "strace-pid", required_argument, NULL, OPT_STRACE_PID },
 		{ "no-auto-markers", no_argument, NULL, OPT_NO_AUTO },
@@ -262,6 +264,9 @@ int rec_opts_parse(rec_opts_t *o, int argc, char **argv)
 		case OPT_REDACT:
 			if (strv_push(&o->redact, optarg) < 0)
 				return 2;
+			break;
+		case OPT_REDACT_KEEP:
+			o->redact_keep_buffers = true;
 			break;
 		case OPT_STRACE:
 			o->strace = true;

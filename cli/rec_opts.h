@@ -26,6 +26,7 @@ typedef struct rec_opts {
 	int reorder_ms;            /* default 100 */
 	int prefix_key;            /* byte, -1 = none; default 0x1c (Ctrl-\) */
 	strv_t redact;             /* --redact patterns */
+	bool redact_keep_buffers;  /* --redact-keep-buffers */
 	const char *shell_cmd;     /* -c */
 	char **command;            /* after FILE (argv, NULL-terminated) or NULL */
 	bool strace;               /* --strace given */

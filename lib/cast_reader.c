@@ -1,16 +1,25 @@
 /* cast_reader: one API for asciicast v1, v2 and v3, plain or gzip.
  *
  * v2/v3 are streamed: a read buffer (READ_CHUNK, grown only for a longer
- * line) is searched for '\n' with memchr, and each event line goes first to
- * the castline scanner, which decodes in place into a reusable buffer; only
- * the header, declined lines and v1 files go through jansson. v1 is small
- * by nature and is loaded whole.
+ * line, up to MAX_LINE) is searched for '\n' with memchr, and each event
+ * line goes first to the castline scanner, which decodes in place into a
+ * reusable buffer; only the header and declined lines go through jansson.
+ *
+ * v1 is one JSON object, loaded whole (up to MAX_V1) but never parsed
+ * whole: the "stdout" array is found by a linear walk, the header is
+ * parsed by jansson with that array's inside blanked (same length, so
+ * jansson's lines and columns stay true), and each frame is parsed on its
+ * own when it is read. Every step is linear in the file.
+ *
+ * Limits (a hostile file meets them, a real one does not): a line, hence
+ * an event, of at most MAX_LINE bytes; times clamped to CAST_TIME_MAX_NS;
+ * an idle_time_limit clamped likewise. Each refusal names FILE:LINE.
  *
  * Times: every time token is converted from its decimal text by
  * castline_parse_time(), also on the jansson paths (the token is located in
  * the line's text, which jansson has already validated), so a line gives
  * the same nanoseconds whichever path parsed it. v3 intervals and v1 delays
- * are summed in integer nanoseconds. */
+ * are summed in integer nanoseconds, with saturation. */
 #include "tracecast/cast_reader.h"
 
 #include <errno.h>
@@ -25,8 +34,8 @@
 #include "tracecast/zio.h"
 
 #define READ_CHUNK ((size_t)256 * 1024)
-#define MAX_LINE ((size_t)1 << 30)   /* longest line we agree to buffer */
-#define MAX_V1 ((size_t)512 << 20)   /* largest v1 file we load */
+#define MAX_LINE ((size_t)16 << 20)  /* longest line (event) we agree to buffer */
+#define MAX_V1 ((size_t)256 << 20)   /* largest v1 file we load */
 #define JFLAGS (JSON_ALLOW_NUL | JSON_DECODE_ANY)
 
 /* Internal result of parsing a line: the last line was cut. */
@@ -50,10 +59,11 @@ struct cast_reader {
 	uint64_t offset;    /* bytes consumed */
 	int64_t clock_ns;   /* v1/v3 running sum */
 	bool done, truncated;
-	/* v1: the whole text stays in buf; frame k starts at frame_off[k] */
-	json_t *frames;
-	size_t nframes, frame, *frame_off, v1_line_at;
-	unsigned long v1_line;
+	/* v1: the whole text stays in buf; the next frame is at v1_pos;
+	 * buf[v1_line_at] is at line v1_line, column v1_col */
+	size_t v1_pos, v1_line_at;
+	unsigned long v1_line, v1_col;
+	bool time_warned;
 };
 
 static inline bool is_ws(char c)
@@ -136,7 +146,7 @@ static size_t walk_value(const char *t, size_t len, size_t p)
 				p++;
 		}
 	} while (depth > 0);
-	return p;
+	return p > len ? len : p;
 }
 
 /* Record the start of each element of the array at t[p] (up to max);
@@ -226,8 +236,12 @@ static ssize_t reader_fill(cast_reader_t *r)
 	if (r->end == r->cap) {
 		size_t ncap = r->cap * 2;
 		char *nb;
-		if (r->cap >= MAX_LINE)
-			return -EFBIG;
+		/* only a v1 file (a JSON object, kept whole while opening) may
+		 * be longer than a line */
+		size_t p0 = skip_ws(r->buf, r->end, 0);
+		size_t max = r->keep && p0 < r->end && r->buf[p0] == '{' ? MAX_V1 : MAX_LINE;
+		if (r->cap >= max)
+			return r->keep && max == MAX_V1 ? -E2BIG : -EFBIG;
 		nb = realloc(r->buf, ncap);
 		if (!nb)
 			return -ENOMEM;
@@ -307,7 +321,11 @@ static int io_error(cast_reader_t *r, int rc, cast_error_t *err)
 			       "corrupt gzip data: the file is damaged, not only cut");
 	else if (rc == -EFBIG)
 		cast_error_set(err, r->source, r->line + 1, 0,
-			       "line longer than %zu bytes: not an asciicast file?", MAX_LINE);
+			       "line longer than %zu MiB: refused (not an asciicast file, or an event no recorder writes)",
+			       MAX_LINE >> 20);
+	else if (rc == -E2BIG)
+		cast_error_set(err, r->source, 1, 1, "v1 file larger than %zu MiB: refused (convert it in pieces)",
+			       MAX_V1 >> 20);
 	else
 		cast_error_set(err, r->source, r->line + 1, 0, "read error: %s", strerror(-rc));
 	return rc;
@@ -315,13 +333,14 @@ static int io_error(cast_reader_t *r, int rc, cast_error_t *err)
 
 /* --- header --- */
 
+/* A width or height: an integer 0..65535 (0 = unknown, see header_fill). */
 static bool size_value(json_t *v, unsigned *out)
 {
 	double d;
 
 	if (json_is_integer(v)) {
 		json_int_t i = json_integer_value(v);
-		if (i < 1 || i > 65535)
+		if (i < 0 || i > 65535)
 			return false;
 		*out = (unsigned)i;
 		return true;
@@ -329,7 +348,7 @@ static bool size_value(json_t *v, unsigned *out)
 	if (!json_is_real(v))
 		return false;
 	d = json_real_value(v);
-	if (!(d >= 1 && d <= 65535) || d != (double)(unsigned)d)
+	if (!(d >= 0 && d <= 65535) || d != (double)(unsigned)d)
 		return false;
 	*out = (unsigned)d;
 	return true;
@@ -362,6 +381,21 @@ static int header_fill(cast_reader_t *r, json_t *j, int version, unsigned long l
 			       version == 3 ? "term." : "", wk, version == 3 ? "term." : "", hk);
 		return CAST_ERR_SYNTAX;
 	}
+	/* asciinema 2.2 writes 0x0 when it records without a terminal; it and
+	 * its web player play those at 80x24 */
+	if (h->width == 0 && h->height == 0) {
+		h->width = 80;
+		h->height = 24;
+		h->size_defaulted = true;
+	} else if (h->width == 0 || h->height == 0) {
+		cast_error_set(err, r->source, line, 1,
+			       "header: %s%s and %s%s must be integers from 1 to 65535 (or both 0)",
+			       version == 3 ? "term." : "", wk, version == 3 ? "term." : "", hk);
+		return CAST_ERR_SYNTAX;
+	}
+	if (h->width > CAST_MAX_COLS || h->height > CAST_MAX_ROWS)
+		reader_warn(r, line, 1, "header size %ux%u is larger than a player draws: drawn at most %ux%u",
+			    h->width, h->height, CAST_MAX_COLS, CAST_MAX_ROWS);
 	v = json_object_get(j, "timestamp");
 	if (json_is_integer(v)) {
 		h->has_timestamp = true;
@@ -371,35 +405,57 @@ static int header_fill(cast_reader_t *r, json_t *j, int version, unsigned long l
 		h->timestamp = (int64_t)json_real_value(v);
 	}
 	v = json_object_get(j, "idle_time_limit");
-	if (json_is_number(v)) {
+	if (json_is_number(v) && json_number_value(v) > 0) {
+		double lim = json_number_value(v), max = (double)(CAST_TIME_MAX_NS / CAST_NS_PER_SEC);
 		h->has_idle_time_limit = true;
-		h->idle_time_limit = json_number_value(v);
+		h->idle_time_limit = lim < max ? lim : max;
 	}
 	h->title = json_string_value(json_object_get(j, "title"));
 	h->command = json_string_value(json_object_get(j, "command"));
 	return 0;
 }
 
-/* Load the rest of the input and read it as one v1 object. */
+/* json_load_callback source: the v1 text with the inside of the "stdout"
+ * array [skip_a, skip_b) blanked (newlines kept: jansson's places stay). */
+typedef struct v1_src {
+	const char *t;
+	size_t len, pos, skip_a, skip_b;
+} v1_src_t;
+
+static size_t v1_src_read(void *buf, size_t size, void *data)
+{
+	v1_src_t *v = data;
+	char *o = buf;
+	size_t n = 0;
+
+	while (n < size && v->pos < v->len) {
+		char c = v->t[v->pos++];
+		o[n++] = (v->pos > v->skip_a && v->pos <= v->skip_b && c != '\n') ? ' ' : c;
+	}
+	return n;
+}
+
+/* Load the rest of the input and read its header as one v1 object; the
+ * frames are parsed one by one by v1_next. */
 static int open_v1(cast_reader_t *r, cast_error_t *err)
 {
 	json_error_t je;
-	json_t *j, *ver, *out;
-	size_t at;
+	json_t *j, *ver;
+	size_t at = 0, end;
 	ssize_t n;
 	int rc;
 
-	while (!r->eof) {
-		if (r->end >= MAX_V1) {
-			cast_error_set(err, r->source, 1, 1,
-				       "not an asciicast v2/v3 file, and too large for v1");
-			return CAST_ERR_SYNTAX;
-		}
+	while (!r->eof)
 		if ((n = reader_fill(r)) < 0)
 			return io_error(r, (int)n, err);
-	}
 	r->offset = r->end;
-	j = json_loadb(r->buf, r->end, JFLAGS, &je);
+	v1_src_t src = { r->buf, r->end, 0, 0, 0 };
+	if (walk_find_stdout(r->buf, r->end, &at) && at < r->end && r->buf[at] == '[') {
+		end = walk_value(r->buf, r->end, at);
+		src.skip_a = at + 1;
+		src.skip_b = end > at + 1 ? end - 1 : at + 1;
+	}
+	j = json_load_callback(v1_src_read, &src, JFLAGS, &je);
 	if (!j) {
 		cast_error_set(err, r->source, je.line > 0 ? (unsigned long)je.line : 1,
 			       je.column > 0 ? (unsigned long)je.column : 1,
@@ -414,32 +470,16 @@ static int open_v1(cast_reader_t *r, cast_error_t *err)
 		json_decref(j);
 		return CAST_ERR_SYNTAX;
 	}
-	out = json_object_get(j, "stdout");
-	if (!json_is_array(out)) {
+	if (!json_is_array(json_object_get(j, "stdout")) || !src.skip_a) {
 		cast_error_set(err, r->source, 1, 1, "v1 file has no \"stdout\" array");
 		json_decref(j);
 		return CAST_ERR_SYNTAX;
 	}
-	r->frames = json_incref(out);
 	json_object_del(j, "stdout");
 	if ((rc = header_fill(r, j, 1, 1, err)) < 0)
 		return rc;
-	r->nframes = json_array_size(out);
-	r->v1_line = 1;
-	/* frame places, for times and diagnostics */
-	if (r->nframes && walk_find_stdout(r->buf, r->end, &at)) {
-		r->frame_off = malloc(r->nframes * sizeof *r->frame_off);
-		if (!r->frame_off)
-			return -ENOMEM;
-		if (walk_array(r->buf, r->end, at, r->frame_off, r->nframes) != r->nframes) {
-			free(r->frame_off);
-			r->frame_off = NULL;
-		}
-	}
-	if (r->nframes && !r->frame_off) {
-		cast_error_set(err, r->source, 1, 1, "cannot locate the \"stdout\" frames");
-		return CAST_ERR_SYNTAX;
-	}
+	r->v1_pos = at + 1;
+	r->v1_line = r->v1_col = 1;
 	return 0;
 }
 
@@ -459,7 +499,7 @@ static int reader_start(cast_reader_t *r, cast_error_t *err)
 		if (rc < 0)
 			return io_error(r, rc, err);
 		if (rc == 0) {
-			cast_error_set(err, r->source, 0, 0, "empty file: no asciicast header");
+			cast_error_set(err, r->source, 1, 0, "empty file: no asciicast header");
 			return CAST_ERR_SYNTAX;
 		}
 	} while (line_blank(line, len));
@@ -573,33 +613,62 @@ static int reader_finish(cast_reader_t *r)
 	return 0;
 }
 
-/* Add a v1 delay or v3 interval to the clock; -1 on overflow. */
-static int clock_add(cast_reader_t *r, int64_t d)
+/* Add a v1 delay or v3 interval to the clock, saturating at the bound. */
+static void clock_add(cast_reader_t *r, int64_t d)
 {
-	if (d > INT64_MAX - r->clock_ns)
-		return -1;
-	r->clock_ns += d;
-	return 0;
+	r->clock_ns = cast_time_add(r->clock_ns, d);
+	if (r->clock_ns > CAST_TIME_MAX_NS)
+		r->clock_ns = CAST_TIME_MAX_NS;
+}
+
+/* Clamp an event time at the input boundary (warned about once). */
+static int64_t time_clamp(cast_reader_t *r, int64_t t)
+{
+	if (t <= CAST_TIME_MAX_NS)
+		return t;
+	if (!r->time_warned) {
+		r->time_warned = true;
+		reader_warn(r, r->line, 1, "event time beyond %lld s: clamped (and every later one)",
+			    (long long)(CAST_TIME_MAX_NS / CAST_NS_PER_SEC));
+	}
+	return CAST_TIME_MAX_NS;
 }
 
 /* The next v1 "stdout" frame [delay, data] as an "o" event. */
 static int v1_next(cast_reader_t *r, cast_event_t *ev, cast_error_t *err)
 {
-	json_t *f, *d;
-	size_t off, ls;
+	json_error_t je;
+	json_t *f = NULL, *d;
+	size_t off, fend;
 	int64_t ns;
+	int rc = CAST_ERR_SYNTAX;
 
-	if (r->frame >= r->nframes)
+	off = r->v1_pos = skip_ws(r->buf, r->end, r->v1_pos);
+	if (off >= r->end || r->buf[off] == ']')
 		return reader_finish(r);
-	f = json_array_get(r->frames, r->frame);
-	off = r->frame_off[r->frame++];
-	for (; r->v1_line_at < off; r->v1_line_at++)
-		r->v1_line += r->buf[r->v1_line_at] == '\n';
-	for (ls = off; ls > 0 && r->buf[ls - 1] != '\n'; ls--)
-		;
-	unsigned long col = char_column(r->buf + ls, off - ls);
+	/* line and column of the frame, counted once over the text */
+	for (; r->v1_line_at < off; r->v1_line_at++) {
+		unsigned char c = (unsigned char)r->buf[r->v1_line_at];
+		if (c == '\n') {
+			r->v1_line++;
+			r->v1_col = 1;
+		} else {
+			r->v1_col += (c & 0xc0) != 0x80;
+		}
+	}
+	unsigned long col = r->v1_col;
+	fend = walk_value(r->buf, r->end, off);
+	/* past the frame: ',' goes on, ']' ends, anything else is the end too */
+	r->v1_pos = skip_ws(r->buf, r->end, fend);
+	if (r->v1_pos < r->end && r->buf[r->v1_pos] == ',')
+		r->v1_pos++;
+	else
+		r->v1_pos = r->end;
 	const char *what = NULL;
-	if (!json_is_array(f))
+	f = json_loadb(r->buf + off, fend - off, JFLAGS, &je);
+	if (!f)
+		what = "stdout frame is not valid JSON";
+	else if (!json_is_array(f))
 		what = "stdout frame is not a JSON array [delay, data]";
 	else if (json_array_size(f) != 2)
 		what = "stdout frame does not have 2 elements [delay, data]";
@@ -607,18 +676,31 @@ static int v1_next(cast_reader_t *r, cast_event_t *ev, cast_error_t *err)
 		what = "stdout frame delay is not a number";
 	else if (!json_is_string(d = json_array_get(f, 1)))
 		what = "stdout frame data is not a string";
-	else if (time_from_text(r->buf, r->end, off, &ns) < 0 || clock_add(r, ns) < 0)
+	else if (time_from_text(r->buf, fend, off, &ns) < 0)
 		what = "stdout frame delay is negative or too large";
 	if (what) {
 		cast_error_set(err, r->source, r->v1_line, col, "%s", what);
-		return CAST_ERR_SYNTAX;
+		goto out;
 	}
+	size_t len = json_string_length(d);
+	if (reader_dec_reserve(r, len + 3) < 0) {
+		rc = -ENOMEM;
+		cast_error_set(err, r->source, r->v1_line, col, "out of memory");
+		goto out;
+	}
+	r->dec[0] = 'o';
+	r->dec[1] = '\0';
+	memcpy(r->dec + 2, json_string_value(d), len + 1);
+	clock_add(r, ns);
 	ev->time_ns = r->clock_ns;
-	ev->code = "o";
-	ev->data = json_string_value(d);
-	ev->data_len = json_string_length(d);
+	ev->code = r->dec;
+	ev->data = r->dec + 2;
+	ev->data_len = len;
 	ev->line = r->v1_line;
-	return 1;
+	rc = 1;
+out:
+	json_decref(f);
+	return rc;
 }
 
 /* Parse a line the scanner declined, with jansson. Returns 1 (event in
@@ -741,12 +823,10 @@ int cast_reader_next(cast_reader_t *r, cast_event_t *ev, cast_error_t *err)
 				return rc;
 		}
 		if (r->hdr.version == 3) {
-			if (clock_add(r, cl.time_ns) < 0) {
-				cast_error_set(err, r->source, r->line, 1, "event time too large");
-				return CAST_ERR_SYNTAX;
-			}
+			clock_add(r, cl.time_ns);
 			cl.time_ns = r->clock_ns;
 		}
+		cl.time_ns = time_clamp(r, cl.time_ns);
 		if (cl.code_len == 1 && cl.code[0] == 'r') {
 			unsigned cols, rows;
 			if (cast_parse_size(cl.data, cl.data_len, &cols, &rows) < 0) {
@@ -756,6 +836,10 @@ int cast_reader_next(cast_reader_t *r, cast_event_t *ev, cast_error_t *err)
 					    "resize to \"%s\" ignored: expected COLSxROWS, both 1 to 65535", q);
 				continue;
 			}
+			if (cols > CAST_MAX_COLS || rows > CAST_MAX_ROWS)
+				reader_warn(r, r->line, 1,
+					    "resize to %ux%u is larger than a player draws: drawn at most %ux%u",
+					    cols, rows, CAST_MAX_COLS, CAST_MAX_ROWS);
 		}
 		ev->time_ns = cl.time_ns;
 		ev->code = cl.code;
@@ -787,8 +871,6 @@ void cast_reader_free(cast_reader_t *r)
 		return;
 	zio_in_free(r->z);
 	json_decref(r->hdr.json);
-	json_decref(r->frames);
-	free(r->frame_off);
 	free(r->buf);
 	free(r->dec);
 	free(r);

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "tracecast/strace_line.h"
+#include "tracecast/cast_types.h"
 
 /* A cursor over [p, end). */
 typedef struct scan {
@@ -120,6 +121,9 @@ static int64_t parse_duration(const char *p, const char *end)
 		return -1;
 	while (digits++ < 9)
 		frac *= 10;
+	/* clamped at the input boundary: a duration is a time */
+	if (secs >= CAST_TIME_MAX_NS / CAST_NS_PER_SEC)
+		return CAST_TIME_MAX_NS;
 	return (int64_t)secs * 1000000000 + frac;
 }
 

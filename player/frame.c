@@ -259,6 +259,17 @@ bool frame_cell_equal(const frame_cell_t *a, const frame_cell_t *b)
 	       frame_style_equal(&a->style, &b->style);
 }
 
+void frame_add_cp(sbuf_t *out, uint32_t cp)
+{
+	/* C0, DEL and C1 (U+0080..U+009F: a terminal acts on them, 8-bit OSC
+	 * 52 included), surrogates and beyond Unicode: never written out */
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		cp = '?';
+	else if ((cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
+		cp = 0xfffd;
+	sbuf_add_utf8(out, cp);
+}
+
 /* Append the cell's characters (space when empty). */
 static void frame_cell_chars(const frame_cell_t *c, sbuf_t *out)
 {
@@ -267,7 +278,7 @@ static void frame_cell_chars(const frame_cell_t *c, sbuf_t *out)
 		return;
 	}
 	for (int k = 0; k < FRAME_MAX_CHARS && c->ch[k]; k++)
-		sbuf_add_utf8(out, c->ch[k]);
+		frame_add_cp(out, c->ch[k]);
 }
 
 void frame_row_text(const frame_t *f, int row, sbuf_t *out)

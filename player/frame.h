@@ -80,6 +80,9 @@ bool frame_cell_equal(const frame_cell_t *a, const frame_cell_t *b);
 /* Append row as plain text: a wide character once, combining marks after
  * their base, trailing spaces removed, no newline. */
 void frame_row_text(const frame_t *f, int row, sbuf_t *out);
+/* Append one cell character as UTF-8; controls (C0, DEL, C1) become '?'
+ * and non-characters U+FFFD: the only way cells reach an output. */
+void frame_add_cp(sbuf_t *out, uint32_t cp);
 /* Append row as text with SGR sequences (truecolor or 256 colours),
  * trailing blank default cells removed, ending with SGR 0 if any style was
  * set, no newline. */

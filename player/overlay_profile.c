@@ -115,9 +115,8 @@ static void prof_spark(frame_t *f, int row, int col, int w, const timeline_t *tl
 			frame_text(f, row, c, 1, is_now ? "|" : " ", 1, st);
 			continue;
 		}
-		int lvl = maxv > 0 ? (int)(vals[k] * 7.0 / maxv + 0.5) : 0;
-		if (lvl > 7)
-			lvl = 7;
+		double x = maxv > 0 ? vals[k] * 7.0 / maxv + 0.5 : 0;
+		int lvl = x >= 0 && x < 7 ? (int)x : (x >= 7 ? 7 : 0); /* NaN: 0 */
 		frame_text(f, row, c, 1, prof_bars[lvl], strlen(prof_bars[lvl]), st);
 	}
 }

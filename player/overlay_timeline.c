@@ -22,6 +22,13 @@ void overlay_timeline_fmt(int64_t ns, char *buf, size_t size)
 		snprintf(buf, size, "%d:%02d.%d", (int)(s / 60), (int)(s % 60), (int)(ds % 10));
 }
 
+/* a * b / c without overflow, for 0 <= a, 0 <= b <= c and c small (a
+ * column count): event times may be Unix-epoch seconds, 1.7e18 ns. */
+static int64_t tl_scale(int64_t a, int64_t b, int64_t c)
+{
+	return a / c * b + a % c * b / c;
+}
+
 void overlay_timeline_bar(frame_t *f, int row, int col, int w, const timeline_t *tl,
 			  int64_t t)
 {
@@ -37,16 +44,16 @@ void overlay_timeline_bar(frame_t *f, int row, int col, int w, const timeline_t 
 		return;
 	/* densest column first, to scale */
 	for (int k = 0; k < w; k++) {
-		int64_t a = dur * k / w - 1, b = dur * (k + 1) / w - 1;
+		int64_t a = tl_scale(dur, k, w) - 1, b = tl_scale(dur, k + 1, w) - 1;
 		if (k == w - 1)
 			b = dur;
 		size_t c = timeline_sys_upto(tl, b) - timeline_sys_upto(tl, a);
 		if (c > maxc)
 			maxc = c;
 	}
-	int head = (int)((t >= dur ? dur - 1 : t) * w / dur);
+	int head = (int)((long double)(t >= dur ? dur - 1 : (t < 0 ? 0 : t)) * w / dur);
 	for (int k = 0; k < w; k++) {
-		int64_t a = dur * k / w - 1, b = dur * (k + 1) / w - 1;
+		int64_t a = tl_scale(dur, k, w) - 1, b = tl_scale(dur, k + 1, w) - 1;
 		if (k == w - 1)
 			b = dur;
 		size_t na = timeline_sys_upto(tl, a), nb = timeline_sys_upto(tl, b);

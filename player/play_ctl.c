@@ -119,12 +119,26 @@ static int64_t play_now(void)
 	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
 }
 
+/* base + d as a time, saturated: d may be huge or NaN (times come from the
+ * file, the speed from the user); |base| stays below 5e18 (a monotonic
+ * clock, or a play time of at most CAST_TIME_MAX_NS). */
+static int64_t play_add_ns(int64_t base, double d)
+{
+	if (d != d)
+		d = 0;
+	if (d > 4e18)
+		d = 4e18;
+	if (d < -4e18)
+		d = -4e18;
+	return cast_time_add(base, (int64_t)d);
+}
+
 /* Current play-clock position. */
 static int64_t play_v(const play_t *p, int64_t now)
 {
 	if (p->paused)
 		return p->v0;
-	return p->v0 + (int64_t)((double)(now - p->wall0) * p->speed);
+	return play_add_ns(p->v0, (double)(now - p->wall0) * p->speed);
 }
 
 /* Put the play clock at v (clamped), keeping the run state. */
@@ -578,7 +592,8 @@ static void play_key(play_t *p, const keypress_t *k, int64_t now)
 		break;
 	default:
 		if (k->ch >= '0' && k->ch <= '9')
-			play_set_v(p, p->v_from + (dur - p->v_from) * (k->ch - '0') / 10, now);
+			play_set_v(p, p->v_from + (dur - p->v_from) / 10 * (k->ch - '0') +
+					      (dur - p->v_from) % 10 * (k->ch - '0') / 10, now);
 		break;
 	}
 }
@@ -657,11 +672,11 @@ static int play_timeout(const play_t *p, int64_t now)
 		int64_t tick = now + PLAY_TICK_NS;
 		if (next_t != INT64_MAX) {
 			int64_t vn = timeline_to_play(p->tl, next_t);
-			int64_t w = p->wall0 + (int64_t)((double)(vn - p->v0) / p->speed);
+			int64_t w = play_add_ns(p->wall0, ((double)vn - (double)p->v0) / p->speed);
 			if (w < tick)
 				tick = w;
 		}
-		int64_t we = p->wall0 + (int64_t)((double)(p->v_end - p->v0) / p->speed);
+		int64_t we = play_add_ns(p->wall0, ((double)p->v_end - (double)p->v0) / p->speed);
 		if (we < tick)
 			tick = we;
 		if (tick < p->last_draw + PLAY_FRAME_NS)

@@ -8,10 +8,13 @@
 #include <vterm.h>
 #include <zlib.h>
 
+#include "tracecast/cast_types.h"
 #include "screen.h"
 #include "vt_arena.h"
 
-#define SCREEN_MAX_DIM 4096
+/* libvterm 0.1.4 decodes a whole write into a stack array (a 2 MiB "o"
+ * event overflowed the stack): never give it more than this at once */
+#define SCREEN_WRITE_MAX 4096
 #define SCREEN_TITLE_MAX 256
 /* libvterm 0.1.4 crashes (NULL write) on a wide character in 1 column */
 #define SCREEN_MIN_COLS 2
@@ -36,12 +39,13 @@ struct screen {
 	bool c2_carry;        /* a 0xC2 held back (screen_out: C1 as UTF-8) */
 };
 
-/* Clamp a dimension to min..SCREEN_MAX_DIM. */
-static unsigned screen_clamp(unsigned v, unsigned min)
+/* Clamp a dimension to min..max (the bound a recording may ask for,
+ * CAST_MAX_COLS x CAST_MAX_ROWS: a 4096x4096 resize cost 1.8 GB). */
+static unsigned screen_clamp(unsigned v, unsigned min, unsigned max)
 {
 	if (v < min)
 		return min;
-	return v > SCREEN_MAX_DIM ? SCREEN_MAX_DIM : v;
+	return v > max ? max : v;
 }
 
 /* libvterm's answers (DA, DSR, ...) go nowhere: the recording's program is
@@ -120,8 +124,8 @@ static screen_t *screen_create(unsigned cols, unsigned rows, bool snap)
 
 	if (!s)
 		return NULL;
-	s->cols = screen_clamp(cols, SCREEN_MIN_COLS);
-	s->rows = screen_clamp(rows, 1);
+	s->cols = screen_clamp(cols, SCREEN_MIN_COLS, CAST_MAX_COLS);
+	s->rows = screen_clamp(rows, 1, CAST_MAX_ROWS);
 	s->arena = snap ? vt_arena_new() : NULL; /* NULL: no snapshots, still a screen */
 	if (screen_open(s) < 0) {
 		vt_arena_free(s->arena);
@@ -156,8 +160,8 @@ int screen_reset(screen_t *s, unsigned cols, unsigned rows)
 	if (s->vt && !s->arena)
 		vterm_free(s->vt);
 	s->vt = NULL;
-	s->cols = screen_clamp(cols, SCREEN_MIN_COLS);
-	s->rows = screen_clamp(rows, 1);
+	s->cols = screen_clamp(cols, SCREEN_MIN_COLS, CAST_MAX_COLS);
+	s->rows = screen_clamp(rows, 1, CAST_MAX_ROWS);
 	return screen_open(s);
 }
 
@@ -172,8 +176,17 @@ static void screen_clamp_cursor(screen_t *s);
 static void screen_write_raw(screen_t *s, const char *p, size_t n)
 {
 	while (n) {
-		const char *e = memchr(p, '8', n);
-		size_t k = e ? (size_t)(e - p) + 1 : n;
+		size_t lim = n < SCREEN_WRITE_MAX ? n : SCREEN_WRITE_MAX;
+		const char *e = memchr(p, '8', lim);
+		size_t k = e ? (size_t)(e - p) + 1 : lim;
+		/* a piece ends on a character boundary (libvterm keeps a cut
+		 * UTF-8 sequence, but a whole one is the tested path) */
+		if (!e && k < n) {
+			while (k > SCREEN_WRITE_MAX - 4 && ((unsigned char)p[k] & 0xc0) == 0x80)
+				k--;
+			if (p[k - 1] == 0x1b) /* never end a write with ESC (screen_out) */
+				k--;
+		}
 		vterm_input_write(s->vt, p, k);
 		if (e)
 			screen_clamp_cursor(s);
@@ -426,8 +439,8 @@ void screen_feed(screen_t *s, const char *data, size_t len)
 
 void screen_resize(screen_t *s, unsigned cols, unsigned rows)
 {
-	cols = screen_clamp(cols, SCREEN_MIN_COLS);
-	rows = screen_clamp(rows, 1);
+	cols = screen_clamp(cols, SCREEN_MIN_COLS, CAST_MAX_COLS);
+	rows = screen_clamp(rows, 1, CAST_MAX_ROWS);
 	if (cols == s->cols && rows == s->rows)
 		return;
 	s->cols = cols;

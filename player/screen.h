@@ -21,8 +21,8 @@
 
 typedef struct screen screen_t;
 
-/* A fresh terminal of cols x rows (cols clamped to 2..4096, rows to
- * 1..4096: libvterm 0.1.4 crashes on a wide character in a 1-column
+/* A fresh terminal of cols x rows (cols clamped to 2..CAST_MAX_COLS, rows to
+ * 1..CAST_MAX_ROWS: libvterm 0.1.4 crashes on a wide character in a 1-column
  * terminal), UTF-8, with the alternate screen enabled. NULL on OOM. */
 screen_t *screen_new(unsigned cols, unsigned rows);
 /* The same, with libvterm's memory in an arena so that it can be saved

@@ -113,7 +113,7 @@ void term_out_render(const frame_t *prev, const frame_t *f, bool truecolor, sbuf
 				sbuf_addc(out, ' ');
 			} else {
 				for (int k = 0; k < FRAME_MAX_CHARS && cell->ch[k]; k++)
-					sbuf_add_utf8(out, cell->ch[k]);
+					frame_add_cp(out, cell->ch[k]);
 			}
 			int w = cell->width == 2 && next_cont ? 2 : 1;
 			c += w;

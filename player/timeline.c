@@ -359,6 +359,10 @@ static int tl_add_sys(tl_load_t *ld, int64_t t, const char *data, size_t len)
 	return 0;
 }
 
+/* The largest values a "p" sample may hold: CPU in cores, RSS in KiB. */
+#define TL_CPU_MAX 65536.0
+#define TL_RSS_MAX_KB ((json_int_t)1 << 50)
+
 /* Reduce one "p" JSON text to a tl_prof_t; unknown shapes are skipped. */
 static int tl_add_prof(tl_load_t *ld, int64_t t, const char *data, size_t len)
 {
@@ -384,10 +388,15 @@ static int tl_add_prof(tl_load_t *ld, int64_t t, const char *data, size_t len)
 		double top = -1;
 		p->is_proc = true;
 		json_array_foreach(procs, i, pr) {
+			/* numbers from the file: finite and in range, or 0 (a
+			 * session can plant "cpu": 1e308 through the control socket) */
 			double cpu = json_number_value(json_object_get(pr, "cpu"));
 			json_int_t rss = json_integer_value(json_object_get(pr, "rss_kb"));
-			p->cpu += (float)(cpu * 100.0);
-			if (rss > 0)
+			if (!(cpu >= 0 && cpu <= TL_CPU_MAX))
+				cpu = 0;
+			if (p->cpu < TL_CPU_MAX * 100.0)
+				p->cpu += (float)(cpu * 100.0);
+			if (rss > 0 && rss <= TL_RSS_MAX_KB && p->rss_kb < TL_RSS_MAX_KB)
 				p->rss_kb += (uint64_t)rss;
 			if (cpu > top) {
 				const char *s;
@@ -639,7 +648,9 @@ void timeline_free(timeline_t *tl)
 
 void timeline_set_idle_limit(timeline_t *tl, double secs)
 {
-	int64_t lim = secs > 0 ? (int64_t)(secs * 1e9 + 0.5) : 0;
+	/* at most CAST_TIME_MAX_NS: the limit comes from the file or the user */
+	int64_t lim = secs > 0 ? (secs < (double)(CAST_TIME_MAX_NS / CAST_NS_PER_SEC)
+				  ? (int64_t)(secs * 1e9 + 0.5) : CAST_TIME_MAX_NS) : 0;
 	int64_t prev_t = 0, prev_v = 0;
 
 	tl->idle_limit_ns = lim;

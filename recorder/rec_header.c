@@ -81,23 +81,18 @@ static int rec_header_redact_json(redact_t *rd, json_t *j)
 	return 0;
 }
 
-int rec_header_redact(json_t *h, const char *const *patterns, size_t n)
+int rec_header_redact(json_t *h, redact_t *rd)
 {
 	static const char *const keys[] = { "title", "command", "env" };
-	redact_t *hrd = NULL;
-	char errbuf[256];
-	int ret = redact_new(&hrd, patterns, n, errbuf, sizeof errbuf);
+	int ret = 0;
 
-	if (ret < 0)
-		return ret;
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0] && ret == 0; k++) {
 		json_t *v = json_object_get(h, keys[k]);
 		if (v)
-			ret = rec_header_redact_json(hrd, v);
+			ret = rec_header_redact_json(rd, v);
 	}
 	json_t *src = json_object_get(json_object_get(h, "tracecast"), "sources");
 	if (src && ret == 0)
-		ret = rec_header_redact_json(hrd, src);
-	redact_free(hrd);
+		ret = rec_header_redact_json(rd, src);
 	return ret;
 }

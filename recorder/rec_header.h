@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "redact.h"
+
 typedef struct rec_header_opts {
 	unsigned cols, rows;
 	int64_t start_unix_ns;
@@ -32,9 +34,9 @@ json_t *rec_header_new(const rec_header_opts_t *o);
 
 /* --redact on the header's free text: title, command, env values and the
  * sources' details (strace's argv holds the command line), every string
- * inside them, in place. A filter of its own, so the recording's count
- * stays that of the recorded data. Returns 0, -EINVAL (a bad pattern:
- * already refused when the recording's filter was made) or -ENOMEM. */
-int rec_header_redact(json_t *h, const char *const *patterns, size_t n);
+ * inside them, in place, through the recording's filter rd: counted with
+ * the rest (the header's "redactions" covers the header too). Returns 0
+ * or -ENOMEM. */
+int rec_header_redact(json_t *h, redact_t *rd);
 
 #endif

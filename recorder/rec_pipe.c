@@ -187,7 +187,9 @@ static void rec_pipe_on_source(void *user, int64_t mono_ns, const char *code,
 		data = fixed;
 	}
 	if (p->rd) {
-		red = redact_apply(p->rd, data, len, &n);
+		red = code[0] == 's' && !code[1]
+			? redact_strace(p->rd, data, len, p->o.redact_keep_buffers, &n)
+			: redact_apply(p->rd, data, len, &n);
 		if (!red) {
 			free(fixed);
 			return; /* never write it unfiltered */
@@ -213,6 +215,12 @@ static int64_t rec_pipe_deadline(void *user)
 	rec_pipe_t *p = user;
 	int64_t d = reorder_deadline(p->rq);
 
+	/* held redaction bytes go out when they are a window old */
+	for (int k = 0; k < 2; k++) {
+		int64_t h = redact_stream_held_since(k ? p->rs_i : p->rs_o);
+		if (h != INT64_MAX && h + p->o.window < d)
+			d = h + p->o.window;
+	}
 	if (p->dirty && p->next_flush < d)
 		d = p->next_flush;
 	/* the first grid point at or after d */
@@ -223,6 +231,12 @@ static void rec_pipe_tick(void *user, int64_t now)
 {
 	rec_pipe_t *p = user;
 
+	/* first what redaction held a window long, stamped with its read
+	 * times: not late for the drain that follows */
+	if (p->rs_o)
+		redact_stream_expire(p->rs_o, now, p->o.window, rec_pipe_put_o, p);
+	if (p->rs_i)
+		redact_stream_expire(p->rs_i, now, p->o.window, rec_pipe_put_i, p);
 	reorder_drain(p->rq, now);
 	if (p->dirty && now >= p->next_flush) {
 		p->dirty = false;
@@ -352,7 +366,8 @@ int rec_pipe_start(rec_pipe_t *p, json_t *header, int64_t t0)
 	p->t0 = t0;
 	if (p->f->appending)
 		p->offset = p->f->last_ns;
-	if (p->rd && (ret = rec_header_redact(header, p->o.redact, p->o.n_redact)) < 0)
+	/* (appending, the header goes nowhere: nothing to redact or count) */
+	if (p->rd && !p->f->appending && (ret = rec_header_redact(header, p->rd)) < 0)
 		return ret;
 	if ((ret = rec_pipe_writer(p, header)) < 0)
 		return ret;

@@ -44,6 +44,7 @@ typedef struct rec_pipe_opts {
 	bool capture_stdin;        /* record "i" events */
 	const char *const *redact; /* --redact patterns (n_redact), may be none */
 	size_t n_redact;
+	bool redact_keep_buffers;  /* keep read/write-like data (redacted) */
 	/* Told after each pause and resume (the front-end's notice), or NULL. */
 	void (*paused)(void *user, bool paused);
 	void *paused_user;

@@ -237,9 +237,12 @@ static void ps_add_procs(profile_summary_t *s, json_t *procs, int64_t t)
 			memcpy(p->comm, comm, n);
 			p->comm[n] = '\0';
 		}
-		p->cpu_s += json_number_value(json_object_get(e, "cpu")) * dt;
+		/* numbers from the file: finite and in range, or ignored */
+		double cpu = json_number_value(json_object_get(e, "cpu"));
+		if (cpu >= 0 && cpu <= 65536.0 && dt >= 0 && dt < 1e10)
+			p->cpu_s += cpu * dt;
 		long long rss = (long long)json_integer_value(json_object_get(e, "rss_kb"));
-		if (rss > p->peak_rss_kb)
+		if (rss > p->peak_rss_kb && rss <= (1LL << 50))
 			p->peak_rss_kb = rss;
 		const char *st = json_string_value(json_object_get(e, "state"));
 		const char *slot = st && st[0] && st[0] != '?' ? strchr(PS_STATES, st[0]) : NULL;

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Run each libFuzzer target for SECONDS, seeded from the corpus and samples.
+# Run each libFuzzer target for SECONDS, seeded from the corpus, the seeds
+# and the hostile fixtures. Everything it writes (new corpus, crash files,
+# logs) goes into build-fuzz/.
 secs=$1; shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 rc=0
@@ -9,8 +11,10 @@ for f in "$@"; do
 	mkdir -p "$work"
 	seeds="$root/tests/fuzz/seeds"
 	echo "fuzz: $name for ${secs}s"
+	# crash files and new inputs go into build-fuzz/, never the repository
 	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		"$work" "$root/tests/corpus" "$seeds" >"$work.log" 2>&1
+		-artifact_prefix="$root/build-fuzz/$name-" \
+		"$work" "$root/tests/corpus" "$seeds" "$root/tests/fixtures/hostile" >"$work.log" 2>&1
 	st=$?
 	# A sanitizer report is a failure even if the process exited 0
 	# (UBSan "runtime error", ASan/libFuzzer "ERROR: ...").

@@ -13,6 +13,29 @@
 
 #define CAST_NS_PER_SEC INT64_C(1000000000)
 
+/* Every time read from a file is clamped to [0, CAST_TIME_MAX_NS] (about
+ * 126 years: Unix-epoch event times fit), so that two of them add without
+ * overflow; v1 delays and v3 intervals are summed with saturation. */
+#define CAST_TIME_MAX_NS (INT64_C(4000000000) * CAST_NS_PER_SEC)
+
+/* The largest screen a recording may make a player draw (a header size or
+ * a resize beyond it is drawn at this bound, with a warning): libvterm
+ * costs about 110 bytes a cell, so 1024x512 is at most 60 MB. */
+#define CAST_MAX_COLS 1024u
+#define CAST_MAX_ROWS 512u
+#define CAST_MAX_SIZE_TEXT "1024x512"
+
+/* a + b for times in [0, CAST_TIME_MAX_NS]-ish: saturates at INT64_MAX and
+ * INT64_MIN instead of overflowing. */
+static inline int64_t cast_time_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
 /* One event. All pointers are owned by the reader and stay valid until the
  * next cast_reader_next() or cast_reader_free(). */
 typedef struct cast_event {
@@ -28,10 +51,14 @@ typedef struct cast_header {
 	int version;            /* 1, 2 or 3 */
 	unsigned width;         /* v1/v2 width, v3 term.cols */
 	unsigned height;        /* v1/v2 height, v3 term.rows */
+	/* width and height were 0 in the file (asciinema 2.2 recording without
+	 * a terminal): read as 80x24, as asciinema and its web player do */
+	bool size_defaulted;
 	bool has_timestamp;
 	int64_t timestamp;      /* Unix seconds */
 	bool has_idle_time_limit;
-	double idle_time_limit; /* seconds */
+	double idle_time_limit; /* seconds, > 0 and at most CAST_TIME_MAX_NS/1e9
+				   (larger values are clamped; <= 0: none) */
 	const char *title;      /* NULL when absent (points into json) */
 	const char *command;    /* NULL when absent (points into json) */
 	/* The header object exactly as read, every key kept (for v1 without

@@ -154,7 +154,7 @@ class _Sampler(object):
     def _idle(self, ident, tid, now):
         """Did thread ident neither run nor wait for a CPU for half the
         time since the last look (/proc/self/task/TID/schedstat: run and
-        run-queue time)? Its samples are then idle (FORMAT.md, point 12)."""
+        run-queue time)? Its samples are then idle (FORMAT.md, point 13)."""
         st = self.sched.get(ident)
         if st is None:
             try:

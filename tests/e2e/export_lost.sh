@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lost and idle stack samples (FORMAT.md point 12) in every stack format:
+# Lost and idle stack samples (FORMAT.md point 13) in every stack format:
 # lost rounds are shown as the frame "[lost]" (folded: one "[lost] N" line
 # first), never hidden; idle samples are left out unless --idle, and
 # stderr says how many.

@@ -85,7 +85,7 @@ for ms in ("0", "500"):
         check("line%d\r\n" % i in out, "--reorder-ms %s: line%d not in the output" % (ms, i))
         if ms == "500":
             # the write began before its bytes were read from the pty (an
-            # "s" event is stamped at its call's end: FORMAT.md point 10;
+            # "s" event is stamped at its call's end: FORMAT.md point 11;
             # strace learns of the end some microseconds after the bytes
             # are on the pty, so the end may come after them)
             o = [e for e in ev if e[1] == "o" and ("line%d" % i) in e[2]]

@@ -166,6 +166,13 @@ static void test_timeline_index(void **state)
 	}
 	timeline_set_idle_limit(tl, 0);
 	assert_int_equal(timeline_play_duration(tl), timeline_duration(tl));
+	assert_int_equal(timeline_play_duration(tl), timeline_duration(tl));
+	/* issue 11 item 10: a limit of 1e19 s (from a header or -i) is none,
+	 * not an overflow that made the play duration 0 */
+	timeline_set_idle_limit(tl, 1e19);
+	assert_int_equal(timeline_play_duration(tl), timeline_duration(tl));
+	timeline_set_idle_limit(tl, 1e10);
+	assert_int_equal(timeline_play_duration(tl), timeline_duration(tl));
 	timeline_free(tl);
 	/* strict: the malformed line stops the load with its place */
 	to.strict = true;

@@ -688,6 +688,71 @@ static void test_stdin_and_missing(void **state)
 	cast_reader_free(NULL);
 }
 
+/* Issue 11 item 14 and issue 18 items 3, 5, 7, 8: the input boundary. */
+static void test_hostile_limits(void **state)
+{
+	cast_reader_t *r;
+	cast_event_t ev;
+	cast_error_t err;
+	const cast_header_t *h;
+	(void)state;
+
+	/* asciinema 2.2 without a terminal: 0x0 read as 80x24 */
+	h = open_str(&r, "{\"version\": 2, \"width\": 0, \"height\": 0}\n[1, \"o\", \"x\"]\n");
+	assert_int_equal(h->width, 80);
+	assert_int_equal(h->height, 24);
+	assert_true(h->size_defaulted);
+	cast_reader_free(r);
+	/* one 0 alone stays an error */
+	assert_int_equal(cast_reader_open_fd(&r, mem_fd("{\"version\": 2, \"width\": 0, \"height\": 5}\n", 41),
+					     "m", &err), CAST_ERR_SYNTAX);
+	/* idle limits: huge clamped, negative none */
+	h = open_str(&r, "{\"version\": 2, \"width\": 9, \"height\": 9, \"idle_time_limit\": 1e19}\n");
+	assert_true(h->has_idle_time_limit && h->idle_time_limit == 4e9);
+	cast_reader_free(r);
+	h = open_str(&r, "{\"version\": 2, \"width\": 9, \"height\": 9, \"idle_time_limit\": -1}\n");
+	assert_false(h->has_idle_time_limit);
+	cast_reader_free(r);
+	/* times clamped; v3 sums saturate */
+	open_str(&r, "{\"version\": 2, \"width\": 9, \"height\": 9}\n[9223372036.0, \"o\", \"x\"]\n");
+	assert_int_equal(cast_reader_next(r, &ev, &err), 1);
+	assert_int_equal(ev.time_ns, CAST_TIME_MAX_NS);
+	assert_int_equal(cast_reader_warnings(r), 1);
+	cast_reader_free(r);
+	open_str(&r, "{\"version\": 3, \"term\": {\"cols\": 9, \"rows\": 9}}\n[3000000000, \"o\", \"a\"]\n"
+		     "[3000000000, \"o\", \"b\"]\n[9000000000, \"o\", \"c\"]\n");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(cast_reader_next(r, &ev, &err), 1);
+	assert_int_equal(ev.time_ns, CAST_TIME_MAX_NS);
+	cast_reader_free(r);
+	/* a line longer than the bound: refused with its place */
+	size_t big = (16u << 20) + 100;
+	char *s = malloc(big + 64);
+	assert_non_null(s);
+	int n = sprintf(s, "{\"version\": 2, \"width\": 9, \"height\": 9}\n[1, \"o\", \"");
+	memset(s + n, 'a', big - (size_t)n);
+	open_str(&r, "{\"version\": 2, \"width\": 9, \"height\": 9}\n");
+	cast_reader_free(r);
+	assert_int_equal(cast_reader_open_fd(&r, mem_fd(s, big), "big", &err), 0);
+	assert_int_equal(cast_reader_next(r, &ev, &err), -EFBIG);
+	assert_int_equal(err.line, 2);
+	assert_non_null(strstr(err.text, "longer than 16 MiB"));
+	cast_reader_free(r);
+	free(s);
+	/* v1 with "stdout" first and frames of every kind: one by one */
+	open_str(&r, "{\"stdout\": [[0.5, \"a\"], [1, 2], [0.25, \"b\"]],\n \"version\": 1, \"width\": 3, \"height\": 2}");
+	assert_int_equal(cast_reader_next(r, &ev, &err), 1);
+	assert_int_equal(ev.time_ns, 500000000);
+	assert_int_equal(cast_reader_next(r, &ev, &err), CAST_ERR_SYNTAX);
+	assert_int_equal(err.line, 1);
+	assert_int_equal(err.column, 25);
+	assert_int_equal(cast_reader_next(r, &ev, &err), 1);
+	assert_int_equal(ev.time_ns, 750000000);
+	assert_string_equal(ev.data, "b");
+	assert_int_equal(cast_reader_next(r, &ev, &err), 0);
+	cast_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -705,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_last_line_without_newline),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_gzip_v3),
+		cmocka_unit_test(test_hostile_limits),
 		cmocka_unit_test(test_stdin_and_missing),
 	};
 	return cmocka_run_group_tests_name("reader", tests, NULL, NULL);

@@ -84,11 +84,13 @@ static void test_split(void **state)
 	(void)state;
 	memset(&p, 0, sizeof p);
 	redact_stream_feed(s, 10, "hello sec", 9, false, collect, &p);
-	assert_int_equal(p.len, 0); /* all held: under REDACT_HOLD */
-	redact_stream_feed(s, 20, "ret99", 5, false, collect, &p);
-	/* "secret99" may still grow: held whole, "hello " went out at time 10 */
+	/* only what could start a match is held: "sec" */
 	assert_string_equal(p.text, "hello ");
 	assert_int_equal(p.t[0], 10);
+	assert_int_equal(redact_stream_held(s), 3);
+	redact_stream_feed(s, 20, "ret99", 5, false, collect, &p);
+	/* "secret99" may still grow: held whole */
+	assert_string_equal(p.text, "hello ");
 	redact_stream_feed(s, 30, "9 done", 6, false, collect, &p);
 	redact_stream_feed(s, 40, "", 0, true, collect, &p);
 	assert_string_equal(p.text, "hello [REDACTED] done");
@@ -164,6 +166,117 @@ static void test_empty_match(void **state)
 	redact_stream_free(NULL);
 }
 
+/* Issue 12 item 8: bytes keep the time they were read; what cannot start
+ * a match is not held (NOMATCH: "one" and "two" one second apart). */
+static void test_timing(void **state)
+{
+	redact_t *r = mk("NOMATCH");
+	redact_stream_t *s = redact_stream_new(r);
+	static pieces_t p;
+
+	(void)state;
+	memset(&p, 0, sizeof p);
+	redact_stream_feed(s, 11000000, "one\r\n", 5, false, collect, &p);
+	redact_stream_feed(s, 1011000000, "two\r\nNOM", 8, false, collect, &p);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.t[0], 11000000);
+	assert_int_equal(p.t[1], 1011000000);
+	assert_string_equal(p.text, "one\r\ntwo\r\n");
+	assert_int_equal(redact_stream_held(s), 3); /* "NOM" could start it */
+	/* held no longer than the window, then out with its own time */
+	redact_stream_expire(s, 1011000000 + 50000000, 100000000, collect, &p);
+	assert_int_equal(redact_stream_held(s), 3);
+	assert_int_equal(redact_stream_held_since(s), 1011000000);
+	redact_stream_expire(s, 1011000000 + 100000000, 100000000, collect, &p);
+	assert_int_equal(redact_stream_held(s), 0);
+	assert_string_equal(p.text, "one\r\ntwo\r\nNOM");
+	assert_int_equal(p.t[p.n - 1], 1011000000);
+	redact_stream_free(s);
+	redact_free(r);
+}
+
+/* A secret split across two reads 50 ms apart (inside the window). */
+static void test_split_50ms(void **state)
+{
+	redact_t *r = mk("hunter2");
+	redact_stream_t *s = redact_stream_new(r);
+	static pieces_t p;
+
+	(void)state;
+	memset(&p, 0, sizeof p);
+	redact_stream_feed(s, 0, "pw: hun", 7, false, collect, &p);
+	redact_stream_expire(s, 50000000, 100000000, collect, &p);
+	redact_stream_feed(s, 50000000, "ter2\r\n", 6, false, collect, &p);
+	redact_stream_feed(s, 60000000, "", 0, true, collect, &p);
+	assert_string_equal(p.text, "pw: [REDACTED]\r\n");
+	assert_int_equal(p.t[0], 0);
+	assert_int_equal(p.t[1], 0); /* the replacement: time of its first byte */
+	assert_int_equal(redact_count(r), 1);
+	redact_stream_free(s);
+	redact_free(r);
+}
+
+/* Issue 18 item 11: a secret split by escape sequences (SGR, OSC, 8-bit
+ * CSI), also across reads; the whole span goes. */
+static void test_escapes(void **state)
+{
+	redact_t *r = mk("hunter2");
+	redact_stream_t *s = redact_stream_new(r);
+	static pieces_t p;
+
+	(void)state;
+	memset(&p, 0, sizeof p);
+	static const char *const in[] = { "a hun\033[0mter2 b", " hu\033]0;t\007nt\302\2331mer",
+					  "2 c\033[", "0m" };
+	for (int i = 0; i < 4; i++)
+		redact_stream_feed(s, i + 1, in[i], strlen(in[i]), i == 3, collect, &p);
+	assert_string_equal(p.text, "a [REDACTED] b [REDACTED] c\033[0m");
+	assert_int_equal(redact_count(r), 2);
+	redact_stream_free(s);
+	redact_free(r);
+}
+
+/* Issue 18 item 11: strace lines. */
+static void test_strace(void **state)
+{
+	const char *pats[] = { "p\xc3\xa4ssw\xc3\xb6rd", "hunter2", "a\"b", "x\ty" };
+	char err[64];
+	redact_t *r;
+	size_t n;
+	char *out;
+	static const struct { const char *in, *out; bool keep; } cases[] = {
+		/* escaped by strace: octal UTF-8, -xx hex, \" and \t */
+		{ "7 openat(AT_FDCWD, \"/p\\303\\244ssw\\303\\266rd\", O_RDONLY) = -1 ENOENT (x) <0.1>",
+		  "7 openat(AT_FDCWD, \"/[REDACTED]\", O_RDONLY) = -1 ENOENT (x) <0.1>", false },
+		{ "7 execve(\"\\x68\\x75\\x6e\\x74\\x65\\x72\\x32\", [], 0x0) = 0",
+		  "7 execve(\"[REDACTED]\", [], 0x0) = 0", false },
+		{ "7 mkdir(\"q a\\\"b q\", 0777) = 0", "7 mkdir(\"q [REDACTED] q\", 0777) = 0", false },
+		{ "7 mkdir(\"x\\ty\", 0777) = 0", "7 mkdir(\"[REDACTED]\", 0777) = 0", false },
+		/* cut by -s inside a secret: the tail that could start it goes */
+		{ "7 execve(\"/bin/echo\", [\"echo\", \"the password is hunt\"...], 0x0) = 0",
+		  "7 execve(\"/bin/echo\", [\"echo\", \"the password is [REDACTED]\"...], 0x0) = 0", false },
+		{ "7 execve(\"/bin/echo\", [\"echo\", \"nothing to see he\"...], 0x0) = 0",
+		  "7 execve(\"/bin/echo\", [\"echo\", \"nothing to see he\"...], 0x0) = 0", false },
+		/* data buffers: their length only, unless kept */
+		{ "7 write(1, \"h\", 1) = 1 <0.000010>", "7 write(1, \"\"..., 1) = 1 <0.000010>", false },
+		{ "7 <... read resumed>\"hunter2\\n\", 4096) = 8", "7 <... read resumed>\"\"..., 4096) = 8", false },
+		{ "7 write(1, \"hunter2\\n\", 8) = 8", "7 write(1, \"[REDACTED]\\x0a\", 8) = 8", true },
+		{ "7 write(1, \"ok\\n\", 3) = 3", "7 write(1, \"ok\\n\", 3) = 3", true },
+	};
+
+	(void)state;
+	assert_int_equal(redact_new(&r, pats, 4, err, sizeof err), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		out = redact_strace(r, cases[i].in, strlen(cases[i].in), cases[i].keep, &n);
+		assert_non_null(out);
+		if (strcmp(out, cases[i].out))
+			fail_msg("case %zu: %s\n  got  %s\n  want %s", i, cases[i].in, out, cases[i].out);
+		assert_int_equal(n, strlen(out));
+		free(out);
+	}
+	redact_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +286,10 @@ int main(void)
 		cmocka_unit_test(test_hold_bound),
 		cmocka_unit_test(test_bytewise),
 		cmocka_unit_test(test_empty_match),
+		cmocka_unit_test(test_timing),
+		cmocka_unit_test(test_split_50ms),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_strace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
