@@ -48,7 +48,14 @@ function overlayRows(file, t, filter) {
   const panel = lines.slice(0, H - 2).map((l) => Array.from(l).slice(sep + 1).join(''));
   const title = panel.findIndex((l) => l.startsWith(' syscalls '));
   if (title < 0) fail(`${file} at ${t}: no syscall panel in dump --overlay`);
-  const rows = panel.slice(title + 1).filter((l) => l !== '').map((l) => l.replace(/ +$/, ''));
+  // The terminal panel shows a duration column ("%8s" after the tid) when
+  // it is 90 columns or wider; the page shows durations in a column of its
+  // own, and syscallRows() gives the row without it: compare without it.
+  const noDur = (l) => {
+    const m = l.match(/^( *[+-]\d+\.\d{3}) (\S+) +(-|\d+us|\d+\.\dms|\d+\.\d{3}s|\d+s) (.*)$/);
+    return m ? `${m[1]} ${m[2].padEnd(6)} ${m[4]}` : l;
+  };
+  const rows = panel.slice(title + 1).filter((l) => l !== '').map((l) => noDur(l.replace(/ +$/, '')));
   for (const r of rows) if (r.endsWith('…')) fail(`${file}: a row was cut at ${W} columns: ${r}`);
   return { rows, capacity: H - 2 - title - 1 };
 }

@@ -1,4 +1,4 @@
-"""--strace --profile=python: the in-process sampler's own syscalls are not
+"""--strace --profile=python-inside: the in-process sampler's own syscalls are not
 in the trace (issue 12, point 3: its threads' futex/mprotect/sendto lines
 were 19-20% of all "s" lines on eventlet's suite). The sampler thread sends
 its TID over the control socket and the strace source drops that thread's
@@ -71,7 +71,7 @@ check(not t, "a t event without a sampler: %r" % t)
 total = sum(base.values())
 for impl, env in (("native", {}), ("python", {"TRACECAST_PY_NATIVE": ""})):
     f = path("prof-%s.cast" % impl)
-    rc, out, err = rec(["--strace", "--profile=python", f, "--", PY, prog], check_rc=0, env=env)
+    rc, out, err = rec(["--strace", "--profile=python-inside", f, "--", PY, prog], check_rc=0, env=env)
     _, prof, t = counts(f)
     hdr2, evs = read_cast(f)
     samples = sum(1 for e in evs if e[1] == "p" and '"stack"' in e[2])

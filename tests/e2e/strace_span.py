@@ -69,8 +69,10 @@ for ms in (300, 1000):
     d = subprocess.run([TC, "dump", "--overlay", "--size", "140x16", "--at",
                         "%.6f" % (pe - 0.002), f], capture_output=True, text=True)
     check(d.returncode == 0, "dump failed: %s" % d.stderr)
-    check("poll(NULL, 0, %d)" % ms not in d.stdout,
+    check("poll(NULL, 0, %d) =" % ms not in d.stdout,
           "dump shows the poll's result before the call ended:\n" + d.stdout)
+    check("poll(NULL, 0, %d) in flight" % ms in d.stdout,
+          "dump does not show the poll in flight inside its span:\n" + d.stdout)
     d = subprocess.run([TC, "dump", "--overlay", "--size", "140x16", "--at",
                         "%.6f" % (pe + 0.001), f], capture_output=True, text=True)
     check("poll(NULL, 0, %d)" % ms in d.stdout,
