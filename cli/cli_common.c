@@ -31,10 +31,11 @@ static const struct {
 	{ "rec", "tracecast rec [OPTIONS] FILE [-- COMMAND [ARG...]]" },
 	{ "play", "tracecast play [OPTIONS] FILE" },
 	{ "cat", "tracecast cat [--strict] FILE..." },
-	{ "info", "tracecast info [--json] FILE" },
+	{ "info", "tracecast info [--json] [--idle] FILE" },
 	{ "dump", "tracecast dump FILE [--at T[,T...]|end] [--format text|ansi]" },
 	{ "convert", "tracecast convert [-f FORMAT] [--strip] [--overwrite] IN OUT" },
-	{ "export", "tracecast export FILE --format folded [-o OUT] [OPTIONS]" },
+	{ "stats", "tracecast stats FILE [--by pid|tid|comm] [--top N] [--errors] [--json]" },
+	{ "export", "tracecast export FILE --format folded|callgrind|speedscope|chrome|strace|html [-o OUT] [OPTIONS]" },
 	{ "mark", "tracecast mark [LABEL...]" },
 };
 
