@@ -45,7 +45,7 @@ static int make_py_outside(rec_source_t *src, unsigned hz, const profile_ctx_t *
 			 "to the in-process sampler) or python-inside", err);
 		return r == -ENOMEM ? r : -EPERM;
 	}
-	return pyout_source_new(src, hz, c->attach, c->n_attach);
+	return pyout_source_new(src, hz, c->attach, c->n_attach, c->notes);
 }
 
 /* python: the outside sampler when the recorder may read its children's
@@ -54,7 +54,7 @@ static int make_py_auto(rec_source_t *src, unsigned hz, const profile_ctx_t *c)
 {
 	char err[200];
 	if (pyout_probe(err, sizeof err) == 0)
-		return pyout_source_new(src, hz, c->attach, c->n_attach);
+		return pyout_source_new(src, hz, c->attach, c->n_attach, c->notes);
 	rec_note(c->notes, "tracecast: warning: --profile=python: the outside sampler cannot "
 		 "run here (%s): using the in-process sampler instead (a thread in every "
 		 "Python process started with site; blind while C code holds the GIL; "

@@ -71,6 +71,7 @@ typedef struct pyout {
 	unsigned long walks, skipped; /* process rounds walked / idle */
 	char warn[PO_WARN_MAX][200];
 	size_t n_warn;
+	rec_notes_t *notes;  /* the front-end's messages (not owned) */
 } pyout_t;
 
 /* --- processes --- */
@@ -691,18 +692,18 @@ static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
 	(void)mono_ns;
 	(void)out;
 	for (size_t i = 0; i < po->n_warn; i++)
-		fprintf(stderr, "tracecast: warning: --profile=python: not sampled: %s%s\n",
-			po->warn[i], i + 1 == po->n_warn && po->refused > po->n_warn ?
-			" (and more)" : "");
+		rec_note(po->notes, "tracecast: warning: --profile=python: not sampled: %s%s",
+			 po->warn[i], i + 1 == po->n_warn && po->refused > po->n_warn ?
+			 " (and more)" : "");
 	unsigned long lost = po->lost_late + po->lost_torn + po->lost_deep;
 	if (getenv("TRACECAST_PYOUT_STATS"))
-		fprintf(stderr, "tracecast: python-outside: %lu process rounds walked, %lu idle "
-			"(not walked), %lu samples\n", po->walks, po->skipped, po->samples);
+		rec_note(po->notes, "tracecast: python-outside: %lu process rounds walked, %lu idle "
+			 "(not walked), %lu samples", po->walks, po->skipped, po->samples);
 	/* a few late rounds are normal under load; say it when it matters */
 	if (lost && lost * 100 > po->samples)
-		fprintf(stderr, "tracecast: warning: --profile=python: %lu samples lost "
-			"(%lu late, %lu torn, %lu too deep; %lu written)\n", lost, po->lost_late,
-			po->lost_torn, po->lost_deep, po->samples);
+		rec_note(po->notes, "tracecast: warning: --profile=python: %lu samples lost "
+			 "(%lu late, %lu torn, %lu too deep; %lu written)", lost, po->lost_late,
+			 po->lost_torn, po->lost_deep, po->samples);
 }
 
 static void src_free(void *self)
@@ -720,7 +721,8 @@ static void src_free(void *self)
 	free(po);
 }
 
-int pyout_source_new(rec_source_t *src, unsigned hz, const pid_t *attach, size_t n_attach)
+int pyout_source_new(rec_source_t *src, unsigned hz, const pid_t *attach, size_t n_attach,
+		     rec_notes_t *notes)
 {
 	if (hz < 1 || hz > 10000)
 		return -EINVAL;
@@ -730,6 +732,7 @@ int pyout_source_new(rec_source_t *src, unsigned hz, const pid_t *attach, size_t
 		return -ENOMEM;
 	}
 	po->hz = hz;
+	po->notes = notes;
 	po->period_ns = 1000000000LL / hz;
 	po->fd_loadavg = -1;
 	if (n_attach)

@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "rec_notice.h"
 #include "rec_source.h"
 
 /* Can the recorder read its children's memory here (process_vm_readv on a
@@ -42,8 +43,9 @@
 int pyout_probe(char *err, size_t errsz);
 
 /* Fill *src with the outside sampler at hz (1..10000), also sampling the
- * trees of the n_attach pids in attach (--strace-pid). Returns 0, -EINVAL
- * or -ENOMEM. */
-int pyout_source_new(rec_source_t *src, unsigned hz, const pid_t *attach, size_t n_attach);
+ * trees of the n_attach pids in attach (--strace-pid); its end-of-session
+ * warnings go to notes (may be NULL). Returns 0, -EINVAL or -ENOMEM. */
+int pyout_source_new(rec_source_t *src, unsigned hz, const pid_t *attach, size_t n_attach,
+		     rec_notes_t *notes);
 
 #endif
