@@ -18,7 +18,7 @@
 
 #define N_LINES 3000
 
-static char plain[64], gz[64];
+static char plain[64], gz[64 + 3]; /* gz: plain + ".gz" */
 static char *texts[N_LINES];
 
 /* Line i of the recording (no time). */
