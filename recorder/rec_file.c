@@ -80,6 +80,14 @@ static int rec_file_scan(rec_file_t *f, const char *path, rec_notes_t *notes)
 			cast_parse_size(ev.data, ev.data_len, &f->cols, &f->rows);
 	}
 	cast_reader_free(r);
+	/* the reader clamps later times: what follows could not be put after
+	 * them in order, so the file is left as it is */
+	if (f->last_ns >= CAST_TIME_MAX_NS) {
+		rec_note(notes, "tracecast: %s: cannot append: its events reach %lld s, the "
+			 "latest time tracecast reads", path,
+			 (long long)(CAST_TIME_MAX_NS / CAST_NS_PER_SEC));
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -40,14 +40,14 @@ struct rec_pipe {
 	size_t n_pauses;
 };
 
-/* a + b for times, saturated (an appended file's last event may be
- * anywhere up to INT64_MAX). */
+/* a + b for times, saturated at the latest time a reader takes
+ * (CAST_TIME_MAX_NS: an appended file's last event may be close to it). */
 static int64_t rec_pipe_time_add(int64_t a, int64_t b)
 {
 	int64_t s;
 
-	if (__builtin_add_overflow(a, b, &s))
-		return b > 0 ? INT64_MAX : INT64_MIN;
+	if (__builtin_add_overflow(a, b, &s) || s > CAST_TIME_MAX_NS)
+		return b > 0 ? CAST_TIME_MAX_NS : INT64_MIN;
 	return s;
 }
 

@@ -194,16 +194,25 @@ def t_ulimit_f():
 
 
 def t_append_near_int64():
-    """10: appending to a recording whose last event is near 2^63 ns keeps
-    the times in order (saturated, never wrapped)."""
-    f = path("far.cast")
+    """10: appending to a recording whose last event is near the latest
+    time readers take (4e9 s; later times are clamped there) keeps the
+    times in order, saturated, never wrapped; a recording whose events are
+    beyond it (near 2^63 ns) is refused and left byte-identical."""
+    f = path("near.cast")
     with open(f, "w") as fp:
-        fp.write(header_line() + "\n" + '[9223372036.854, "o", "far\\r\\n"]\n')
+        fp.write(header_line() + "\n" + '[3999999999.99, "o", "far\\r\\n"]\n')
     p = run([TC, "rec", "-q", "-a", f, "--", "sh", "-c", "echo near; sleep 0.05; echo end"])
     check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr[-300:]))
     h, ev = read_cast(f)  # checks the times never decrease
-    check(all(e[0] >= 9223372036 for e in ev), "a time wrapped: %r" % ev[:4])
+    check(all(3999999999.99 <= e[0] <= 4000000000 for e in ev), "a time wrapped or passed 4e9 s: %r" % ev[:4])
     check("end" in output(ev), "the appended session is missing")
+    f = path("far.cast")
+    with open(f, "w") as fp:
+        fp.write(header_line() + "\n" + '[9223372036.854, "o", "far\\r\\n"]\n')
+    before = open(f, "rb").read()
+    p = run([TC, "rec", "-q", "-a", f, "--", "sh", "-c", "echo near"])
+    check(p.returncode != 0 and b"cannot append" in p.stderr, "exit %d: %r" % (p.returncode, p.stderr[-300:]))
+    check(open(f, "rb").read() == before, "the refused file changed")
 
 
 def t_gz_cut_recovery():
