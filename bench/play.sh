@@ -34,6 +34,7 @@ for b in "$TRACECAST" "$BENCHBIN/gen_cast" "$BENCHBIN/play_floor" "$BENCHBIN/see
 done
 command -v script >/dev/null || { echo "bench/play.sh: script (bsdutils) missing" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench/play.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+load0=$(cut -d' ' -f1 /proc/loadavg)
 tmp=$(mktemp -d /tmp/tracecast-bench-play.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 CAST=$OUT/big.cast
@@ -111,6 +112,7 @@ late=$(python3 -c "print('%.1f' % (100 * ($wall_s / ($recording_s / $speed) - 1)
 fps=$(python3 -c "print('%.1f' % ($frames / $wall_s))")
 cpupct=$(python3 -c "print('%.0f' % (100 * $cpu_s / $wall_s))")
 
+load1=$(cut -d' ' -f1 /proc/loadavg)
 s3w=$(med sys3m 2); s3c=$(med sys3m 3); s3r=$(med sys3m 4)
 s6w=$(med sys6m 2); s6c=$(med sys6m 3); s6r=$(med sys6m 4)
 s3mb=$(python3 -c "print('%.1f' % ($s3r / 1024))"); s6mb=$(python3 -c "print('%.1f' % ($s6r / 1024))")
@@ -130,9 +132,9 @@ verdict() { python3 -c "import sys; print('met' if $1 else 'missed')"; }
 	echo "| floor: \`play_floor feed big.raw $W $H\` (bare libvterm, same bytes) | $fw | $fc | | 1x | |"
 	echo "| seek back from the end to 90% (\`dump --at end,$T90\` minus \`--at end\`) | +$sbw | +$sbc | | | |"
 	echo
-	echo "libvterm 0.1.4 itself takes about $rate MB/s of output here (the floor). A seek back used to replay the output from the start at that rate (seconds on this file); \`dump --at end,T\` now restores the latest screen snapshot before T and replays at most 512 KiB (the snapshot section below), hence the near-zero difference. Without a snapshot (v1 files, before the first one) the engine still replays from the start, feeding at most 1 MiB between looks at the keyboard (status line: \"seeking...\")."
+	echo "libvterm 0.1.4 itself takes about $rate MB/s of output here (the floor). A seek back used to replay the output from the start at that rate (seconds on this file); \`dump --at end,T\` now restores the latest screen snapshot before T and replays at most 512 KiB (the snapshot section below): the difference is what taking snapshots costs on the first pass (about 4%) plus one restore, within this machine's noise. Without a snapshot (v1 files, before the first one) the engine still replays from the start, feeding at most 1 MiB between looks at the keyboard (status line: \"seeking...\")."
 	echo
-	echo "Play at speed x$speed in a 120x40 pty (\`script\`), \`--quit-at-end\`: $recording_s s of recording expected to take $expect s; took $wall_s s (${late}% late, including the index pass over the file), $frames frames drawn ($fps/s, limit 60), $((bytes / 1024)) KiB written to the terminal, CPU $cpu_s s ($cpupct% of one core). On a machine too loaded to give the player a core, it cannot feed all the output before the clock reaches the end and draws few frames (a paired run of the b97ae75 build under the same load drew 70 frames with 4.3 s CPU, this one 71 with 4.6 s)."
+	echo "Play at speed x$speed in a 120x40 pty (\`script\`), \`--quit-at-end\`: $recording_s s of recording expected to take $expect s; took $wall_s s (${late}% late, including the index pass over the file), $frames frames drawn ($fps/s, limit 60), $((bytes / 1024)) KiB written to the terminal, CPU $cpu_s s ($cpupct% of one core). On a machine too loaded to give the player a core, it cannot feed all the output before the clock reaches the end and draws few frames (at a load average of 28 on 2 cores, a paired run of the b97ae75 build drew 70 frames with 4.3 s CPU, this engine 71 with 4.6 s)."
 	echo
 	echo "### At scale: strace-heavy recordings (issue 16)"
 	echo
@@ -143,7 +145,7 @@ verdict() { python3 -c "import sys; print('met' if $1 else 'missed')"; }
 	echo "| \`sys3m.cast\` ($s3size MB, 3,000,000 syscalls, 600 s) | $s3w | $s3c | $s3mb MB | RSS < 100 MB: $(verdict "$s3r < 102400"); open < 1.5 s: wall $(verdict "$s3w < 1.5"), CPU $(verdict "$s3c < 1.5") |"
 	echo "| \`sys6m.cast\` ($s6size MB, 6,000,000 syscalls, 1200 s) | $s6w | $s6c | $s6mb MB | RSS < 128 MB: $(verdict "$s6r < 131072") |"
 	echo
-	echo "Before (the timeline kept every \"s\" line's text, and the playhead parsed every line up to T), measured once by hand on \`sys3m.cast\` with the build of commit b97ae75: 494 MB peak RSS, 5.8 s CPU (the issue's own 478 MB recording: 612 MB, 4.6 s). Wall times here are inflated by a machine shared with up to eight builds (load average about 28 on 2 cores during these runs); CPU is the steadier figure."
+	echo "Before (the timeline kept every \"s\" line's text, and the playhead parsed every line up to T), measured once by hand on \`sys3m.cast\` with the build of commit b97ae75: 494 MB peak RSS, 5.8 s CPU (the issue's own 478 MB recording: 612 MB, 4.6 s). Wall times here are inflated by a machine shared with up to eight builds (1-minute load average $load0 at the start of this run, $load1 before the snapshot section); CPU is the steadier figure."
 	echo
 	echo "### Snapshot seeks (\`bench/seek_bench\`)"
 	echo
@@ -153,7 +155,7 @@ verdict() { python3 -c "import sys; print('met' if $1 else 'missed')"; }
 	echo "| --- | --- | --- | --- |"
 	echo "| seek with snapshots ($snapshots kept, $snapshot_mb MB, $restores restores) | $seek_median_ms ms | $seek_worst_ms ms | <= 50 ms: $(verdict "$seek_worst_ms <= 50") |"
 	echo "| replay from the start (before) | $replay_median_ms ms | $replay_worst_ms ms | |"
-	echo "| first pass to the end, CPU: with snapshots / without | $pass_snap_cpu_s s / $pass_plain_cpu_s s | | no slower: $(python3 -c "print('%+.1f%%' % (100 * ($pass_snap_cpu_s / $pass_plain_cpu_s - 1)))") |"
+	echo "| first pass to the end, CPU, medians of 3 interleaved: with snapshots / without | $pass_snap_cpu_s s / $pass_plain_cpu_s s | | no slower: $(python3 -c "print('%+.1f%%' % (100 * ($pass_snap_cpu_s / $pass_plain_cpu_s - 1)))") |"
 	echo
 	echo "A snapshot is libvterm's whole memory (one arena, \`player/vt_arena.c\`) deflated with Z_RLE: about 0.9 ms of CPU and a few KB for a 120x36 screen, taken every 512 KiB of output. \`dump\` with a single \`--at\` takes none."
 	echo
