@@ -127,6 +127,13 @@ static void dump_past_end(dump_ctx_t *d, playhead_t *ph, const timeline_t *tl, i
 			(double)*dur / 1e9);
 }
 
+/* A malformed line the screen or the index skipped. */
+static void dump_warn_skipped(void *user, const cast_error_t *e)
+{
+	(void)user;
+	cast_error_print(stderr, "warning: skipped", e);
+}
+
 static int dump_run(dump_ctx_t *d)
 {
 	int64_t dur = -1;
@@ -135,7 +142,8 @@ static int dump_run(dump_ctx_t *d)
 	frame_t *f = frame_new(1, 1);
 	compose_t *comp = NULL;
 	/* snapshots pay off only when a later time is before an earlier one */
-	playhead_opts_t po = { .strict = d->strict, .no_snapshots = d->n_times < 2 };
+	playhead_opts_t po = { .strict = d->strict, .no_snapshots = d->n_times < 2,
+			       .warn = dump_warn_skipped };
 	cast_error_t err;
 	sbuf_t line;
 	int rc, ret = 1;
@@ -147,7 +155,8 @@ static int dump_run(dump_ctx_t *d)
 	 * and gives the playhead the offsets of the screen's lines; the
 	 * playhead re-reads the file and stays quiet. stdin is read once. */
 	if (d->overlay || strcmp(d->path, "-")) {
-		timeline_opts_t to = { .strict = d->strict, .quiet = false };
+		timeline_opts_t to = { .strict = d->strict, .quiet = false,
+				       .warn = dump_warn_skipped };
 		po.quiet = true;
 		rc = timeline_load(&tl, d->path, &to, &err);
 		if (rc < 0) {

@@ -191,5 +191,9 @@ int cmd_play(int argc, char **argv)
 		o.progress = play_progress;
 		o.progress_user = &pp;
 	}
-	return play_ctl_run(&o);
+	char err[700] = "";
+	int rc = play_ctl_run(&o, err, sizeof err);
+	if (err[0])
+		fprintf(stderr, "tracecast play: %s\n", err);
+	return rc;
 }

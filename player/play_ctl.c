@@ -795,7 +795,7 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 
 	rc = timeline_load(&p->tl, o->path, &to, &err);
 	if (rc < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cast_error_format(&err, p->errmsg, sizeof(p->errmsg));
 		return rc;
 	}
 	double idle = o->has_idle_limit ? o->idle_limit
@@ -803,7 +803,7 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 	timeline_set_idle_limit(p->tl, idle);
 	rc = playhead_new(&p->ph, o->path, &po, &err);
 	if (rc < 0) {
-		cast_error_print(stderr, NULL, &err);
+		cast_error_format(&err, p->errmsg, sizeof(p->errmsg));
 		return rc;
 	}
 	size_t n_scr;
@@ -846,7 +846,7 @@ static int play_open(play_t *p, const play_ctl_opts_t *o)
 	return 0;
 }
 
-int play_ctl_run(const play_ctl_opts_t *o)
+int play_ctl_run(const play_ctl_opts_t *o, char *errbuf, size_t errsize)
 {
 	play_t p = { .o = o, .sig_fd = -1, .in_fd = -1 };
 	int rc;
@@ -856,7 +856,7 @@ int play_ctl_run(const play_ctl_opts_t *o)
 	if (rc < 0) {
 		if (rc == -ENOMEM)
 			snprintf(p.errmsg, sizeof(p.errmsg), "out of memory");
-		else if (rc != -EINVAL && rc != CAST_ERR_SYNTAX && p.tl)
+		else if (!p.errmsg[0])
 			snprintf(p.errmsg, sizeof(p.errmsg), "%s", strerror(-rc));
 		p.exit_code = 1;
 		goto out;
@@ -891,8 +891,8 @@ out:
 	play_crash.armed = 0;
 	term_out_leave(p.out);
 	term_restore(&p.term);
-	if (p.errmsg[0])
-		fprintf(stderr, "tracecast play: %s\n", p.errmsg);
+	if (errbuf && errsize)
+		snprintf(errbuf, errsize, "%s", p.errmsg);
 	if (o->stats_path && p.started)
 		play_write_stats(&p, o->stats_path);
 	if (p.sig_fd >= 0)

@@ -35,9 +35,9 @@ typedef struct play_ctl_opts {
 } play_ctl_opts_t;
 
 void play_ctl_opts_defaults(play_ctl_opts_t *o);
-/* Play until quit. Returns the exit code: 0 (q, end), 1 (error, message
- * on stderr after the terminal is restored), 128 + signal number for
- * SIGINT/SIGTERM/SIGHUP. */
-int play_ctl_run(const play_ctl_opts_t *o);
+/* Play until quit. Returns the exit code: 0 (q, end), 1 (error: its
+ * message in errbuf, "" otherwise; the terminal is restored by then),
+ * 128 + signal number for SIGINT/SIGTERM/SIGHUP. */
+int play_ctl_run(const play_ctl_opts_t *o, char *errbuf, size_t errsize);
 
 #endif

@@ -363,8 +363,8 @@ go:
 			}
 			if (e.line > p->warned_line) {
 				p->warned_line = e.line;
-				if (!p->opts.quiet)
-					cast_error_print(stderr, "warning: skipped", &e);
+				if (!p->opts.quiet && p->opts.warn)
+					p->opts.warn(p->opts.warn_user, &e);
 			}
 			continue;
 		}

@@ -26,13 +26,18 @@
 #include <stdint.h>
 
 #include "tracecast/cast_error.h"
+#include "tracecast/cast_reader.h"
 #include "screen.h"
 
 typedef struct playhead playhead_t;
 
 typedef struct playhead_opts {
 	bool strict;    /* a malformed line is an error (else warned once, skipped) */
-	bool quiet;     /* no warnings on stderr */
+	bool quiet;     /* no warnings */
+	/* told of each malformed line skipped, once per line (the front-end
+	 * prints it); NULL: none */
+	cast_warn_fn warn;
+	void *warn_user;
 	bool no_snapshots;  /* replay from the start on every backward seek */
 	size_t snap_every;  /* output bytes between snapshots (0: 512 KiB) */
 } playhead_opts_t;

@@ -556,8 +556,8 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 					*err = e;
 				goto out;
 			}
-			if (!opts || !opts->quiet)
-				cast_error_print(stderr, "warning: skipped", &e);
+			if (opts && !opts->quiet && opts->warn)
+				opts->warn(opts->warn_user, &e);
 			continue;
 		}
 		if (rc < 0) {

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "tracecast/cast_error.h"
+#include "tracecast/cast_reader.h"
 #include "sbuf.h"
 
 enum tl_sys_flag {
@@ -73,7 +74,11 @@ typedef struct timeline timeline_t;
 
 typedef struct timeline_opts {
 	bool strict;               /* a malformed line stops the load */
-	bool quiet;                /* no warnings on stderr */
+	bool quiet;                /* no warnings */
+	/* told of each malformed line skipped (the front-end prints it); NULL:
+	 * only counted (timeline_malformed) */
+	cast_warn_fn warn;
+	void *warn_user;
 	/* called now and then during the load (about every 4 MB) with the
 	 * bytes read so far and the file's size (0 when unknown: stdin, gzip),
 	 * and once at the end with done == total == the bytes read; a nonzero
