@@ -393,9 +393,8 @@ static int header_fill(cast_reader_t *r, json_t *j, int version, unsigned long l
 			       version == 3 ? "term." : "", wk, version == 3 ? "term." : "", hk);
 		return CAST_ERR_SYNTAX;
 	}
-	if (h->width > CAST_MAX_COLS || h->height > CAST_MAX_ROWS)
-		reader_warn(r, line, 1, "header size %ux%u is larger than a player draws: drawn at most %ux%u",
-			    h->width, h->height, CAST_MAX_COLS, CAST_MAX_ROWS);
+	/* a size beyond CAST_MAX_COLS x CAST_MAX_ROWS is kept as read (convert
+	 * writes it back); players draw at most that, and info says so */
 	v = json_object_get(j, "timestamp");
 	if (json_is_integer(v)) {
 		h->has_timestamp = true;

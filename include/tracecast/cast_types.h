@@ -19,7 +19,8 @@
 #define CAST_TIME_MAX_NS (INT64_C(4000000000) * CAST_NS_PER_SEC)
 
 /* The largest screen a recording may make a player draw (a header size or
- * a resize beyond it is drawn at this bound, with a warning): libvterm
+ * a resize beyond it is drawn at this bound; the reader warns about such a
+ * resize, info reports both): libvterm
  * costs about 110 bytes a cell, so 1024x512 is at most 60 MB. */
 #define CAST_MAX_COLS 1024u
 #define CAST_MAX_ROWS 512u
