@@ -27,24 +27,8 @@ HELP = [
 ]
 
 
-def capture():
-    return tmux("capture-pane", "-p", "-t", "t").split("\n")[:ROWS]
-
-
-def status():
-    lines = capture()
-    return lines[ROWS - 1] if len(lines) >= ROWS else ""
-
-
-def wait_for(cond, what, timeout=15.0):
-    return lib_tmux.wait_for(cond, what, timeout, lambda: "\n".join(capture()))
-
-
-def shown_time():
-    m = re.search(r"(\d+):(\d\d)\.(\d) / ", status())
-    if not m:
-        return None
-    return int(m.group(1)) * 60 + int(m.group(2)) + int(m.group(3)) / 10.0
+P = lib_tmux.Pane(ROWS)
+capture, status, wait_for, shown_time = P.capture, P.status, P.wait_for, P.shown_time
 
 
 def at(t, what):

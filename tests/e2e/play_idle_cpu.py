@@ -22,17 +22,8 @@ COLS, ROWS = 100, 30
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def capture():
-    return tmux("capture-pane", "-p", "-t", "t").split("\n")[:ROWS]
-
-
-def status():
-    lines = capture()
-    return lines[ROWS - 1] if len(lines) >= ROWS else ""
-
-
-def wait_for(cond, what, timeout=20.0):
-    return lib_tmux.wait_for(cond, what, timeout, lambda: "\n".join(capture()))
+P = lib_tmux.Pane(ROWS, timeout=20.0)
+capture, status, wait_for = P.capture, P.status, P.wait_for
 
 
 def player_pid():

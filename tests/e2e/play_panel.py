@@ -17,17 +17,8 @@ FDS = ", ".join("{fd=%d, events=POLLIN}" % fd for fd in range(3, 15))
 POLL = "poll([%s], 12, 4321) = 1 ([{fd=7, revents=POLLIN}])" % FDS
 
 
-def capture():
-    return tmux("capture-pane", "-p", "-t", "t").split("\n")[:ROWS]
-
-
-def status():
-    lines = capture()
-    return lines[ROWS - 1] if len(lines) >= ROWS else ""
-
-
-def wait_for(cond, what, timeout=15.0):
-    return lib_tmux.wait_for(cond, what, timeout, lambda: "\n".join(capture()))
+P = lib_tmux.Pane(ROWS)
+capture, status, wait_for = P.capture, P.status, P.wait_for
 
 
 def joined():

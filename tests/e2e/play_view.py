@@ -15,17 +15,8 @@ import lib_tmux  # noqa: E402
 COLS, ROWS = 80, 24
 
 
-def capture():
-    return tmux("capture-pane", "-p", "-t", "t").split("\n")[:ROWS]
-
-
-def status():
-    lines = capture()
-    return lines[ROWS - 1] if len(lines) >= ROWS else ""
-
-
-def wait_for(cond, what, timeout=15.0):
-    return lib_tmux.wait_for(cond, what, timeout, lambda: "\n".join(capture()))
+P = lib_tmux.Pane(ROWS)
+capture, status, wait_for = P.capture, P.status, P.wait_for
 
 
 def write_cast(path, cols, rows):
