@@ -257,6 +257,9 @@ DEB_DIR := build/deb
 deb:
 	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
 	@git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C $(DEB_DIR)/src
+	@# the HTML export embeds asciinema-player from node_modules (make deps)
+	@test -f $(AP_DIR)/package.json || { echo "make deb: $(AP_DIR) is missing: run 'make deps'" >&2; exit 1; }
+	@mkdir -p $(DEB_DIR)/src/node_modules && cp -rL $(AP_DIR) $(DEB_DIR)/src/node_modules/
 	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
 # Build it, install it in a scratch root (dpkg --root), run the installed
 # tracecast (--version, a short recording, its man page), lintian (no
