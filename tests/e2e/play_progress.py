@@ -44,12 +44,20 @@ def main():
              "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
              "bash", "--norc", "--noprofile")
         tmux("set", "-g", "status", "off")
+        # everything written to the pane, so a progress line shown for a
+        # few hundred ms is seen however slowly the screen is polled
+        log = os.path.join(tmp, "pane.log")
+        tmux("pipe-pane", "-t", "t", "-o", "cat >> %s" % log)
         tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, cast), "Enter")
-        seen = wait_for(lambda: next((l for l in capture() if "indexing" in l), None),
-                        "a progress line while indexing")
+        wait_for(lambda: "hello" in "\n".join(capture()), "the player's screen")
+
+        def progress():
+            with open(log, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+            return next((l for l in text.replace("\r", "\n").split("\n") if "indexing" in l), None)
+        seen = wait_for(progress, "a progress line while indexing (in the pane's output)", 10.0)
         if "%" not in seen or "MB" not in seen:
             fail("progress line without a percentage: %r" % seen)
-        wait_for(lambda: "hello" in "\n".join(capture()), "the player's screen")
         tmux("send-keys", "-t", "t", "q")
         wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
         if any("indexing" in l for l in capture()):
