@@ -24,7 +24,7 @@ def spin(secs):
         n += sum(i for i in range(100))
     return n
 print("begin", flush=True)
-sys.stderr.write("own stderr line\n")  # one write: print() writes the
+sys.stderr.write("own stderr line\\n")  # one write: print() writes the
 sys.stderr.flush()                     # newline apart, and the sampler's
                                        # line may land between the two
 spin(0.4)
