@@ -96,8 +96,12 @@ window.player = AsciinemaPlayer.create({ data: u.buffer }, document.getElementBy
   const last = oTimes[oTimes.length - 1];
   for (const t of [oTimes[0] + 0.01, 3, last - 0.000001, last, last + 0.002]) {
     await page.evaluate((x) => tracecast.seek(x), t);
-    const scr = await page.evaluate(() => tracecast.screenText());
     const want = mustTc('dump', rec, '--at', String(t));
+    // the player may paint a frame or two after the seek resolves on a
+    // loaded machine: wait (bounded) for the screen, then compare
+    await page.waitForFunction((w) => tracecast.screenText() === w, want, { timeout: 10000 })
+      .catch(() => {});
+    const scr = await page.evaluate(() => tracecast.screenText());
     check(scr === want, `screen at ${t} differs from dump --at:\n--- page\n${scr}--- dump\n${want}`);
   }
   // and it plays so: the recording's end (5 s in) is reached in about 1 s
