@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "tracecast/tc_hash.h"
 #include "tracecast/cast_reader.h"
 #include "tracecast/strace_line.h"
 #include "cast_tail.h"
@@ -116,14 +117,6 @@ typedef struct tl_hash {
 	size_t cap;
 } tl_hash_t;
 
-static uint64_t tl_hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
 typedef struct tl_load {
 	timeline_t *tl;
 	size_t cap_o, cap_ooff, cap_scr, cap_sys, cap_blocks, cap_x, cap_tids, cap_names, cap_prof,
@@ -147,8 +140,8 @@ static int tl_hash_grow(tl_hash_t *h, const timeline_t *tl, bool names)
 		if (!h->slot[k])
 			continue;
 		uint32_t id = h->slot[k] - 1;
-		uint64_t hv = names ? tl_hash_bytes(tl->names[id], strlen(tl->names[id]))
-				    : tl_hash_bytes((const char *)&tl->tids[id], sizeof(long));
+		uint64_t hv = names ? tc_hash(tl->names[id], strlen(tl->names[id]))
+				    : tc_hash((const char *)&tl->tids[id], sizeof(long));
 		size_t j = hv & (nc - 1);
 		while (ns[j])
 			j = (j + 1) & (nc - 1);
@@ -168,7 +161,7 @@ static long tl_name_intern(tl_load_t *ld, const char *s, size_t n)
 
 	if ((tl->n_names + 1) * 2 > h->cap && tl_hash_grow(h, tl, true) < 0)
 		return -ENOMEM;
-	size_t j = tl_hash_bytes(s, n) & (h->cap - 1);
+	size_t j = tc_hash(s, n) & (h->cap - 1);
 	for (; h->slot[j]; j = (j + 1) & (h->cap - 1)) {
 		const char *e = tl->names[h->slot[j] - 1];
 		if (!strncmp(e, s, n) && !e[n])
@@ -194,7 +187,7 @@ static long tl_tid_intern(tl_load_t *ld, long tid)
 
 	if ((tl->n_tids + 1) * 2 > h->cap && tl_hash_grow(h, tl, false) < 0)
 		return -ENOMEM;
-	size_t j = tl_hash_bytes((const char *)&tid, sizeof(tid)) & (h->cap - 1);
+	size_t j = tc_hash((const char *)&tid, sizeof(tid)) & (h->cap - 1);
 	for (; h->slot[j]; j = (j + 1) & (h->cap - 1))
 		if (tl->tids[h->slot[j] - 1] == tid)
 			return (long)h->slot[j] - 1;

@@ -10,17 +10,10 @@
 
 #include <jansson.h>
 
+#include "tracecast/tc_hash.h"
 #include "tracecast/strace_line.h"
 #include "tracecast/version.h"
 #include "tasks.h"
-
-static uint64_t x_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
 
 static int x_map_grow(x_map_t *m)
 {
@@ -29,7 +22,7 @@ static int x_map_grow(x_map_t *m)
 	if (!nt)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n; i++) {
-		size_t j = x_hash(m->items[i]->key, m->items[i]->keylen) & (nc - 1);
+		size_t j = tc_hash(m->items[i]->key, m->items[i]->keylen) & (nc - 1);
 		while (nt[j])
 			j = (j + 1) & (nc - 1);
 		nt[j] = i + 1;
@@ -46,7 +39,7 @@ static x_item_t *x_map_get(x_map_t *m, const char *k, size_t len, size_t *idx, b
 {
 	if ((m->n + 1) * 2 > m->tabcap && x_map_grow(m) < 0)
 		return NULL;
-	size_t j = x_hash(k, len) & (m->tabcap - 1);
+	size_t j = tc_hash(k, len) & (m->tabcap - 1);
 	if (created)
 		*created = false;
 	for (; m->tab[j]; j = (j + 1) & (m->tabcap - 1)) {

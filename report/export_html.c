@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "html_page.h"
+#include "tracecast/tc_hash.h"
 #include "tracecast/cast_reader.h"
 #include "export_html.h"
 #include "tracecast/jstr.h"
@@ -276,14 +277,6 @@ static eh_proc_t *eh_proc_get(eh_ctx_t *c, long pid, const char *comm)
 	return p;
 }
 
-static uint64_t eh_hash(const char *p)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return h;
-}
-
 /* The index of stack in the stack table (added when new), or -ENOMEM. */
 static long eh_stack_idx(eh_ctx_t *c, const char *stack)
 {
@@ -295,7 +288,7 @@ static long eh_stack_idx(eh_ctx_t *c, const char *stack)
 		for (size_t i = 0; i < c->cap_stacks; i++) {
 			if (!c->stacks[i].stack)
 				continue;
-			size_t j = eh_hash(c->stacks[i].stack) & (nc - 1);
+			size_t j = tc_hash(c->stacks[i].stack, strlen(c->stacks[i].stack)) & (nc - 1);
 			while (nt[j].stack)
 				j = (j + 1) & (nc - 1);
 			nt[j] = c->stacks[i];
@@ -304,7 +297,7 @@ static long eh_stack_idx(eh_ctx_t *c, const char *stack)
 		c->stacks = nt;
 		c->cap_stacks = nc;
 	}
-	size_t j = eh_hash(stack) & (c->cap_stacks - 1);
+	size_t j = tc_hash(stack, strlen(stack)) & (c->cap_stacks - 1);
 	while (c->stacks[j].stack) {
 		if (!strcmp(c->stacks[j].stack, stack))
 			return (long)c->stacks[j].idx;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracecast/tc_hash.h"
+
 /* The last slot holds every other state. 't' is a ptrace stop: a process
  * stopped by its tracer (strace, under --strace: the cost of tracing),
  * kept apart from 'T' (stopped by a signal, job control). */
@@ -120,14 +122,6 @@ void profile_summary_free(void *state)
 	free(s);
 }
 
-static uint64_t ps_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
-
 /* The frame entry for name[0..n), created if new; NULL on ENOMEM. */
 static ps_frame_t *ps_frame_get(ps_stacks_t *st, const char *name, size_t n)
 {
@@ -139,7 +133,7 @@ static ps_frame_t *ps_frame_get(ps_stacks_t *st, const char *name, size_t n)
 		for (size_t i = 0; i < st->cap; i++) {
 			if (!st->tab[i].name)
 				continue;
-			size_t j = ps_hash(st->tab[i].name, strlen(st->tab[i].name)) & (nc - 1);
+			size_t j = tc_hash(st->tab[i].name, strlen(st->tab[i].name)) & (nc - 1);
 			while (nt[j].name)
 				j = (j + 1) & (nc - 1);
 			nt[j] = st->tab[i];
@@ -148,7 +142,7 @@ static ps_frame_t *ps_frame_get(ps_stacks_t *st, const char *name, size_t n)
 		st->tab = nt;
 		st->cap = nc;
 	}
-	size_t j = ps_hash(name, n) & (st->cap - 1);
+	size_t j = tc_hash(name, n) & (st->cap - 1);
 	while (st->tab[j].name) {
 		if (strlen(st->tab[j].name) == n && memcmp(st->tab[j].name, name, n) == 0)
 			return &st->tab[j];

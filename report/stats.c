@@ -5,16 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracecast/tc_hash.h"
 #include "tracecast/strace_line.h"
 #include "tasks.h"
-
-static uint64_t st_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
 
 /* Rebuild the index with room for twice the items. -ENOMEM on failure. */
 static int st_map_grow(st_map_t *m)
@@ -25,7 +18,7 @@ static int st_map_grow(st_map_t *m)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n; i++) {
 		const char *k = m->items[i]->key;
-		size_t j = st_hash(k, strlen(k)) & (nc - 1);
+		size_t j = tc_hash(k, strlen(k)) & (nc - 1);
 		while (nt[j])
 			j = (j + 1) & (nc - 1);
 		nt[j] = i + 1;
@@ -40,7 +33,7 @@ int st_map_get(st_map_t *m, const char *k, size_t len, size_t size, void **out)
 {
 	if ((m->n + 1) * 2 > m->tabcap && st_map_grow(m) < 0)
 		return -ENOMEM;
-	size_t j = st_hash(k, len) & (m->tabcap - 1);
+	size_t j = tc_hash(k, len) & (m->tabcap - 1);
 	for (; m->tab[j]; j = (j + 1) & (m->tabcap - 1)) {
 		st_item_t *it = m->items[m->tab[j] - 1];
 		if (strncmp(it->key, k, len) == 0 && it->key[len] == '\0') {
