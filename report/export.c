@@ -10,82 +10,32 @@
 
 #include <jansson.h>
 
-#include "tracecast/tc_hash.h"
 #include "tracecast/strace_line.h"
 #include "tracecast/version.h"
 #include "tasks.h"
 
-static int x_map_grow(x_map_t *m)
+/* The item keyed k[0..len), created when new (*created, when not NULL,
+ * says so); *idx its index. NULL on ENOMEM. */
+static x_item_t *x_map_get(strmap_t *m, const char *k, size_t len, size_t *idx, bool *created)
 {
-	size_t nc = m->tabcap ? m->tabcap * 2 : 256;
-	size_t *nt = calloc(nc, sizeof(*nt));
-	if (!nt)
-		return -ENOMEM;
-	for (size_t i = 0; i < m->n; i++) {
-		size_t j = tc_hash(m->items[i]->key, m->items[i]->keylen) & (nc - 1);
-		while (nt[j])
-			j = (j + 1) & (nc - 1);
-		nt[j] = i + 1;
-	}
-	free(m->tab);
-	m->tab = nt;
-	m->tabcap = nc;
-	return 0;
+	void *it;
+	int rc = strmap_get(m, k, len, sizeof(x_item_t), &it, idx);
+	if (created)
+		*created = rc == 1;
+	return rc < 0 ? NULL : it;
 }
 
-/* The item with key k[0..len), created (zeroed) when new; *idx its index.
- * NULL on ENOMEM. */
-static x_item_t *x_map_get(x_map_t *m, const char *k, size_t len, size_t *idx, bool *created)
+static x_item_t *x_at(const strmap_t *m, size_t i)
 {
-	if ((m->n + 1) * 2 > m->tabcap && x_map_grow(m) < 0)
-		return NULL;
-	size_t j = tc_hash(k, len) & (m->tabcap - 1);
-	if (created)
-		*created = false;
-	for (; m->tab[j]; j = (j + 1) & (m->tabcap - 1)) {
-		x_item_t *it = m->items[m->tab[j] - 1];
-		if (it->keylen == len && memcmp(it->key, k, len) == 0) {
-			if (idx)
-				*idx = m->tab[j] - 1;
-			return it;
-		}
-	}
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 64;
-		x_item_t **ni = realloc(m->items, nc * sizeof(*ni));
-		if (!ni)
-			return NULL;
-		m->items = ni;
-		m->cap = nc;
-	}
-	x_item_t *it = calloc(1, sizeof(*it));
-	if (!it || !(it->key = malloc(len + 1))) {
-		free(it);
-		return NULL;
-	}
-	memcpy(it->key, k, len);
-	it->key[len] = '\0';
-	it->keylen = len;
-	m->items[m->n++] = it;
-	m->tab[j] = m->n;
-	if (idx)
-		*idx = m->n - 1;
-	if (created)
-		*created = true;
-	return it;
+	return (x_item_t *)m->items[i];
 }
 
-static void x_map_free(x_map_t *m)
+static void x_item_free(void *p)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->items[i]->spill)
-			fclose(m->items[i]->spill);
-		free(m->items[i]->frames);
-		free(m->items[i]->key);
-		free(m->items[i]);
-	}
-	free(m->items);
-	free(m->tab);
+	x_item_t *it = p;
+	if (it->spill)
+		fclose(it->spill);
+	free(it->frames);
 }
 
 int export_format_parse(const char *name, export_format_t *out)
@@ -157,10 +107,10 @@ void export_free(export_t *x)
 {
 	if (!x)
 		return;
-	x_map_free(&x->frames);
-	x_map_free(&x->stacks);
-	x_map_free(&x->edges);
-	x_map_free(&x->profiles);
+	strmap_free(&x->frames, x_item_free);
+	strmap_free(&x->stacks, x_item_free);
+	strmap_free(&x->edges, x_item_free);
+	strmap_free(&x->profiles, x_item_free);
 	tasks_cleanup(&x->tasks);
 	free(x);
 }
@@ -220,7 +170,7 @@ static int x_add_stack(export_t *x, const char *stack, size_t len, const char *s
 	st->count += mult;
 	x->count += mult;
 	if (x->o.format == EXPORT_CALLGRIND) {
-		x->frames.items[st->frames[st->nframes - 1]]->count += mult; /* self */
+		x_at(&x->frames, st->frames[st->nframes - 1])->count += mult; /* self */
 		for (size_t i = 0; i + 1 < st->nframes; i++) {
 			char k[32];
 			int kl = snprintf(k, sizeof k, "%u,%u", st->frames[i], st->frames[i + 1]);
@@ -299,8 +249,8 @@ static int x_finish_folded(export_t *x)
 	x_item_t **v = malloc((x->stacks.n ? x->stacks.n : 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	if (x->stacks.n) /* memcpy from NULL is undefined even for 0 bytes */
-		memcpy(v, x->stacks.items, x->stacks.n * sizeof(*v));
+	for (size_t i = 0; i < x->stacks.n; i++)
+		v[i] = x_at(&x->stacks, i);
 	qsort(v, x->stacks.n, sizeof(*v), x_cmp_key);
 	/* lost samples as a frame of their own, first: a flame graph shows the
 	 * share of the time nobody saw (FORMAT.md, "lost") */
@@ -342,8 +292,8 @@ static int x_finish_callgrind(export_t *x)
 		free(named);
 		return -ENOMEM;
 	}
-	if (ne) /* memcpy from NULL is undefined even for 0 bytes */
-		memcpy(e, x->edges.items, ne * sizeof(*e));
+	for (size_t i = 0; i < ne; i++)
+		e[i] = x_at(&x->edges, i);
 	qsort(e, ne, sizeof(*e), x_cmp_edge);
 	fprintf(x->fp, "# callgrind format\nversion: 1\ncreator: tracecast %s\n", TRACECAST_VERSION);
 	fputs("cmd: ", x->fp);
@@ -356,16 +306,16 @@ static int x_finish_callgrind(export_t *x)
 		fprintf(x->fp, "fn=(%zu)", f + 1);
 		if (!named[f]) {
 			fputc(' ', x->fp);
-			x_cg_name(x, x->frames.items[f]->key);
+			x_cg_name(x, x_at(&x->frames, f)->key);
 			named[f] = true;
 		}
-		fprintf(x->fp, "\n0 %lu\n", x->frames.items[f]->count);
+		fprintf(x->fp, "\n0 %lu\n", x_at(&x->frames, f)->count);
 		for (; k < ne && e[k]->frames[0] == f; k++) {
 			uint32_t c = e[k]->frames[1];
 			fprintf(x->fp, "cfn=(%u)", c + 1);
 			if (!named[c]) {
 				fputc(' ', x->fp);
-				x_cg_name(x, x->frames.items[c]->key);
+				x_cg_name(x, x_at(&x->frames, c)->key);
 				named[c] = true;
 			}
 			fprintf(x->fp, "\ncalls=%lu 0\n0 %lu\n", e[k]->count, e[k]->count);
@@ -386,12 +336,12 @@ static int x_finish_speedscope(export_t *x)
 	fputs(",\"activeProfileIndex\":0,\n\"shared\":{\"frames\":[", x->fp);
 	for (size_t i = 0; i < x->frames.n; i++) {
 		fputs(i ? ",\n{\"name\":" : "\n{\"name\":", x->fp);
-		export_json_str(x, x->frames.items[i]->key, x->frames.items[i]->keylen);
+		export_json_str(x, x_at(&x->frames, i)->key, x_at(&x->frames, i)->keylen);
 		fputc('}', x->fp);
 	}
 	fputs("]},\n\"profiles\":[", x->fp);
 	for (size_t i = 0; i < x->profiles.n; i++) {
-		x_item_t *p = x->profiles.items[i];
+		x_item_t *p = x_at(&x->profiles, i);
 		char name[128];
 		const char *comm = x_comm(x, p->pid);
 		if (p->pid <= 0) /* perf's lost records name no process */
@@ -406,7 +356,7 @@ static int x_finish_speedscope(export_t *x)
 		rewind(p->spill);
 		uint32_t rec[2];
 		for (unsigned long n = 0; fread(rec, sizeof rec, 1, p->spill) == 1; n++) {
-			x_item_t *st = x->stacks.items[rec[0]];
+			x_item_t *st = x_at(&x->stacks, rec[0]);
 			fputs(n ? ",[" : "[", x->fp);
 			for (size_t f = 0; f < st->nframes; f++)
 				fprintf(x->fp, f ? ",%u" : "%u", st->frames[f]);

@@ -11,16 +11,16 @@
 #include <jansson.h>
 
 #include "export.h"
+#include "strmap.h"
 #include "tasks.h"
 #include "tracecast/strace_line.h"
 
 #define X_SEP '\x1f'
 #define X_BURST_GAP_NS INT64_C(50000000) /* output events closer than this are one burst */
 
-/* A string-keyed table: items in insertion order, an index on their keys. */
+/* An item of the export's tables (frames, stacks, edges, profiles). */
 typedef struct x_item {
-	char *key;
-	size_t keylen;
+	STRMAP_ITEM;
 	unsigned long count;    /* samples (folded: per stack; callgrind: self) */
 	uint32_t *frames;       /* stacks: frame ids, root first */
 	size_t nframes;
@@ -31,12 +31,6 @@ typedef struct x_item {
 	double period;
 } x_item_t;
 
-typedef struct x_map {
-	x_item_t **items;
-	size_t n, cap;
-	size_t *tab;
-	size_t tabcap;
-} x_map_t;
 
 struct export {
 	export_opts_t o;
@@ -47,7 +41,7 @@ struct export {
 	unsigned long count;
 	unsigned long lost, idle_skipped;
 	int err;                /* first write error (-errno) */
-	x_map_t frames, stacks, edges, profiles;
+	strmap_t frames, stacks, edges, profiles;
 	tasks_t tasks;          /* tid -> pid and names */
 	/* chrome */
 	bool first;             /* no trace event written yet */

@@ -5,71 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracecast/tc_hash.h"
 #include "tracecast/strace_line.h"
 #include "tasks.h"
 
-/* Rebuild the index with room for twice the items. -ENOMEM on failure. */
-static int st_map_grow(st_map_t *m)
+static void st_err_free(void *p)
 {
-	size_t nc = m->tabcap ? m->tabcap * 2 : 64;
-	size_t *nt = calloc(nc, sizeof(*nt));
-	if (!nt)
-		return -ENOMEM;
-	for (size_t i = 0; i < m->n; i++) {
-		const char *k = m->items[i]->key;
-		size_t j = tc_hash(k, strlen(k)) & (nc - 1);
-		while (nt[j])
-			j = (j + 1) & (nc - 1);
-		nt[j] = i + 1;
-	}
-	free(m->tab);
-	m->tab = nt;
-	m->tabcap = nc;
-	return 0;
-}
-
-int st_map_get(st_map_t *m, const char *k, size_t len, size_t size, void **out)
-{
-	if ((m->n + 1) * 2 > m->tabcap && st_map_grow(m) < 0)
-		return -ENOMEM;
-	size_t j = tc_hash(k, len) & (m->tabcap - 1);
-	for (; m->tab[j]; j = (j + 1) & (m->tabcap - 1)) {
-		st_item_t *it = m->items[m->tab[j] - 1];
-		if (strncmp(it->key, k, len) == 0 && it->key[len] == '\0') {
-			*out = it;
-			return 0;
-		}
-	}
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 32;
-		st_item_t **ni = realloc(m->items, nc * sizeof(*ni));
-		if (!ni)
-			return -ENOMEM;
-		m->items = ni;
-		m->cap = nc;
-	}
-	st_item_t *it = calloc(1, size);
-	if (!it || !(it->key = strndup(k, len))) {
-		free(it);
-		return -ENOMEM;
-	}
-	m->items[m->n++] = it;
-	m->tab[j] = m->n;
-	*out = it;
-	return 0;
-}
-
-void st_map_free(st_map_t *m, bool errs)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		if (errs)
-			free(((st_err_t *)m->items[i])->example);
-		free(m->items[i]->key);
-		free(m->items[i]);
-	}
-	free(m->items);
-	free(m->tab);
+	free(((st_err_t *)p)->example);
 }
 
 int stats_new(stats_t **out, const cast_header_t *hdr, const stats_opts_t *opts)
@@ -92,8 +33,8 @@ void stats_free(stats_t *s)
 {
 	if (!s)
 		return;
-	st_map_free(&s->rows, false);
-	st_map_free(&s->errs, true);
+	strmap_free(&s->rows, NULL);
+	strmap_free(&s->errs, st_err_free);
 	for (size_t i = 0; i < s->ntop; i++)
 		free(s->top[i].line);
 	free(s->top);
@@ -183,7 +124,7 @@ int stats_event(stats_t *s, const cast_event_t *ev)
 	size_t nl = l.name_len < 64 ? l.name_len : 64;
 	memcpy(key + kl, l.name, nl);
 	st_row_t *r;
-	if (st_map_get(&s->rows, key, (size_t)kl + nl, sizeof(*r), (void **)&r) < 0)
+	if (strmap_get(&s->rows, key, (size_t)kl + nl, sizeof(*r), (void **)&r, NULL) < 0)
 		return -ENOMEM;
 	if (!r->name) {
 		r->name = r->key + kl;
@@ -204,7 +145,7 @@ int stats_event(stats_t *s, const cast_event_t *ev)
 			int el = snprintf(ek, sizeof ek, "%.*s%c%.*s", (int)nl, l.name, ST_SEP,
 					  (int)(l.err_len < 64 ? l.err_len : 64), l.err);
 			st_err_t *e;
-			if (st_map_get(&s->errs, ek, (size_t)el, sizeof(*e), (void **)&e) < 0)
+			if (strmap_get(&s->errs, ek, (size_t)el, sizeof(*e), (void **)&e, NULL) < 0)
 				return -ENOMEM;
 			if (!e->count++) {
 				e->first_ns = start;

@@ -8,26 +8,14 @@
 #include <stdint.h>
 
 #include "stats.h"
+#include "strmap.h"
 #include "tasks.h"
 #include "tracecast/strace_line.h"
 
 #define ST_SEP '\x1f' /* between the parts of a key */
 
-/* Every keyed item begins with its key (st_row, st_err). */
-typedef struct st_item {
-	char *key;
-} st_item_t;
-
-/* Items in insertion order, with an open-addressing index on their keys. */
-typedef struct st_map {
-	st_item_t **items;
-	size_t n, cap;
-	size_t *tab;            /* item index + 1; 0 = empty */
-	size_t tabcap;
-} st_map_t;
-
 typedef struct st_row {
-	char *key;              /* "group\x1fsyscall" */
+	STRMAP_ITEM;            /* "group\x1fsyscall" */
 	const char *name;       /* into key */
 	char group[24];         /* pid/tid number or comm; "" without --by */
 	unsigned long calls, errors;
@@ -35,7 +23,7 @@ typedef struct st_row {
 } st_row_t;
 
 typedef struct st_err {
-	char *key;              /* "syscall\x1fERRNO" */
+	STRMAP_ITEM;            /* "syscall\x1fERRNO" */
 	unsigned long count;
 	int64_t first_ns;
 	char *example;          /* the first such line */
@@ -50,7 +38,7 @@ typedef struct st_top {
 struct stats {
 	stats_opts_t o;
 	strace_time_base_t base;
-	st_map_t rows, errs;
+	strmap_t rows, errs;
 	st_top_t *top;          /* min-heap on dur_ns, o.top slots */
 	size_t ntop;
 	tasks_t tasks;
@@ -58,10 +46,5 @@ struct stats {
 	int64_t total_ns;
 };
 
-/* The item with key k[0..len), or a new one of size bytes (zeroed, its key
- * copied) in *out. Returns 0 or -ENOMEM. */
-int st_map_get(st_map_t *m, const char *k, size_t len, size_t size, void **out);
-/* Free the items (errs: they are st_err_t, free their examples too). */
-void st_map_free(st_map_t *m, bool errs);
 
 #endif

@@ -12,7 +12,7 @@ typedef struct st_view {
 	const stats_t *s;
 	st_row_t **rows;        /* sorted: group, then the sort key */
 	size_t n;
-	st_map_t groups;        /* per group totals (st_row_t, name unused) */
+	strmap_t groups;        /* per group totals (st_row_t, name unused) */
 } st_view_t;
 
 static int st_cmp_rows_key(const st_row_t *a, const st_row_t *b, stats_sort_t sort)
@@ -68,7 +68,7 @@ static int st_view_init(st_view_t *v, const stats_t *s)
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		st_row_t *r = (st_row_t *)s->rows.items[i], *g;
-		if (st_map_get(&v->groups, r->group, strlen(r->group), sizeof(*g), (void **)&g) < 0) {
+		if (strmap_get(&v->groups, r->group, strlen(r->group), sizeof(*g), (void **)&g, NULL) < 0) {
 			free(tmp);
 			return -ENOMEM;
 		}
@@ -91,13 +91,13 @@ static int st_view_init(st_view_t *v, const stats_t *s)
 static void st_view_free(st_view_t *v)
 {
 	free(v->rows);
-	st_map_free(&v->groups, false);
+	strmap_free(&v->groups, NULL);
 }
 
 static const st_row_t *st_group_of(const st_view_t *v, const st_row_t *r)
 {
 	void *g = NULL;
-	st_map_get((st_map_t *)&v->groups, r->group, strlen(r->group), sizeof(st_row_t), &g);
+	strmap_get((strmap_t *)&v->groups, r->group, strlen(r->group), sizeof(st_row_t), &g, NULL);
 	return g;
 }
 
@@ -324,11 +324,11 @@ json_t *stats_json(const stats_t *s)
 		/* the whole-recording table as well: totals per syscall */
 		json_decref(rows);
 		rows = json_array();
-		st_map_t all = { 0 };
+		strmap_t all = { 0 };
 		for (size_t i = 0; i < v.n; i++) {
 			st_row_t *a;
 			const char *nm = v.rows[i]->name;
-			if (st_map_get(&all, nm, strlen(nm), sizeof(*a), (void **)&a) < 0)
+			if (strmap_get(&all, nm, strlen(nm), sizeof(*a), (void **)&a, NULL) < 0)
 				break;
 			a->name = a->key;
 			a->calls += v.rows[i]->calls;
@@ -345,7 +345,7 @@ json_t *stats_json(const stats_t *s)
 		for (size_t i = 0; tmp && i < all.n; i++)
 			json_array_append_new(rows, st_row_json(tmp[i].row, s->total_ns));
 		free(tmp);
-		st_map_free(&all, false);
+		strmap_free(&all, NULL);
 		json_object_set_new(o, "groups", groups);
 	}
 	json_object_set_new(o, "syscalls", rows);
