@@ -6,8 +6,6 @@
 set -eu
 cd "$(dirname "$0")"
 TRACECAST=${TRACECAST:-$(cd ../.. && pwd)/tracecast}
-TC_BIN=$TRACECAST
-export TC_BIN
 TRACECAST_PYTHONPATH=$(cd ../.. && pwd)/recorder/python
 export TRACECAST_PYTHONPATH
 env -u TRACECAST "$TRACECAST" rec -q --headless --overwrite \
