@@ -162,20 +162,29 @@ static const char *st_comm(const stats_t *s, long id)
 	return t ? t->comm : "";
 }
 
-static void st_print_slowest(FILE *fp, const stats_t *s)
+/* The slowest calls kept, slowest first (a copy to free), or NULL. */
+static st_top_t *st_slowest(const stats_t *s)
 {
 	st_top_t *t = malloc((s->ntop ? s->ntop : 1) * sizeof(*t));
 	if (!t)
-		return;
+		return NULL;
 	if (s->ntop) /* memcpy from NULL is undefined even for 0 bytes */
 		memcpy(t, s->top, s->ntop * sizeof(*t));
-	/* slowest first (insertion sort: ntop is small) */
+	/* insertion sort: ntop is small */
 	for (size_t i = 1; i < s->ntop; i++)
 		for (size_t j = i; j && t[j].dur_ns > t[j - 1].dur_ns; j--) {
 			st_top_t x = t[j];
 			t[j] = t[j - 1];
 			t[j - 1] = x;
 		}
+	return t;
+}
+
+static void st_print_slowest(FILE *fp, const stats_t *s)
+{
+	st_top_t *t = st_slowest(s);
+	if (!t)
+		return;
 	fprintf(fp, "\nslowest calls (start: its time in the recording, for dump --at and play --from):\n");
 	fprintf(fp, "%-10s %9s %7s  call\n", "start", "seconds", "tid");
 	for (size_t i = 0; i < s->ntop; i++) {
@@ -351,16 +360,8 @@ json_t *stats_json(const stats_t *s)
 	json_object_set_new(o, "syscalls", rows);
 	if (o && s->o.top) {
 		json_t *a = json_array();
-		st_top_t *t = malloc((s->ntop ? s->ntop : 1) * sizeof(*t));
+		st_top_t *t = st_slowest(s);
 		if (t) {
-			if (s->ntop) /* memcpy from NULL is undefined even for 0 bytes */
-				memcpy(t, s->top, s->ntop * sizeof(*t));
-			for (size_t i = 1; i < s->ntop; i++)
-				for (size_t j = i; j && t[j].dur_ns > t[j - 1].dur_ns; j--) {
-					st_top_t x = t[j];
-					t[j] = t[j - 1];
-					t[j - 1] = x;
-				}
 			for (size_t i = 0; i < s->ntop; i++) {
 				strace_line_t l;
 				strace_line_parse(t[i].line, strlen(t[i].line), &l);
