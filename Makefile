@@ -4,6 +4,7 @@
 #   make asan       everything built and tested with -fsanitize=address,undefined
 #   make stress     the recorder under faults (signals, limits, full disk, kill -9)
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
+#   make fuzz-check the same targets over their seeds once (CI)
 #   make deps       install the Debian packages a fresh machine lacks
 #   make bench      benchmarks, figures into docs/BENCHMARKS.md
 #   make demo       deps + build + record a sample session + replay it
@@ -73,7 +74,7 @@ PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var
 PY_NATIVE := $(if $(and $(PY_EXT),$(wildcard $(PY_INC)/Python.h)),$(BUILD)/python/_tracecast_sampler$(PY_EXT))
 
 .SECONDARY:
-.PHONY: all check check-layers unit e2e asan fuzz deps bench demo install uninstall deb deb-check clean helpers stress
+.PHONY: all check check-layers unit e2e asan fuzz fuzz-check deps bench demo install uninstall deb deb-check clean helpers stress
 all: tracecast $(PY_NATIVE)
 
 tracecast: $(BIN)
@@ -189,7 +190,7 @@ stress: $(BIN) $(HELPER_BIN)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 # A target links lib/*.c and #includes the player .c files it needs: the
 # -MM line records all of those and their headers in build-fuzz/NAME.d.
-FUZZ_CFLAGS = $(CPPFLAGS) -std=c11 -g -O1 $(shell $(PKG_CONFIG) --cflags $(PKGS))
+FUZZ_CFLAGS = $(CPPFLAGS) -Ireport -std=c11 -g -O1 $(shell $(PKG_CONFIG) --cflags $(PKGS))
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) Makefile
 	@mkdir -p build-fuzz
 	@clang $(FUZZ_CFLAGS) -MM -MP -MT $@ $< $(LIB_SRC) > $@.d
@@ -197,12 +198,15 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) Makefile
 # Targets of whole modules (player, report) go through their public headers
 # and link the modules' sources, so they survive rewrites behind them.
 FUZZ_MODULES := build-fuzz/fuzz_player build-fuzz/fuzz_info
-$(FUZZ_MODULES): build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(PLAY_SRC) $(REPORT_SRC) Makefile
+$(FUZZ_MODULES): build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(PLAY_SRC) $(REPORT_SRC) $(BUILD)/gen/html_assets.c Makefile
 	@mkdir -p build-fuzz
 	@clang $(FUZZ_CFLAGS) -MM -MP -MT $@ $< > $@.d
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $< $(LIB_SRC) $(PLAY_SRC) $(REPORT_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $< $(LIB_SRC) $(PLAY_SRC) $(REPORT_SRC) $(BUILD)/gen/html_assets.c $(LDLIBS)
 fuzz: $(FUZZ_BIN)
 	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+# CI: every target builds and passes over every seed once (no mutation).
+fuzz-check: $(FUZZ_BIN)
+	@tests/run-fuzz.sh 0 $(FUZZ_BIN)
 
 deps:
 	@missing=""; for p in $(DEBS); do \

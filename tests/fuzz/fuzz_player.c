@@ -21,29 +21,18 @@
 #include "player/sbuf.h"
 #include "player/timeline.h"
 
+#include "fuzz_max_len.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* Default -max_len to 3 MiB (item 2 needs a 2 MiB event). */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char *args[256];
 	static char max_len[] = "-max_len=3145728";
-	int n = *argc;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
-	for (int i = 1; i < n; i++)
-		if (strncmp((*argv)[i], "-max_len=", 9) == 0)
-			return 0;
-	if (n + 2 > (int)(sizeof args / sizeof *args))
-		return 0;
-	args[0] = (*argv)[0];
-	args[1] = max_len;
-	for (int i = 1; i < n; i++)
-		args[i + 1] = (*argv)[i];
-	args[n + 1] = NULL;
-	*argc = n + 1;
-	*argv = args;
+	fuzz_default_max_len(argc, argv, max_len);
 	return 0;
 }
 
@@ -88,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(c = compose_new(tl, &co)) || !(f = frame_new(100, 30)))
 		goto out;
 	sbuf_init(&b);
-	int64_t times[4] = { 0, tl->duration_ns / 2, tl->duration_ns, timeline_play_duration(tl) };
+	int64_t times[4] = { 0, timeline_duration(tl) / 2, timeline_duration(tl), timeline_play_duration(tl) };
 	for (int k = 0; k < 4; k++) {
 		int64_t t = times[k] < 0 ? 0 : times[k];
 		if (playhead_seek(ph, t, &err) < 0)

@@ -10,6 +10,8 @@
 
 #include "tracecast/cast_reader.h"
 
+#include "fuzz_max_len.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -18,22 +20,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  * seeds still cover every format, and cuts are what we want to test. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char *args[256];
 	static char max_len[] = "-max_len=16384";
-	int n = *argc;
 
-	for (int i = 1; i < n; i++)
-		if (strncmp((*argv)[i], "-max_len=", 9) == 0)
-			return 0;
-	if (n + 2 > (int)(sizeof args / sizeof *args))
-		return 0;
-	args[0] = (*argv)[0];
-	args[1] = max_len;
-	for (int i = 1; i < n; i++)
-		args[i + 1] = (*argv)[i];
-	args[n + 1] = NULL;
-	*argc = n + 1;
-	*argv = args;
+	fuzz_default_max_len(argc, argv, max_len);
 	return 0;
 }
 
