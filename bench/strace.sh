@@ -26,7 +26,9 @@
 # reaped, so nothing is missed; children excluded); medians, and the median
 # of the per-round ratios rec+s / bare (each round's pair ran back to back);
 # the load average before and after. strace lines: FILE lines vs "s" events
-# (none may be lost). Writes docs/bench/strace.md. Alone:
+# (none may be lost). OLD=/path/to/another/tracecast adds a mode old+s (that
+# build's rec --strace) for an A/B of two builds. Writes docs/bench/strace.md.
+# Alone:
 #   make bench BENCH_ONLY=strace      (RUNS=N STATN=N WORK="statloop eventlet")
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -41,13 +43,14 @@ tmp=$(mktemp -d /tmp/tracecast-bench-strace.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$(dirname "$DOC")"
 
-python3 - "$TRACECAST" "$BENCHBIN/strace_statloop" "$STATN" "$RUNS" "$tmp" "$DOC" "$WORK" <<'EOF'
+python3 - "$TRACECAST" "$BENCHBIN/strace_statloop" "$STATN" "$RUNS" "$tmp" "$DOC" "$WORK" "${OLD:-}" <<'EOF'
 import json, os, resource, statistics, subprocess, sys, time
 
 tc, statloop, statn, runs, tmp, doc, want = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
     int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7].split()
 FLAGS = ["-f", "-qq", "--absolute-timestamps=unix,ns", "--syscall-times=ns"]
-MODES = ("raw", "bare", "pipe", "setsid", "rec", "rec+s")
+old = sys.argv[8]
+MODES = ("raw", "bare", "pipe", "setsid", "rec", "rec+s") + (("old+s",) if old else ())
 
 def loadavg():
     return open("/proc/loadavg").read().split()[0]
@@ -107,6 +110,7 @@ def modes(cmd):
         "setsid": (["setsid", "-w", "strace"] + FLAGS + ["-o", f, "--"] + cmd, f, None),
         "rec": ([tc, "rec", "-q", "--overwrite", c, "--", "strace"] + FLAGS + ["-o", f, "--"] + cmd, f, None),
         "rec+s": ([tc, "rec", "-q", "--overwrite", "--strace", c, "--"] + cmd, None, c),
+        "old+s": ([old, "rec", "-q", "--overwrite", "--strace", c, "--"] + cmd, None, c),
     }
 
 res = {}
@@ -148,6 +152,8 @@ out.append("- pipe: `strace FLAGS -o '|cat >/dev/null' -- CMD` (strace writing a
 out.append("- setsid: `setsid -w strace FLAGS -o FILE -- CMD` (a new session like the recorder's child)")
 out.append("- rec: `tracecast rec -q OUT.cast -- strace FLAGS -o FILE -- CMD` (the recorder without its strace source)")
 out.append("- rec+s: `tracecast rec -q --strace OUT.cast -- CMD` (strace writes into the recorder's FIFO)")
+if old:
+    out.append("- old+s: `OLD rec -q --strace OUT.cast -- CMD`, OLD = %s (another build, for an A/B)" % old)
 out.append("- CMD: statloop = `strace_statloop %d` (bench/strace_statloop.c); eventlet = "
            "`EVENTLET_HUB=epolls REQUESTS=10 samples/eventlet-wsgi/run.sh` (every syscall)\n" % statn)
 out.append("| workload | mode | wall s | CPU s | recorder CPU s | strace lines |")
@@ -156,7 +162,7 @@ for name, _, _ in work:
     for mode in MODES:
         w, c, o, n = med(name, mode, 0), med(name, mode, 1), med(name, mode, 2), med(name, mode, 3)
         out.append("| %s | %s | %.2f | %.2f | %s | %s |" % (
-            name, mode, w, c, "%.3f" % o if mode.startswith("rec") else "-",
+            name, mode, w, c, "%.3f" % o if mode.startswith(("rec", "old")) else "-",
             "%d" % n if n >= 0 else "-"))
 out.append("")
 out.append("| workload | **rec+s / bare CPU** (median of round ratios) | rec+s / bare CPU (ratio of medians) "
@@ -183,6 +189,10 @@ for name, _, _ in work:
         c["rec+s"] / c["rec"], c["bare"] / c["raw"] if c["raw"] else float("inf"),
         share, per_line, lost_s, load[name][0], load[name][1]))
 out.append("")
+if old:
+    out.append("A/B: rec+s / old+s CPU (median of round ratios): %s; recorder CPU, rec+s / old+s (medians): %s.\n" % (
+        ", ".join("%s %.2fx" % (n, pair(n, "rec+s", "old+s")) for n, _, _ in work),
+        ", ".join("%s %.3f s / %.3f s" % (n, med(n, "rec+s", 2), med(n, "old+s", 2)) for n, _, _ in work)))
 out.append("Goal (issue 4, kept by issue 12): rec+s at most 1.10x the CPU of bare strace, "
            "on both workloads; no line lost.\n")
 with open(doc, "w") as f:
