@@ -73,6 +73,7 @@ static int rec_sources(rec_t *r)
 			.trace_command = r->o.strace,
 			.auto_markers = !r->o.no_auto_markers,
 			.notes = &r->notes,
+			.window_ns = (int64_t)r->o.reorder_ms * 1000000,
 		};
 		if (strace_source_new(&r->src[r->n_src], &so) < 0)
 			return 1;

@@ -27,11 +27,20 @@
 #define ATTACH_TIMEOUT_MS 10000
 #define DETACH_TIMEOUT_MS 5000
 #define DRAIN_TIMEOUT_MS 3000
-/* After a read that found data, the FIFOs are not polled for this long and
- * are read again from tick(): strace writes each line on its own, and one
- * wakeup per line (20,000/s) would cost the recorder ~20% of a core. The
- * 1 MiB pipe holds ~10,000 lines, so strace never waits for us. */
+/* After a read that found data, the FIFOs are not polled for a while and
+ * are read again from tick(): strace writes each line in two pieces, and
+ * one wakeup per write (40,000/s) would cost the recorder ~20% of a core.
+ * The pause ends on a point of the READ_GRID_NS grid, which holds the batch
+ * grid's points (rec_source.h), so a read shares its wake-up with the
+ * reorder window's drain and the writer's flush: ~40 wake-ups a second at
+ * strace's top speed, not one every READ_PAUSE_NS (200), and each wake-up
+ * also preempts strace or the traced program on a busy machine. Reading
+ * just before the drain costs no lateness. Used when the window is at least
+ * 4 READ_GRID_NS and the pipe holds READ_GRID_NS of strace's top speed
+ * (25,000 lines/s of ~110 bytes: ~70 KB); else the short pause. */
 #define READ_PAUSE_NS INT64_C(5000000)
+#define READ_GRID_NS (REC_BATCH_NS / 2)
+#define READ_GRID_PIPE (256 << 10)
 
 typedef struct strace_src strace_src_t;
 
@@ -63,6 +72,7 @@ struct strace_src {
 	const rec_emit_t *out;  /* valid during readable/finish */
 	int64_t now;            /* the read time: no line is later */
 	int64_t pause_until;    /* FIFOs not polled before (0: polled) */
+	int64_t window_ns;      /* the recorder's reorder window */
 	unsigned long lines;
 	/* Threads of in-process profilers (strace_source_drop_tid): their
 	 * lines are dropped and counted. A set of TIDs, open addressing,
@@ -317,6 +327,14 @@ static void src_tidy_dir(strace_src_t *s)
 		s->dir[0] = '\0';
 }
 
+/* When the FIFOs are polled again after a read at now that found data. */
+static int64_t src_pause_end(const strace_src_t *s, const src_stream_t *ss, int64_t now)
+{
+	if (s->window_ns >= 4 * READ_GRID_NS && ss->st.pipe_size >= READ_GRID_PIPE)
+		return rec_batch_next(now, READ_GRID_NS);
+	return now + READ_PAUSE_NS;
+}
+
 /* Read every FIFO that has data; pause the polling when some had. */
 static int src_read_all(strace_src_t *s, int64_t mono_ns, const rec_emit_t *out)
 {
@@ -330,7 +348,7 @@ static int src_read_all(strace_src_t *s, int64_t mono_ns, const rec_emit_t *out)
 		src_stream_t *ss = evs[i].data.ptr;
 		ssize_t r = strace_stream_read(&ss->st, READ_BUDGET, src_line, ss);
 		if (r > 0) {
-			s->pause_until = mono_ns + READ_PAUSE_NS;
+			s->pause_until = src_pause_end(s, ss, mono_ns);
 			if (ss->st.path) { /* strace has it open: no name needed */
 				strace_stream_unlink(&ss->st);
 				src_tidy_dir(s);
@@ -528,6 +546,7 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 	s->trace_command = opts->trace_command;
 	s->auto_markers = opts->auto_markers;
 	s->notes = opts->notes;
+	s->window_ns = opts->window_ns;
 	strv_init(&s->extra);
 	strace_stream_init(&s->main.st, 0);
 	s->main.src = s;

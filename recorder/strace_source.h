@@ -22,6 +22,9 @@ typedef struct strace_source_opts {
 	bool trace_command;       /* wrap the command (--strace given) */
 	bool auto_markers;        /* false with --no-auto-markers */
 	rec_notes_t *notes;       /* where messages go (NULL: dropped) */
+	/* The recorder's reorder window (ns): when it is long enough, the
+	 * FIFOs are read on the batch grid (fewer wake-ups); 0: every 5 ms. */
+	int64_t window_ns;
 } strace_source_opts_t;
 
 /* Check the options and that strace can run (one `strace ... -- true`

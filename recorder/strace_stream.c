@@ -44,6 +44,9 @@ int strace_stream_open(strace_stream_t *st, const char *path, long tag)
 	}
 	/* a bigger pipe lets strace run ahead while the loop is busy */
 	(void)fcntl(st->fd, F_SETPIPE_SZ, STREAM_PIPE_SIZE);
+	st->pipe_size = fcntl(st->fd, F_GETPIPE_SZ);
+	if (st->pipe_size < 0)
+		st->pipe_size = 0;
 	return 0;
 fail:
 	strace_stream_cleanup(st);
@@ -74,15 +77,20 @@ static void stream_emit_buf(strace_stream_t *st, strace_stream_line_fn fn, void 
 	st->len = 0;
 }
 
-int strace_stream_feed(strace_stream_t *st, const char *data, size_t n,
+/* strace_stream_feed; when mut (the bytes are ours to change: a read
+ * buffer), a whole line is passed on in place, its '\n' made the '\0'. */
+static int stream_feed(strace_stream_t *st, char *mut, const char *data, size_t n,
 		       strace_stream_line_fn fn, void *user)
 {
 	while (n > 0) {
 		const char *nl = memchr(data, '\n', n);
 		size_t take = nl ? (size_t)(nl - data) : n;
-		if (st->len == 0 && nl) {
-			/* the common case: a whole line in the read, no copy
-			 * unless the caller needs a terminator */
+		if (st->len == 0 && nl && mut) {
+			/* the common case: a whole line in the read */
+			mut[nl - data] = '\0';
+			fn(user, data, take);
+		} else if (st->len == 0 && nl) {
+			/* a whole line of const bytes: copied for its '\0' */
 			if (stream_reserve(st, take + 1) < 0)
 				return -ENOMEM;
 			memcpy(st->buf, data, take);
@@ -100,10 +108,18 @@ int strace_stream_feed(strace_stream_t *st, const char *data, size_t n,
 		}
 		if (!nl)
 			break;
+		if (mut)
+			mut += take + 1;
 		data = nl + 1;
 		n -= take + 1;
 	}
 	return 0;
+}
+
+int strace_stream_feed(strace_stream_t *st, const char *data, size_t n,
+		       strace_stream_line_fn fn, void *user)
+{
+	return stream_feed(st, NULL, data, n, fn, user);
 }
 
 ssize_t strace_stream_read(strace_stream_t *st, size_t max,
@@ -126,7 +142,7 @@ ssize_t strace_stream_read(strace_stream_t *st, size_t max,
 			st->eof = true;
 			return (ssize_t)total;
 		}
-		if (strace_stream_feed(st, chunk, (size_t)r, fn, user) < 0)
+		if (stream_feed(st, chunk, chunk, (size_t)r, fn, user) < 0)
 			return -ENOMEM;
 		total += (size_t)r;
 		if ((size_t)r < sizeof(chunk))

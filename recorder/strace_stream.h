@@ -24,6 +24,7 @@ typedef struct strace_stream {
 	char *buf;       /* the incomplete line */
 	size_t len, cap;
 	size_t max_line; /* longer lines are cut here (kept as one line) */
+	long pipe_size;  /* the FIFO's capacity in bytes (0: unknown) */
 	bool eof;
 } strace_stream_t;
 

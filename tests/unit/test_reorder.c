@@ -159,6 +159,63 @@ static void test_many(void **state)
 	reorder_free(r);
 }
 
+/* Checks every event's data as it comes out: a counter in its first
+ * bytes, then filler up to its length. */
+typedef struct bulk {
+	unsigned long n;
+	size_t bytes;
+} bulk_t;
+
+static int bulk_out(void *user, int64_t t, const char *code, const char *data, size_t len)
+{
+	bulk_t *b = user;
+	char want[32];
+
+	(void)t;
+	(void)code;
+	int k = snprintf(want, sizeof want, "%lu:", b->n);
+	assert_true(len >= (size_t)k);
+	assert_memory_equal(data, want, (size_t)k);
+	for (size_t i = (size_t)k; i < len; i++)
+		assert_int_equal(data[i], (char)('a' + i % 26));
+	b->n++;
+	b->bytes += len;
+	return 0;
+}
+
+/* The data of held events lives in shared slabs: thousands of events,
+ * small and big (a slab of their own), out of arrival order, drained in
+ * pieces, some still held at free, all keep their bytes. */
+static void test_slabs(void **state)
+{
+	static char buf[40000];
+	bulk_t b = { 0 };
+	reorder_t *r;
+	size_t pushed = 0;
+
+	(void)state;
+	assert_int_equal(reorder_new(&r, 100 * MS, 64u << 20, bulk_out, &b), 0);
+	for (unsigned long i = 0; i < 20000; i++) {
+		/* pairs swapped in time: i odd is stamped before i - 1 */
+		int64_t t = (int64_t)(i ^ 1) * MS / 10;
+		size_t len = i % 997 == 0 ? 20000 + i % 7 : 40 + i % 150;
+		int k = snprintf(buf, sizeof buf, "%lu:", i ^ 1);
+		for (size_t j = (size_t)k; j < len; j++)
+			buf[j] = (char)('a' + j % 26);
+		/* the event stamped (i ^ 1) carries number i ^ 1 */
+		assert_int_equal(reorder_push(r, t, "s", buf, len), 0);
+		pushed += len;
+		if (i % 500 == 499)
+			assert_int_equal(reorder_drain(r, t - 50 * MS), 0);
+	}
+	assert_int_equal(reorder_held_bytes(r), pushed - b.bytes);
+	assert_int_equal(reorder_drain(r, 1950 * MS), 0);
+	assert_true(b.n > 18000);
+	assert_true(reorder_held(r) > 0); /* freed while holding some */
+	assert_int_equal(reorder_late(r), 0);
+	reorder_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_slabs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

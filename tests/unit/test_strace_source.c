@@ -230,6 +230,20 @@ static void test_stream_fifo(void **state)
 	assert_int_equal(write(w, "a\nb", 3), 3);
 	assert_true(strace_stream_read(&st, 1 << 20, collect_line, &l) == 3);
 	assert_int_equal(l.n, 1);
+	/* whole lines are passed on from the read buffer itself, a line cut
+	 * by the read is joined: the same lines as strace_stream_feed gives */
+	assert_int_equal(write(w, "c\n\nd e\nf", 8), 8);
+	assert_true(strace_stream_read(&st, 1 << 20, collect_line, &l) == 8);
+	assert_int_equal(write(w, "g\nh\n", 4), 4);
+	assert_true(strace_stream_read(&st, 1 << 20, collect_line, &l) == 4);
+	assert_int_equal(l.n, 6);
+	assert_string_equal(l.v[1].data, "bc");
+	assert_string_equal(l.v[2].data, "");
+	assert_string_equal(l.v[3].data, "d e");
+	assert_string_equal(l.v[4].data, "fg");
+	assert_string_equal(l.v[5].data, "h");
+	assert_int_equal(write(w, "b", 1), 1);
+	assert_true(strace_stream_read(&st, 1 << 20, collect_line, &l) == 1);
 	close(w); /* the writer went away, our dummy end keeps it open */
 	assert_int_equal(strace_stream_read(&st, 1 << 20, collect_line, &l), -EAGAIN);
 	assert_false(st.eof);
@@ -237,8 +251,8 @@ static void test_stream_fifo(void **state)
 	assert_int_equal(strace_stream_read(&st, 1 << 20, collect_line, &l), 0);
 	assert_true(st.eof);
 	strace_stream_flush(&st, collect_line, &l);
-	assert_int_equal(l.n, 2);
-	assert_string_equal(l.v[1].data, "b");
+	assert_int_equal(l.n, 7);
+	assert_string_equal(l.v[6].data, "b");
 	strace_stream_cleanup(&st);
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(rmdir(dir), 0);
@@ -374,8 +388,12 @@ static bool have_strace(void)
 	return system("strace -qq -o /dev/null true >/dev/null 2>&1") == 0;
 }
 
+/* Called after each readable() that emitted lines (read time now). */
+typedef void (*read_hook_fn)(rec_source_t *src, int64_t now, void *user);
+
 /* prepare, fork/exec the wrapped argv, poll, finish: like rec_session. */
-static void run_source(rec_source_t *src, const char *script, evlog_t *l, json_t *sources)
+static void run_source_hook(rec_source_t *src, const char *script, evlog_t *l,
+			    json_t *sources, read_hook_fn hook, void *hook_user)
 {
 	rec_spawn_t sp;
 	rec_emit_t out = { log_emit, l };
@@ -408,10 +426,13 @@ static void run_source(rec_source_t *src, const char *script, evlog_t *l, json_t
 			ms = 50;
 		int n = poll(&p, 1, ms);
 		now = tc_clock_mono_ns();
+		size_t before = l->n;
 		if (n > 0)
 			assert_int_equal(src->readable(src->self, now, &out), 0);
 		if (now >= src->deadline(src->self))
 			src->tick(src->self, now, &out);
+		if (hook && l->n > before)
+			hook(src, now, hook_user);
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 	}
@@ -420,6 +441,66 @@ static void run_source(rec_source_t *src, const char *script, evlog_t *l, json_t
 	src->finish(src->self, tc_clock_mono_ns(), &out);
 	strv_cleanup(&sp.argv);
 	strv_cleanup(&sp.env);
+}
+
+static void run_source(rec_source_t *src, const char *script, evlog_t *l, json_t *sources)
+{
+	run_source_hook(src, script, l, sources, NULL, NULL);
+}
+
+/* After reads that found lines: how far off the next read is, and
+ * whether it falls on the 25 ms grid. */
+typedef struct pause_seen {
+	int reads, on_grid;
+	int64_t max_pause;
+} pause_seen_t;
+
+static void note_pause(rec_source_t *src, int64_t now, void *user)
+{
+	pause_seen_t *ps = user;
+	int64_t d = src->deadline(src->self);
+
+	ps->reads++;
+	if (d - now > ps->max_pause)
+		ps->max_pause = d - now;
+	if (d % (REC_BATCH_NS / 2) == 0)
+		ps->on_grid++;
+}
+
+/* With the default window the FIFO, once a read found lines, is read
+ * again on the 25 ms grid (the batch grid's wake-ups); with a short
+ * window, 5 ms later. Every line arrives either way. */
+static void test_source_read_grid(void **state)
+{
+	(void)state;
+	if (!have_strace())
+		skip();
+	const char *script = "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); : </dev/null; done";
+	for (int k = 0; k < 2; k++) {
+		rec_source_t src;
+		strace_source_opts_t o = { .trace_command = true,
+					   .window_ns = k ? 100 * INT64_C(1000000) : 0 };
+		evlog_t l = { 0 };
+		pause_seen_t ps = { 0 };
+		json_t *sources = json_object();
+		assert_int_equal(strace_source_new(&src, &o), 0);
+		run_source_hook(&src, script, &l, sources, note_pause, &ps);
+		src.free(src.self);
+		size_t opens = 0;
+		for (size_t i = 0; i < l.n; i++)
+			opens += strstr(l.v[i].data, "\"/dev/null\"") != NULL;
+		assert_true(opens >= 3000);
+		assert_true(ps.reads > 0);
+		if (k) {
+			assert_true(ps.max_pause <= REC_BATCH_NS / 2);
+			assert_true(ps.on_grid > 0);
+		} else {
+			assert_true(ps.max_pause <= 5 * INT64_C(1000000));
+			assert_true(ps.on_grid < ps.reads);
+		}
+		json_decref(sources);
+		log_free(&l);
+	}
 }
 
 static void test_source_live(void **state)
@@ -518,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_markers),
 		cmocka_unit_test(test_markers_rate_limit),
 		cmocka_unit_test(test_source_live),
+		cmocka_unit_test(test_source_read_grid),
 		cmocka_unit_test(test_source_options),
 	};
 	return cmocka_run_group_tests_name("strace_source", tests, NULL, NULL);
