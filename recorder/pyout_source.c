@@ -66,6 +66,7 @@ typedef struct po_proc {
 typedef struct pyout {
 	unsigned hz;
 	int64_t period_ns, next_ns, next_look_ns;
+	size_t n_walk;             /* processes with a walker: sampled HZ times a second */
 	pid_t *roots;              /* [0]: the command (0 until started) */
 	size_t n_roots;
 	po_proc_t *procs;
@@ -664,22 +665,32 @@ static void src_started(void *self, pid_t pid, int64_t mono_ns)
 	po->next_look_ns = mono_ns;
 }
 
+/* With no Python process to read, the loop is woken for the looks only
+ * (every REC_BATCH_NS), not HZ times a second. */
 static int64_t src_deadline(void *self)
 {
 	pyout_t *po = self;
-	return po->started ? po->next_ns : INT64_MAX;
+	return !po->started ? INT64_MAX : po->n_walk ? po->next_ns : po->next_look_ns;
+}
+
+static size_t po_count_walks(const pyout_t *po)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < po->n_procs; i++)
+		n += po->procs[i].walk != NULL;
+	return n;
 }
 
 static void src_tick(void *self, int64_t now, const rec_emit_t *out)
 {
 	pyout_t *po = self;
-	if (!po->started || now < po->next_ns)
+	bool due = po->started && po->n_walk && now >= po->next_ns;
+	if (!due && (!po->started || now < po->next_look_ns))
 		return;
 	/* rounds whose time passed while the loop was busy: lost, not made up */
 	unsigned late = 0;
-	if (now - po->next_ns >= po->period_ns)
+	if (due && now - po->next_ns >= po->period_ns)
 		late = (unsigned)((now - po->next_ns) / po->period_ns);
-	po->next_ns = rec_batch_next(now, po->period_ns);
 	if (now >= po->next_look_ns) {
 		po->next_look_ns = rec_batch_next(now, REC_BATCH_NS);
 		if (po->children < 0 || po_discover_children(po) == -ENOENT) {
@@ -687,7 +698,12 @@ static void src_tick(void *self, int64_t now, const rec_emit_t *out)
 			po_discover(po);
 		}
 		po_check_exes(po, now);
+		if (!po->n_walk && (po->n_walk = po_count_walks(po)))
+			due = true; /* the first Python process: read it now */
 	}
+	if (!due)
+		return;
+	po->next_ns = rec_batch_next(now, po->period_ns);
 	for (size_t i = 0; i < po->n_procs;) {
 		po_proc_t *p = &po->procs[i];
 		if (!p->walk) {
@@ -706,6 +722,7 @@ static void src_tick(void *self, int64_t now, const rec_emit_t *out)
 		}
 		i++;
 	}
+	po->n_walk = po_count_walks(po);
 }
 
 static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
