@@ -41,13 +41,26 @@ typedef struct pw_frame {
 	unsigned char code[PW_CO_BYTES];
 } pw_frame_t;
 
-/* What the last walk of a thread state found: the next walk guesses the
- * same _PyCFrame and data-stack top, and reads them with the thread state
- * in one call (a guess that proves wrong is read again). */
+/* What the last walks of a thread state found: the next walk guesses one
+ * of the last PW_CFG _PyCFrames (the C stack holds one per entry into the
+ * eval loop: a thread that waits in different places moves between a
+ * few) and the data-stack range up to the highest top seen in the chunk,
+ * and reads them with the thread state in one call (a guess that proves
+ * wrong is read again). */
+#define PW_CFG 8
+#define PW_GW 2                 /* windows of the last walk read again (<= PW_NWIN) */
+#define PW_STACK_SLACK 512      /* bytes read above the highest top seen */
+#define PW_CSPAN 8192           /* bytes of C stack read around the recent _PyCFrames */
 typedef struct pw_tsc {
-	uint64_t ts, cframe, chunk, stop;
+	uint64_t ts, chunk, stop, smax;
+	uint64_t cf[PW_CFG];        /* most recent first */
+	uint64_t wlo[PW_GW], whi[PW_GW]; /* the windows of its last walk */
+	size_t nw;
+	unsigned long tid;          /* its native id then */
 } pw_tsc_t;
 #define PW_TSC 64
+#define PW_TSG 64               /* thread states of the last round read in its first call */
+#define PW_SAME 1               /* pw_try: a thread of the same set, not walked */
 
 /* (code, globals) -> "module:qualname", checked against the code's name
  * pointers and first line each time it is used. */
@@ -59,11 +72,25 @@ typedef struct pw_name {
 	size_t len;
 } pw_name_t;
 
+/* A module's name by its globals dict, checked against the dict's keys
+ * object each time it is used (a dict at the same address later, another
+ * module's, has other keys). */
+typedef struct pw_mod {
+	uint64_t globals, keys;     /* globals 0: an empty slot */
+	char *name;
+} pw_mod_t;
+#define PW_MODS 256
+#define PW_PF 64                /* objects read ahead per walk */
+#define PW_PF_BYTES 128         /* bytes read of each: a str's header and 80 ASCII characters */
+
 struct py_walk {
 	pid_t pid;
 	uint64_t runtime, code_type, str_type, dict_type;
 	uint64_t name_key;          /* the interned "__name__" str, once met */
 	uint64_t interp0;           /* the first interpreter, as last read */
+	uint64_t tsg[PW_TSG];       /* its thread states in the last round, in order */
+	size_t n_tsg;
+	unsigned char *tsh;         /* their states read in the round's first call */
 	pw_frame_t *frames;
 	uint64_t *seen;
 	unsigned *seen_gen;
@@ -72,6 +99,7 @@ struct py_walk {
 	struct iovec *liov, *riov;
 	unsigned char *verify;      /* the re-read of a chain */
 	unsigned char *stack;       /* the top of the thread's frame stack */
+	unsigned char *cspan;       /* the C stack around its recent _PyCFrames */
 	uint64_t stack_lo, stack_hi; /* its addresses in the process */
 	pw_tsc_t tsc[PW_TSC];
 	unsigned char *win[PW_NWIN]; /* windows under frames met outside it */
@@ -79,6 +107,11 @@ struct py_walk {
 	size_t n_win;
 	pw_name_t *names;
 	size_t n_names;
+	pw_mod_t *mods;             /* globals dict -> module name */
+	/* the names' objects of one walk, read in one call (pw_prefetch) */
+	uint64_t pf_addr[PW_PF];
+	unsigned char *pf_buf;      /* PW_PF * PW_PF_BYTES */
+	size_t n_pf;
 	char *unknown;              /* the last name of an unknown module */
 	py_walk_thread_t *threads;
 	size_t n_threads, cap_threads;
@@ -175,12 +208,31 @@ static size_t pw_utf8(char *out, uint32_t c)
 /* The str object at addr as UTF-8 into out (cap >= 4 * PW_STR_MAX + 1),
  * NUL-terminated. Returns its length, or -1 if it is not a ready compact
  * str (then out is ""). */
+static size_t pw_hash(uint64_t a, uint64_t b)
+{
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	return (size_t)(h >> 32) & (PW_NAMES_CAP - 1);
+}
+
+/* The PW_PF_BYTES read ahead at addr in this walk, or NULL. */
+static const unsigned char *pw_pf(const py_walk_t *w, uint64_t addr)
+{
+	for (size_t i = 0; i < w->n_pf; i++)
+		if (w->pf_addr[i] == addr)
+			return w->pf_buf + i * PW_PF_BYTES;
+	return NULL;
+}
+
 static long pw_str(const py_walk_t *w, uint64_t addr, char *out)
 {
 	unsigned char h[PYO_ASCII_SIZE];
 	unsigned char data[PW_STR_MAX * 4];
+	const unsigned char *pf = addr ? pw_pf(w, addr) : NULL;
 	out[0] = '\0';
-	if (!addr || pw_read(w, addr, h, sizeof h) < 0 || rd64(h, PYO_OB_TYPE) != w->str_type)
+	if (pf)
+		memcpy(h, pf, sizeof h);
+	if (!addr || (!pf && pw_read(w, addr, h, sizeof h) < 0) ||
+	    rd64(h, PYO_OB_TYPE) != w->str_type)
 		return -1;
 	uint32_t state = rd32(h, PYO_STR_STATE);
 	int64_t n = (int64_t)rd64(h, PYO_STR_LENGTH);
@@ -189,7 +241,9 @@ static long pw_str(const py_walk_t *w, uint64_t addr, char *out)
 	if (n > PW_STR_MAX)
 		n = PW_STR_MAX;
 	if (state & PYO_STR_ASCII_MASK) {
-		if (pw_read(w, addr + PYO_ASCII_SIZE, out, (size_t)n) < 0)
+		if (pf && PYO_ASCII_SIZE + (size_t)n <= PW_PF_BYTES)
+			memcpy(out, pf + PYO_ASCII_SIZE, (size_t)n);
+		else if (pw_read(w, addr + PYO_ASCII_SIZE, out, (size_t)n) < 0)
 			return -1;
 		for (int64_t i = 0; i < n; i++)
 			if ((unsigned char)out[i] >= 0x80)
@@ -220,11 +274,20 @@ static long pw_module(py_walk_t *w, uint64_t globals, char *out)
 	unsigned char d[PYO_DICT_VALUES + 8], k[PYO_DK_INDICES];
 	unsigned char ent[PW_DICT_SCAN * PYO_DKE_SIZE];
 	char key[PW_STR_MAX * 4 + 1];
+	const unsigned char *pf = globals ? pw_pf(w, globals) : NULL;
 	out[0] = '\0';
-	if (!globals || pw_read(w, globals, d, sizeof d) < 0 ||
+	if (pf)
+		memcpy(d, pf, sizeof d);
+	if (!globals || (!pf && pw_read(w, globals, d, sizeof d) < 0) ||
 	    rd64(d, PYO_OB_TYPE) != w->dict_type || rd64(d, PYO_DICT_VALUES) != 0)
 		return -1;
 	uint64_t keys = rd64(d, PYO_DICT_KEYS);
+	pw_mod_t *m = &w->mods[pw_hash(globals, 0) % PW_MODS];
+	if (m->globals == globals && m->keys == keys && m->name) {
+		size_t n = strlen(m->name);
+		memcpy(out, m->name, n + 1);
+		return (long)n;
+	}
 	if (!keys || pw_read(w, keys, k, sizeof k) < 0)
 		return -1;
 	unsigned log2_ib = k[PYO_DK_LOG2_INDEX_BYTES];
@@ -249,7 +312,15 @@ static long pw_module(py_walk_t *w, uint64_t globals, char *out)
 				continue;
 			w->name_key = kp; /* interned: the same object in every dict */
 		}
-		return pw_str(w, rd64(ent, (size_t)i * esz + voff), out);
+		long sl = pw_str(w, rd64(ent, (size_t)i * esz + voff), out);
+		if (sl > 0) { /* kept for the module's next functions */
+			char *name = strdup(out);
+			if (name) {
+				free(m->name);
+				*m = (pw_mod_t){ globals, keys, name };
+			}
+		}
+		return sl;
 	}
 	return -1;
 }
@@ -264,11 +335,6 @@ static void pw_names_clear(py_walk_t *w)
 	w->n_names = 0;
 }
 
-static size_t pw_hash(uint64_t a, uint64_t b)
-{
-	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
-	return (size_t)(h >> 32) & (PW_NAMES_CAP - 1);
-}
 
 /* The name of frame f, from the cache or read (*missed set then) into
  * *out. A module name that cannot be read (its globals dict changing
@@ -334,6 +400,54 @@ static int pw_name(py_walk_t *w, const pw_frame_t *f, bool last, bool *missed,
 	*out = e->text;
 	*len = e->len;
 	return 0;
+}
+
+/* Is frame f's name in the cache, as pw_name would take it? */
+static bool pw_name_known(const py_walk_t *w, const pw_frame_t *f)
+{
+	uint64_t code = rd64(f->raw, PYO_FR_CODE), globals = rd64(f->raw, PYO_FR_GLOBALS);
+	for (size_t i = pw_hash(code, globals); w->names[i].code; i = (i + 1) & (PW_NAMES_CAP - 1)) {
+		const pw_name_t *e = &w->names[i];
+		if (e->code == code && e->globals == globals)
+			return e->filename == rd64(f->code, PYO_CO_FILENAME) &&
+			       e->name == rd64(f->code, PYO_CO_NAME) &&
+			       e->qualname == rd64(f->code, PYO_CO_QUALNAME) &&
+			       e->firstlineno == (int32_t)rd32(f->code, PYO_CO_FIRSTLINENO);
+	}
+	return false;
+}
+
+static void pw_pf_add(py_walk_t *w, uint64_t addr)
+{
+	if (!addr || w->n_pf == PW_PF || pw_pf(w, addr))
+		return;
+	w->pf_addr[w->n_pf++] = addr;
+}
+
+/* Read ahead, in one call, the objects the names of the n frames not in
+ * the cache will need: their globals dicts' heads, then their qualname
+ * strs' heads and first characters (a str near the end of a mapping
+ * fails the read from there on: those are read one by one later). */
+static void pw_prefetch(py_walk_t *w, size_t n)
+{
+	w->n_pf = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const pw_frame_t *f = &w->frames[i];
+			if (pw_name_known(w, f))
+				continue;
+			pw_pf_add(w, pass == 0 ? rd64(f->raw, PYO_FR_GLOBALS)
+					       : rd64(f->code, PYO_CO_QUALNAME));
+		}
+	}
+	if (!w->n_pf)
+		return;
+	for (size_t i = 0; i < w->n_pf; i++) {
+		w->liov[i] = (struct iovec){ w->pf_buf + i * PW_PF_BYTES, PW_PF_BYTES };
+		w->riov[i] = (struct iovec){ (void *)(uintptr_t)w->pf_addr[i], PW_PF_BYTES };
+	}
+	ssize_t got = process_vm_readv(w->pid, w->liov, w->n_pf, w->riov, w->n_pf, 0);
+	w->n_pf = got <= 0 ? 0 : (size_t)got / PW_PF_BYTES; /* those read whole */
 }
 
 /* --- walking one thread --- */
@@ -453,19 +567,20 @@ static int pw_text(py_walk_t *w, const char *s, size_t n)
  * below may not be mapped). 0, or -errno. */
 static int pw_frame_at(py_walk_t *w, uint64_t f, unsigned char *out, int *where)
 {
-	if (f >= w->stack_lo && f + PW_FR_BYTES <= w->stack_hi) {
+	/* (f is what the process held: any value; no sum may wrap) */
+	if (f >= w->stack_lo && f < w->stack_hi && w->stack_hi - f >= PW_FR_BYTES) {
 		memcpy(out, w->stack + (f - w->stack_lo), PW_FR_BYTES);
 		*where = 0;
 		return 0;
 	}
 	for (size_t i = 0; i < w->n_win; i++)
-		if (f >= w->win_lo[i] && f + PW_FR_BYTES <= w->win_hi[i]) {
+		if (f >= w->win_lo[i] && f < w->win_hi[i] && w->win_hi[i] - f >= PW_FR_BYTES) {
 			memcpy(out, w->win[i] + (f - w->win_lo[i]), PW_FR_BYTES);
 			*where = 1 + (int)i;
 			return 0;
 		}
 	*where = -1;
-	if (w->n_win == PW_NWIN || f < PW_WIN)
+	if (w->n_win == PW_NWIN || f < PW_WIN || f > UINT64_MAX - PW_FR_BYTES)
 		return pw_read(w, f, out, PW_FR_BYTES);
 	uint64_t hi = f + PW_FR_BYTES, lo = hi - PW_WIN;
 	size_t k = w->n_win;
@@ -482,63 +597,169 @@ static int pw_frame_at(py_walk_t *w, uint64_t f, unsigned char *out, int *where)
 	return 0;
 }
 
-/* One try at thread state ts: 0 (its stack appended to the text, *off
- * and *len set; len 0: no frames), -EAGAIN (changed under us), -ELOOP
- * (the chain loops: torn too), -E2BIG (too deep), -errno. */
-static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigned long *tid,
-		  uint64_t *next, size_t *off, size_t *len)
+static bool pw_in(unsigned long tid, const unsigned long *set, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == tid)
+			return true;
+	return false;
+}
+
+/* The first read of a thread state: the state itself and, unless its
+ * thread is of the same set, the guesses of its last walks (pw_tsc_t)
+ * and the windows its last walk read, all in the caller's call. */
+typedef struct pw_guess {
 	unsigned char h[PW_TS_BYTES];
+	uint64_t clo, chi;          /* the C-stack span asked (w->cspan); chi 0: none */
+	size_t nw;
+	uint64_t glo, ghi;          /* the stack range asked; ghi 0: none */
+	uint64_t wlo[PW_GW], whi[PW_GW];
+	size_t end_h, end_stack, end_c, end_w[PW_GW]; /* where each part ends in the call's bytes */
+} pw_guess_t;
+
+/* Append q's iovecs for thread state ts to liov/riov at *k; *bytes is the
+ * call's byte count so far. */
+static void pw_guess_add(py_walk_t *w, uint64_t ts, const unsigned long *same, size_t n_same,
+			 pw_guess_t *q, struct iovec *liov, struct iovec *riov, size_t *k,
+			 size_t *bytes)
+{
 	pw_tsc_t *g = &w->tsc[(ts >> 4) % PW_TSC];
-	uint64_t top = 0, glo = 0, gcf = g->ts == ts ? g->cframe : 0;
-	size_t k = 1;
-	w->liov[0] = (struct iovec){ h, sizeof h };
-	w->riov[0] = (struct iovec){ (void *)(uintptr_t)ts, sizeof h };
-	if (g->ts == ts && g->cframe) { /* the guesses, in the same call */
-		w->liov[k] = (struct iovec){ &top, 8 };
-		w->riov[k++] = (struct iovec){ (void *)(uintptr_t)(g->cframe + PYO_CF_CURRENT_FRAME), 8 };
-		glo = g->stop - PW_STACK_MAX > g->chunk + PYO_CHUNK_DATA ?
-		      g->stop - PW_STACK_MAX : g->chunk + PYO_CHUNK_DATA;
-		if (g->chunk && g->stop > glo) {
-			w->liov[k] = (struct iovec){ w->stack, (size_t)(g->stop - glo) };
-			w->riov[k++] = (struct iovec){ (void *)(uintptr_t)glo, (size_t)(g->stop - glo) };
-		}
+	q->nw = 0;
+	q->glo = q->ghi = q->clo = q->chi = 0;
+	liov[*k] = (struct iovec){ q->h, sizeof q->h };
+	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)ts, sizeof q->h };
+	*bytes += sizeof q->h;
+	q->end_h = *bytes;
+	if (g->ts != ts || !g->cf[0] || pw_in(g->tid, same, n_same)) {
+		q->end_stack = q->end_c = *bytes;
+		return;
 	}
-	ssize_t got = process_vm_readv(w->pid, w->liov, k, w->riov, k, 0);
-	if (got < 0 && errno != EFAULT)
-		return -errno;
-	if (got < (ssize_t)sizeof h)
-		return -EAGAIN;
-	bool have_top = k > 1 && got >= (ssize_t)(sizeof h + 8);
-	bool have_stack = k > 2 && (size_t)got == sizeof h + 8 + w->liov[2].iov_len;
+	for (; q->nw < g->nw; q->nw++) {
+		q->wlo[q->nw] = g->wlo[q->nw];
+		q->whi[q->nw] = g->whi[q->nw];
+		size_t n = (size_t)(g->whi[q->nw] - g->wlo[q->nw]);
+		liov[*k] = (struct iovec){ w->win[q->nw], n };
+		riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)g->wlo[q->nw], n };
+		*bytes += n;
+		q->end_w[q->nw] = *bytes;
+	}
+	/* the stack last (a read stops at its first range that fails): up to
+	 * a little above the highest top seen, not past that top's page (the
+	 * chunk may end there) */
+	uint64_t ghi = g->smax + PW_STACK_SLACK, base = g->chunk + PYO_CHUNK_DATA;
+	uint64_t page_end = (g->smax + 4095) & ~(uint64_t)4095;
+	if (ghi > page_end)
+		ghi = page_end;
+	uint64_t glo = ghi - PW_STACK_MAX > base ? ghi - PW_STACK_MAX : base;
+	if (g->chunk && g->smax > glo && ghi > glo) {
+		q->glo = glo;
+		q->ghi = ghi;
+		liov[*k] = (struct iovec){ w->stack, (size_t)(ghi - glo) };
+		riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)glo, (size_t)(ghi - glo) };
+		*bytes += (size_t)(ghi - glo);
+	}
+	q->end_stack = *bytes;
+	/* the C stack around the recent _PyCFrames (greenlets and calls from
+	 * C put the current one at a new place each time, near the others):
+	 * the span of the most recent ones that fits PW_CSPAN, last again */
+	uint64_t clo = g->cf[0], chi = g->cf[0] + PYO_CF_SIZE;
+	for (size_t j = 1; j < PW_CFG && g->cf[j]; j++) {
+		uint64_t lo = g->cf[j] < clo ? g->cf[j] : clo;
+		uint64_t hi = g->cf[j] + PYO_CF_SIZE > chi ? g->cf[j] + PYO_CF_SIZE : chi;
+		if (hi - lo > PW_CSPAN)
+			continue;
+		clo = lo;
+		chi = hi;
+	}
+	q->clo = clo;
+	q->chi = chi;
+	liov[*k] = (struct iovec){ w->cspan, (size_t)(chi - clo) };
+	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)clo, (size_t)(chi - clo) };
+	*bytes += (size_t)(chi - clo);
+	q->end_c = *bytes;
+}
+
+/* One try at thread state ts: 0 (its stack appended to the text, *off
+ * and *len set; len 0: no frames), PW_SAME (a thread of the same set:
+ * *tid and *next set, not walked), -EAGAIN (changed under us), -ELOOP
+ * (the chain loops: torn too), -E2BIG (too deep), -errno. pre: the first
+ * read, made by the caller (got: the bytes its call read), or NULL. */
+static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, const unsigned long *same,
+		  size_t n_same, pw_guess_t *pre, size_t got, unsigned long *tid, uint64_t *next,
+		  size_t *off, size_t *len)
+{
+	pw_guess_t own, *q = pre ? pre : &own;
+	pw_tsc_t *g = &w->tsc[(ts >> 4) % PW_TSC];
 	int r;
+	w->n_pf = 0; /* what the last walk read ahead is not this one's */
+	if (!pre) {
+		size_t k = 0, bytes = 0;
+		pw_guess_add(w, ts, same, n_same, q, w->liov, w->riov, &k, &bytes);
+		ssize_t n = process_vm_readv(w->pid, w->liov, k, w->riov, k, 0);
+		if (n < 0 && errno != EFAULT)
+			return -errno;
+		got = n < 0 ? 0 : (size_t)n;
+	}
+	if (got < q->end_h)
+		return -EAGAIN;
+	if (g->ts != ts)
+		*g = (pw_tsc_t){ .ts = ts };
+	const unsigned char *h = q->h;
+	bool have_c = q->chi && got >= q->end_c;
+	bool have_stack = q->ghi && got >= q->end_stack;
 	if (rd64(h, PYO_TS_INTERP) != interp)
 		return -EAGAIN; /* not (any more) a thread state of interp */
 	*tid = (unsigned long)rd64(h, PYO_TS_NATIVE_ID);
 	*next = rd64(h, PYO_TS_NEXT);
 	*off = w->len;
 	*len = 0;
-	uint64_t cframe = rd64(h, PYO_TS_CFRAME);
+	g->tid = *tid;
+	if (pw_in(*tid, same, n_same))
+		return PW_SAME;
+	uint64_t cframe = rd64(h, PYO_TS_CFRAME), top = 0;
 	uint64_t chunk = rd64(h, PYO_TS_DATASTACK_CHUNK), stop = rd64(h, PYO_TS_DATASTACK_TOP);
-	*g = (pw_tsc_t){ ts, cframe, chunk, stop };
+	if (chunk != g->chunk)
+		g->smax = 0;
+	g->chunk = chunk;
+	g->stop = stop;
+	if (stop > g->smax)
+		g->smax = stop;
 	if (!cframe)
 		return 0;
-	if ((!have_top || cframe != gcf) &&
-	    (r = pw_read(w, cframe + PYO_CF_CURRENT_FRAME, &top, 8)) < 0)
+	size_t hit = PW_CFG;
+	for (size_t j = 0; j < PW_CFG; j++)
+		if (g->cf[j] == cframe)
+			hit = j;
+	/* cframe to the front of the recent ones */
+	memmove(g->cf + 1, g->cf, (hit < PW_CFG ? hit : PW_CFG - 1) * sizeof g->cf[0]);
+	g->cf[0] = cframe;
+	if (have_c && cframe >= q->clo && cframe < q->chi && q->chi - cframe >= PYO_CF_SIZE)
+		top = rd64(w->cspan, (size_t)(cframe - q->clo) + PYO_CF_CURRENT_FRAME);
+	else if ((r = pw_read(w, cframe + PYO_CF_CURRENT_FRAME, &top, 8)) < 0)
 		return r == -EFAULT ? -EAGAIN : r;
 	/* The frames of plain calls live in the thread's data stack: its top
 	 * chunk is read in one call (its last PW_STACK_MAX bytes), so most
 	 * frames of the chain cost no call of their own; the others (a
 	 * generator's, an older chunk's, a greenlet's) through windows
-	 * (pw_frame_at). What these reads give is checked like the rest. */
+	 * (pw_frame_at), the last walk's read with the state. What these
+	 * reads give is checked like the rest. */
 	w->stack_lo = w->stack_hi = 0;
 	w->n_win = 0;
+	for (size_t j = 0; j < q->nw && got >= q->end_w[j]; j++) {
+		w->win_lo[j] = q->wlo[j];
+		w->win_hi[j] = q->whi[j];
+		w->n_win++;
+	}
 	if (chunk && stop > chunk + PYO_CHUNK_DATA) {
 		uint64_t lo = chunk + PYO_CHUNK_DATA;
 		if (stop - lo > PW_STACK_MAX)
 			lo = stop - PW_STACK_MAX;
-		if ((have_stack && lo == glo && stop == w->riov[2].iov_len + glo) ||
-		    pw_read(w, lo, w->stack, (size_t)(stop - lo)) == 0) {
+		if (have_stack && stop <= q->ghi && stop > q->glo) {
+			/* the guess: the frames above glo come from it, the
+			 * others (a deeper stack) through windows */
+			w->stack_lo = q->glo;
+			w->stack_hi = stop;
+		} else if (pw_read(w, lo, w->stack, (size_t)(stop - lo)) == 0) {
 			w->stack_lo = lo;
 			w->stack_hi = stop;
 		}
@@ -575,6 +796,7 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 		if (rd64(w->frames[i].code, PYO_OB_TYPE) != w->code_type)
 			return -EAGAIN;
 	bool missed = false, first = true;
+	pw_prefetch(w, n);
 	for (size_t i = n; i-- > 0;) { /* root first */
 		const pw_frame_t *f = &w->frames[i];
 		uint64_t code = rd64(f->raw, PYO_FR_CODE);
@@ -593,35 +815,88 @@ static int pw_try(py_walk_t *w, uint64_t ts, uint64_t interp, bool last, unsigne
 			return -ENOMEM;
 		first = false;
 	}
+	w->n_pf = 0;
 	/* names read now were read after the check: check again */
 	if (missed && (r = pw_verify(w, ts, cframe, top, n, false)) < 0) {
 		w->len = *off;
 		return r;
 	}
 	*len = w->len - *off;
+	/* the windows this walk read: read with the state next time */
+	g->nw = 0;
+	for (size_t j = 0; j < w->n_win && g->nw < PW_GW; j++) {
+		g->wlo[g->nw] = w->win_lo[j];
+		g->whi[g->nw++] = w->win_hi[j];
+	}
 	return 0;
 }
 
 /* --- rounds --- */
 
-int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
+/* Add a thread to the round's list; -ENOMEM. */
+static int pw_thread(py_walk_t *w, unsigned long tid, size_t off, size_t len, bool same)
+{
+	if (w->n_threads == w->cap_threads) {
+		size_t nc = w->cap_threads ? w->cap_threads * 2 : 16;
+		py_walk_thread_t *nt = realloc(w->threads, nc * sizeof *nt);
+		if (!nt)
+			return -ENOMEM;
+		w->threads = nt;
+		w->cap_threads = nc;
+	}
+	w->threads[w->n_threads++] = (py_walk_thread_t){ tid, off, len, same };
+	return 0;
+}
+
+int py_walk_sample(py_walk_t *w, const unsigned long *same, size_t n_same,
+		   py_walk_round_t *round)
 {
 	unsigned char ih[PYO_IS_THREADS_HEAD + 8];
 	uint64_t interp = 0;
+	struct iovec l[2 + PW_TSG + 2 + PW_GW], rv[2 + PW_TSG + 2 + PW_GW];
+	size_t tend[PW_TSG], bytes = 8, chosen = PW_TSG;
+	pw_guess_t guess;
 	memset(round, 0, sizeof *round);
 	w->len = 0;
 	w->n_threads = 0;
-	/* the first interpreter's head with the runtime's pointer to it, in
-	 * one call, guessing it is the one of the last round */
-	struct iovec l[2] = { { &interp, 8 }, { ih, sizeof ih } };
-	struct iovec rv[2] = { { (void *)(uintptr_t)(w->runtime + PYO_RT_INTERP_HEAD), 8 },
-			       { (void *)(uintptr_t)w->interp0, sizeof ih } };
-	ssize_t got = process_vm_readv(w->pid, l, w->interp0 ? 2 : 1, rv, w->interp0 ? 2 : 1, 0);
+	/* the first interpreter's head with the runtime's pointer to it, and
+	 * its thread states, in one call, guessing they are the last round's */
+	size_t k = 0;
+	l[k] = (struct iovec){ &interp, 8 };
+	rv[k++] = (struct iovec){ (void *)(uintptr_t)(w->runtime + PYO_RT_INTERP_HEAD), 8 };
+	if (w->interp0) {
+		l[k] = (struct iovec){ ih, sizeof ih };
+		rv[k++] = (struct iovec){ (void *)(uintptr_t)w->interp0, sizeof ih };
+		bytes += sizeof ih;
+		for (size_t i = 0; i < w->n_tsg; i++) {
+			const pw_tsc_t *g = &w->tsc[(w->tsg[i] >> 4) % PW_TSC];
+			bool known = g->ts == w->tsg[i], walk = !known || !pw_in(g->tid, same, n_same);
+			if (chosen == PW_TSG && known && walk) {
+				/* the first thread to walk: its first read too (w->stack
+				 * and w->win are its until it is walked) */
+				chosen = i;
+				pw_guess_add(w, w->tsg[i], same, n_same, &guess, l, rv, &k, &bytes);
+				tend[i] = guess.end_h;
+				continue;
+			}
+			if (walk && chosen == PW_TSG)
+				chosen = PW_TSG + 1; /* one walked before: none chosen */
+			l[k] = (struct iovec){ w->tsh + i * PW_TS_BYTES, PW_TS_BYTES };
+			rv[k++] = (struct iovec){ (void *)(uintptr_t)w->tsg[i], PW_TS_BYTES };
+			bytes += PW_TS_BYTES;
+			tend[i] = bytes;
+		}
+	}
+	ssize_t got = process_vm_readv(w->pid, l, k, rv, k, 0);
 	if (got < 0 && errno != EFAULT)
 		return -errno;
 	if (got < 8)
 		return -EFAULT;
-	bool have = got == (ssize_t)(8 + sizeof ih) && interp == w->interp0;
+	bool have = got >= (ssize_t)(8 + sizeof ih) && interp == w->interp0;
+	/* the guessed states read whole */
+	size_t n_pre = 0;
+	while (have && n_pre < w->n_tsg && (size_t)got >= tend[n_pre])
+		n_pre++;
 	w->interp0 = interp;
 	int r;
 	for (int ni = 0; interp && ni < PW_MAX_INTERPS; ni++) {
@@ -631,18 +906,40 @@ int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
 		/* each thread state's next comes with its own first read: a state
 		 * that cannot be read (freed under us) ends the list this round */
 		uint64_t ts = rd64(ih, PYO_IS_THREADS_HEAD);
+		if (ni == 0)
+			w->n_tsg = 0;
 		for (size_t nts = 0; ts && nts < PW_MAX_TSTATES; nts++) {
 			unsigned long tid = 0;
 			uint64_t next = 0;
 			size_t off = 0, len = 0;
+			/* a thread of the same set whose state came with the first
+			 * call (the guessed list held): no call of its own */
+			bool held = ni == 0 && nts < n_pre && w->tsg[nts] == ts;
+			pw_guess_t *pg = held && nts == chosen ? &guess : NULL;
+			const unsigned char *pre = !held ? NULL : pg ? guess.h : w->tsh + nts * PW_TS_BYTES;
+			if (ni == 0 && nts < PW_TSG)
+				w->tsg[w->n_tsg++] = ts;
+			if (pre && rd64(pre, PYO_TS_INTERP) == interp &&
+			    pw_in((unsigned long)rd64(pre, PYO_TS_NATIVE_ID), same, n_same)) {
+				if (pw_thread(w, (unsigned long)rd64(pre, PYO_TS_NATIVE_ID), w->len, 0,
+					      true) < 0)
+					return -ENOMEM;
+				ts = rd64(pre, PYO_TS_NEXT);
+				continue;
+			}
 			r = -EAGAIN;
 			for (int t = 0; t < PY_WALK_TRIES && (r == -EAGAIN || r == -ELOOP); t++) {
 				w->len = w->n_threads ? w->threads[w->n_threads - 1].off +
 							w->threads[w->n_threads - 1].len : 0;
-				r = pw_try(w, ts, interp, t == PY_WALK_TRIES - 1, &tid, &next,
-					   &off, &len);
+				r = pw_try(w, ts, interp, t == PY_WALK_TRIES - 1, same, n_same,
+					   t == 0 ? pg : NULL, (size_t)got, &tid, &next, &off, &len);
 			}
 			ts = next;
+			if (r == PW_SAME) {
+				if (pw_thread(w, tid, off, 0, true) < 0)
+					return -ENOMEM;
+				continue;
+			}
 			if (r == -ESRCH || r == -ENOMEM || r == -EPERM)
 				return r;
 			if (r == -ELOOP || r == -E2BIG) { /* a loop under every try, or deep */
@@ -655,15 +952,8 @@ int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
 			}
 			if (!len)
 				continue;
-			if (w->n_threads == w->cap_threads) {
-				size_t nc = w->cap_threads ? w->cap_threads * 2 : 16;
-				py_walk_thread_t *nt = realloc(w->threads, nc * sizeof *nt);
-				if (!nt)
-					return -ENOMEM;
-				w->threads = nt;
-				w->cap_threads = nc;
-			}
-			w->threads[w->n_threads++] = (py_walk_thread_t){ tid, off, len };
+			if (pw_thread(w, tid, off, len, false) < 0)
+				return -ENOMEM;
 		}
 		interp = next_interp;
 	}
@@ -763,12 +1053,16 @@ int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
 	w->riov = malloc((2 * PY_WALK_MAX_DEPTH + PW_NWIN + 4) * sizeof *w->riov);
 	w->verify = malloc(PW_STACK_MAX + PW_NWIN * PW_WIN + PY_WALK_MAX_DEPTH * PW_FR_BYTES);
 	w->stack = malloc(PW_STACK_MAX);
+	w->tsh = malloc(PW_TSG * PW_TS_BYTES);
+	w->cspan = malloc(PW_CSPAN);
+	w->pf_buf = malloc(PW_PF * PW_PF_BYTES);
+	w->mods = calloc(PW_MODS, sizeof *w->mods);
 	for (size_t i = 0; i < PW_NWIN; i++)
 		if (!(w->win[i] = malloc(PW_WIN)))
 			goto fail;
 	w->names = calloc(PW_NAMES_CAP, sizeof *w->names);
 	if (!w->frames || !w->seen || !w->seen_gen || !w->tstates || !w->liov || !w->riov ||
-	    !w->verify || !w->stack || !w->names)
+	    !w->verify || !w->stack || !w->tsh || !w->cspan || !w->pf_buf || !w->mods || !w->names)
 		goto fail;
 	*out = w;
 	return 0;
@@ -793,6 +1087,12 @@ void py_walk_free(py_walk_t *w)
 	free(w->riov);
 	free(w->verify);
 	free(w->stack);
+	free(w->tsh);
+	free(w->cspan);
+	free(w->pf_buf);
+	for (size_t i = 0; w->mods && i < PW_MODS; i++)
+		free(w->mods[i].name);
+	free(w->mods);
 	for (size_t i = 0; i < PW_NWIN; i++)
 		free(w->win[i]);
 	free(w->threads);
@@ -820,9 +1120,12 @@ int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz)
 	return -EPROTONOSUPPORT;
 }
 
-int py_walk_sample(py_walk_t *w, py_walk_round_t *round)
+int py_walk_sample(py_walk_t *w, const unsigned long *same, size_t n_same,
+		   py_walk_round_t *round)
 {
 	(void)w;
+	(void)same;
+	(void)n_same;
 	memset(round, 0, sizeof *round);
 	return -ENOSYS;
 }

@@ -42,9 +42,11 @@ typedef struct py_walk py_walk_t;
 typedef struct py_walk_thread {
 	unsigned long native_id; /* the thread state's native_thread_id */
 	size_t off, len;         /* its folded stack in the round's text */
+	bool same;               /* not walked (its id was in the same set): no stack */
 } py_walk_thread_t;
 
-/* What one round gives: threads with at least one frame. Valid until the
+/* What one round gives: threads with at least one frame, and the threads
+ * of the same set that were found (same: not walked). Valid until the
  * next round or _free. */
 typedef struct py_walk_round {
 	const py_walk_thread_t *threads;
@@ -66,10 +68,22 @@ const char *py_walk_version(void);
  * gone; -ENOMEM. err (errsz bytes) gets a one-line reason on failure. */
 int py_walk_open(py_walk_t **out, pid_t pid, char *err, size_t errsz);
 
-/* One round over every thread. Returns 0, or -errno when the process
- * cannot be read at all (-ESRCH: gone; -EFAULT: its runtime is not
- * readable any more, e.g. it exec'd another program). */
-int py_walk_sample(py_walk_t *w, py_walk_round_t *round);
+/* One round over every thread. same (n_same ids, may be NULL) names the
+ * threads (by native_thread_id) the caller knows have not run since it
+ * last had their stacks: they are found in the thread list but not
+ * walked (a thread's frames change only while it runs), and reported
+ * with same set. Returns 0, or -errno when the process cannot be read
+ * at all (-ESRCH: gone; -EFAULT: its runtime is not readable any more,
+ * e.g. it exec'd another program).
+ *
+ * What a round costs: one process_vm_readv for the runtime's interpreter
+ * pointer, the interpreter and the thread states of the last round
+ * (guessed to be the same list); then, per thread walked, one for its
+ * state with the _PyCFrames and data-stack range it had in recent rounds
+ * (guessed again), one for the check, and more only for frames outside
+ * that range and for names not met before. */
+int py_walk_sample(py_walk_t *w, const unsigned long *same, size_t n_same,
+		   py_walk_round_t *round);
 
 /* Free. NULL is a no-op. */
 void py_walk_free(py_walk_t *w);

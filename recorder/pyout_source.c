@@ -27,13 +27,23 @@
 #define PO_REOPEN_NS 1000000000LL /* a python* exe without a runtime yet: retried this long */
 #define PO_WARN_MAX 8          /* processes named in the end warning */
 
+/* A thread's schedstat: CPU time (ns) and times it was put on a CPU. */
+typedef struct po_sched {
+	uint64_t run, pcount;
+} po_sched_t;
+
 typedef struct po_task {
 	unsigned long tid;
+	unsigned long wid;         /* its thread state's native id (py_walk's) */
 	int fd;                    /* /proc/PID/task/TID/stat */
 	int fd_sched;              /* /proc/PID/task/TID/schedstat, or -1 */
+	int fd_children;           /* /proc/PID/task/TID/children, or -1 (not opened) */
 	bool seen;                 /* in this round */
-	uint64_t run_ns;           /* its CPU time before the last walk; ~0: unknown */
-	uint64_t run_now;          /* ... read this round */
+	bool same;                 /* this round: has not run since base (not walked) */
+	bool base_ok, cand_ok;
+	po_sched_t base;           /* read before the walk that took stack, asleep then */
+	po_sched_t cand;           /* read this round before the walk, asleep then */
+	char base_state;           /* its state then */
 	char *stack;               /* its stack at the last walk */
 	size_t len;
 	char state;                /* read this round */
@@ -50,13 +60,13 @@ typedef struct po_proc {
 	int fd_children;           /* /proc/PID/task/PID/children, or -1 */
 	po_task_t *tasks;
 	size_t n_tasks, cap_tasks;
-	bool last_whole;           /* the last walk read every thread */
-	long nthreads;             /* the process's threads then */
+	unsigned long *same;       /* the round's same set (py_walk_sample), n_tasks long */
 } po_proc_t;
 
 typedef struct pyout {
 	unsigned hz;
 	int64_t period_ns, next_ns, next_look_ns;
+	size_t n_walk;             /* processes with a walker: sampled HZ times a second */
 	pid_t *roots;              /* [0]: the command (0 until started) */
 	size_t n_roots;
 	po_proc_t *procs;
@@ -89,6 +99,8 @@ static void po_task_close(po_task_t *t)
 	close(t->fd);
 	if (t->fd_sched >= 0)
 		close(t->fd_sched);
+	if (t->fd_children >= 0)
+		close(t->fd_children);
 	free(t->stack);
 }
 
@@ -97,7 +109,6 @@ static void po_tasks_close(po_proc_t *p)
 	for (size_t i = 0; i < p->n_tasks; i++)
 		po_task_close(&p->tasks[i]);
 	p->n_tasks = 0;
-	p->last_whole = false;
 }
 
 static void po_proc_drop(pyout_t *po, size_t i)
@@ -106,6 +117,7 @@ static void po_proc_drop(pyout_t *po, size_t i)
 	py_walk_free(p->walk);
 	po_tasks_close(p);
 	free(p->tasks);
+	free(p->same);
 	if (p->fd_children >= 0)
 		close(p->fd_children);
 	po->procs[i] = po->procs[--po->n_procs];
@@ -327,15 +339,16 @@ static int po_discover_children(pyout_t *po)
 			return r;
 		p = &po->procs[i]; /* the array may have moved */
 		for (size_t k = 0; k < p->n_tasks; k++) { /* Python's other threads */
-			if (p->tasks[k].tid == (unsigned long)pid)
+			po_task_t *t = &p->tasks[k];
+			if (t->tid == (unsigned long)pid)
 				continue;
-			snprintf(path, sizeof path, "/proc/%d/task/%lu/children", (int)pid,
-				 p->tasks[k].tid);
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			r = po_adopt_listed(po, fd);
-			close(fd);
+			if (t->fd_children < 0) { /* kept open: one pread per look */
+				snprintf(path, sizeof path, "/proc/%d/task/%lu/children", (int)pid,
+					 t->tid);
+				if ((t->fd_children = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+					continue;
+			}
+			r = po_adopt_listed(po, t->fd_children);
 			if (r == -ENOMEM)
 				return r;
 			p = &po->procs[i];
@@ -416,23 +429,35 @@ static po_task_t *po_task(po_proc_t *p, unsigned long tid, bool open_it)
 	if (p->n_tasks == p->cap_tasks) {
 		size_t nc = p->cap_tasks ? p->cap_tasks * 2 : 8;
 		po_task_t *nt = realloc(p->tasks, nc * sizeof *nt);
-		if (!nt) {
+		unsigned long *ns = nt ? realloc(p->same, nc * sizeof *ns) : NULL;
+		if (nt)
+			p->tasks = nt;
+		if (!ns) {
 			close(fd);
 			return NULL;
 		}
-		p->tasks = nt;
+		p->same = ns;
 		p->cap_tasks = nc;
 	}
 	snprintf(path, sizeof path, "/proc/%d/task/%lu/schedstat", (int)p->pid, tid);
-	/* run_ns unknown: the thread may have run since the walk that found it */
-	p->tasks[p->n_tasks] = (po_task_t){ tid, fd, open(path, O_RDONLY | O_CLOEXEC), false,
-					    UINT64_MAX, UINT64_MAX, NULL, 0, 0 };
+	/* no base: the thread may have run since the walk that found it */
+	p->tasks[p->n_tasks] = (po_task_t){ .tid = tid, .wid = tid, .fd = fd,
+					    .fd_sched = open(path, O_RDONLY | O_CLOEXEC),
+					    .fd_children = -1 };
 	return &p->tasks[p->n_tasks++];
 }
 
-/* The state letter of a task (0 if it is gone) and the process's number
- * of threads (*nthreads, if not NULL). */
-static char po_task_state(const po_task_t *t, long *nthreads)
+/* The task whose thread state has native id wid, or NULL. */
+static po_task_t *po_task_wid(po_proc_t *p, unsigned long wid)
+{
+	for (size_t i = 0; i < p->n_tasks; i++)
+		if (p->tasks[i].wid == wid)
+			return &p->tasks[i];
+	return NULL;
+}
+
+/* The state letter of a task (0 if it is gone). */
+static char po_task_state(const po_task_t *t)
 {
 	char buf[512];
 	ssize_t n = pread(t->fd, buf, sizeof buf - 1, 0);
@@ -442,30 +467,23 @@ static char po_task_state(const po_task_t *t, long *nthreads)
 	const char *rp = strrchr(buf, ')');
 	if (!rp || rp[1] != ' ' || !rp[2])
 		return 0;
-	if (nthreads) { /* field 20; the state is field 3 */
-		const char *q = rp + 2;
-		*nthreads = -1;
-		for (int f = 3; *q && f < 20; f++) {
-			q = strchr(q, ' ');
-			if (!q)
-				break;
-			q++;
-			if (f == 19)
-				*nthreads = strtol(q, NULL, 10);
-		}
-	}
 	return rp[2];
 }
 
-/* The CPU time a task has run (ns, schedstat), or UINT64_MAX. */
-static uint64_t po_task_run(const po_task_t *t)
+/* A task's schedstat (its CPU time and how many times it was put on a
+ * CPU): 0, or -1 (gone, or no schedstat). */
+static int po_task_sched(const po_task_t *t, po_sched_t *out)
 {
-	char buf[128];
+	char buf[128], *end;
 	ssize_t n = t->fd_sched < 0 ? -1 : pread(t->fd_sched, buf, sizeof buf - 1, 0);
 	if (n <= 0)
-		return UINT64_MAX;
+		return -1;
 	buf[n] = '\0';
-	return strtoull(buf, NULL, 10);
+	out->run = strtoull(buf, &end, 10);
+	(void)strtoull(end, &end, 10); /* the time spent waiting for a CPU */
+	char *last = end;
+	out->pcount = strtoull(last, &end, 10);
+	return end == last ? -1 : 0;
 }
 
 static int po_json_room(pyout_t *po, size_t need)
@@ -513,35 +531,38 @@ static int po_emit_stack(pyout_t *po, pid_t pid, int64_t t, unsigned long tid, c
 	return 0;
 }
 
-/* Has no thread of p run since the last walk (which read them all)?
- * Then no stack can have changed: a thread's frames change only when it
- * runs. Each thread must be asleep (not R: a thread on a CPU may not
- * have its time brought up to date yet) when its state is read, and its
- * CPU time (schedstat, ns), read after that, the one read before the
- * walk; no thread may have come or gone. Reads every known thread's
- * state for this round (state; its time, run_now, only if it sleeps: a
- * running thread is walked now and next round anyway) and the number of
- * threads (*nthreads, -1 if unknown). */
-static bool po_unchanged(po_proc_t *p, long *nthreads)
+/* Read each known thread's /proc state for this round and fill p->same
+ * with the threads that have not run since their stack was taken: a
+ * thread's frames change only while it runs. Its schedstat (CPU time and
+ * times put on a CPU) must equal the base: the one read, before the walk
+ * that took its stack, at a time it was asleep (the state, read after
+ * the schedstat, was not R); a thread not put on a CPU since has not run
+ * since, and was not on a CPU at any moment of it (idle, with the state
+ * of then). A thread that ran gets its state read now (stat) and, if it
+ * sleeps, a new base candidate, kept if the walk takes its stack. One
+ * pread per idle thread, two per other one. Returns the set's size. */
+static size_t po_states(po_proc_t *p)
 {
-	bool same = p->last_whole && p->n_tasks > 0;
-	*nthreads = -1;
+	size_t n_same = 0;
 	for (size_t i = 0; i < p->n_tasks; i++) {
 		po_task_t *k = &p->tasks[i];
-		long nt = -1;
-		k->state = po_task_state(k, &nt);
-		k->run_now = UINT64_MAX;
-		if (nt >= 0)
-			*nthreads = nt;
-		if (!k->state || k->state == 'R') {
-			same = false;
+		po_sched_t now;
+		bool have = po_task_sched(k, &now) == 0;
+		k->seen = false;
+		k->cand_ok = false;
+		k->same = have && k->base_ok && now.run == k->base.run && now.pcount == k->base.pcount;
+		if (k->same) {
+			k->state = k->base_state;
+			p->same[n_same++] = k->wid;
 			continue;
 		}
-		k->run_now = po_task_run(k);
-		if (nt != p->nthreads || k->run_now == UINT64_MAX || k->run_now != k->run_ns)
-			same = false;
+		k->state = po_task_state(k);
+		if (have && k->state && k->state != 'R') {
+			k->cand_ok = true;
+			k->cand = now;
+		}
 	}
-	return same;
+	return n_same;
 }
 
 /* Sample one process; 0, or -ESRCH/-EFAULT when it is gone or exec'd. */
@@ -549,23 +570,10 @@ static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t 
 {
 	py_walk_round_t rd;
 	int64_t t = tc_clock_mono_ns();
-	long nthreads = -1;
-	if (po_unchanged(p, &nthreads)) { /* an idle process: the last stacks, states read now */
-		for (size_t i = 0; i < p->n_tasks; i++)
-			if (po_emit_stack(po, p->pid, t, p->tasks[i].tid, p->tasks[i].stack,
-					  p->tasks[i].len, p->tasks[i].state, out) < 0)
-				return -ENOMEM;
-		po->skipped++;
-		if (late)
-			po_emit_lost(po, p->pid, t, late, 0, 0, out);
-		po->lost_late += late;
-		return 0;
-	}
-	int r = py_walk_sample(p->walk, &rd);
+	size_t n_same = po_states(p);
+	int r = py_walk_sample(p->walk, p->same, n_same, &rd);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < p->n_tasks; i++)
-		p->tasks[i].seen = false;
 	/* A thread state whose native id is no thread of this process is the
 	 * one that forked it (CPython 3.11 keeps the parent's id in the child):
 	 * it is the child's main thread, the pid, unless another state is. */
@@ -573,26 +581,39 @@ static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t 
 	for (size_t i = 0; i < rd.n; i++)
 		if (rd.threads[i].native_id == (unsigned long)p->pid)
 			pid_claimed = true;
-	bool whole = rd.torn == 0 && rd.deep == 0;
+	unsigned long walked = 0;
 	for (size_t i = 0; i < rd.n; i++) {
 		const py_walk_thread_t *th = &rd.threads[i];
-		po_task_t *task = po_task(p, th->native_id, true);
-		unsigned long tid = th->native_id;
-		if (!task && !pid_claimed) {
+		po_task_t *task = po_task_wid(p, th->native_id);
+		unsigned long tid = task ? task->tid : th->native_id;
+		if (th->same) { /* not walked: its last stack, still true */
+			if (!task || task->seen)
+				continue;
+			task->seen = true;
+			if (po_emit_stack(po, p->pid, t, task->tid, task->stack, task->len,
+					  task->state, out) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		walked++;
+		if (!task && !(task = po_task(p, th->native_id, true)) && !pid_claimed) {
 			tid = (unsigned long)p->pid;
 			task = po_task(p, tid, true);
 			pid_claimed = true;
 		}
-		/* the state read before the walk; a thread met now, read now */
-		char state = !task ? 0 : task->state ? task->state : po_task_state(task, &nthreads);
-		if (!state) {
-			whole = false;
+		if (!task || task->seen)
+			continue;
+		task->wid = th->native_id;
+		tid = task->tid;
+		/* the state read before the walk; a thread met now, read now
+		 * (no base then: it may have run since) */
+		char state = task->state ? task->state : po_task_state(task);
+		if (!state)
 			continue; /* the thread is gone */
-		}
 		task->seen = true;
-		/* the CPU time read before this walk: a run since is seen next round */
-		task->run_ns = task->run_now;
-		task->run_now = UINT64_MAX;
+		task->base_ok = task->cand_ok;
+		task->base = task->cand;
+		task->base_state = state;
 		char *copy = realloc(task->stack, th->len ? th->len : 1);
 		if (!copy)
 			return -ENOMEM;
@@ -607,12 +628,14 @@ static int po_sample(pyout_t *po, po_proc_t *p, unsigned late, const rec_emit_t 
 			po_task_close(&p->tasks[i]);
 			p->tasks[i] = p->tasks[--p->n_tasks];
 		} else {
+			p->tasks[i].state = 0; /* read again next round */
 			i++;
 		}
 	}
-	p->last_whole = whole && nthreads >= 0;
-	p->nthreads = nthreads;
-	po->walks++;
+	if (walked)
+		po->walks++;
+	else
+		po->skipped++;
 	po->lost_late += late;
 	po->lost_torn += rd.torn;
 	po->lost_deep += rd.deep;
@@ -642,22 +665,32 @@ static void src_started(void *self, pid_t pid, int64_t mono_ns)
 	po->next_look_ns = mono_ns;
 }
 
+/* With no Python process to read, the loop is woken for the looks only
+ * (every REC_BATCH_NS), not HZ times a second. */
 static int64_t src_deadline(void *self)
 {
 	pyout_t *po = self;
-	return po->started ? po->next_ns : INT64_MAX;
+	return !po->started ? INT64_MAX : po->n_walk ? po->next_ns : po->next_look_ns;
+}
+
+static size_t po_count_walks(const pyout_t *po)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < po->n_procs; i++)
+		n += po->procs[i].walk != NULL;
+	return n;
 }
 
 static void src_tick(void *self, int64_t now, const rec_emit_t *out)
 {
 	pyout_t *po = self;
-	if (!po->started || now < po->next_ns)
+	bool due = po->started && po->n_walk && now >= po->next_ns;
+	if (!due && (!po->started || now < po->next_look_ns))
 		return;
 	/* rounds whose time passed while the loop was busy: lost, not made up */
 	unsigned late = 0;
-	if (now - po->next_ns >= po->period_ns)
+	if (due && now - po->next_ns >= po->period_ns)
 		late = (unsigned)((now - po->next_ns) / po->period_ns);
-	po->next_ns = rec_batch_next(now, po->period_ns);
 	if (now >= po->next_look_ns) {
 		po->next_look_ns = rec_batch_next(now, REC_BATCH_NS);
 		if (po->children < 0 || po_discover_children(po) == -ENOENT) {
@@ -665,7 +698,12 @@ static void src_tick(void *self, int64_t now, const rec_emit_t *out)
 			po_discover(po);
 		}
 		po_check_exes(po, now);
+		if (!po->n_walk && (po->n_walk = po_count_walks(po)))
+			due = true; /* the first Python process: read it now */
 	}
+	if (!due)
+		return;
+	po->next_ns = rec_batch_next(now, po->period_ns);
 	for (size_t i = 0; i < po->n_procs;) {
 		po_proc_t *p = &po->procs[i];
 		if (!p->walk) {
@@ -684,6 +722,7 @@ static void src_tick(void *self, int64_t now, const rec_emit_t *out)
 		}
 		i++;
 	}
+	po->n_walk = po_count_walks(po);
 }
 
 static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
