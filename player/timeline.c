@@ -13,6 +13,7 @@
 #include "cast_tail.h"
 #include "strace_pair.h"
 #include "timeline.h"
+#include "tl_sysline.h"
 
 #define TL_BLOCK 256           /* syscall records per block, at most */
 #define TL_DUR_NONE 0xffffffffu
@@ -126,6 +127,7 @@ typedef struct tl_load {
 	strace_pair_t *pair;       /* unfinished halves waiting, per thread */
 	uint64_t line_off;         /* offset of the line being added */
 	int64_t prev_t;            /* time of the event before it */
+	sbuf_t scratch;            /* for tl_sysline_parse */
 } tl_load_t;
 
 /* Grow a hash to twice its size (or 256). */
@@ -266,7 +268,7 @@ static int tl_sys_reserve(tl_load_t *ld)
 	return 0;
 }
 
-static int tl_add_sys(tl_load_t *ld, int64_t t, const char *data, size_t len)
+static int tl_add_sys(tl_load_t *ld, int64_t t, const char *data, size_t len, bool raw)
 {
 	timeline_t *tl = ld->tl;
 	strace_line_t sl;
@@ -289,10 +291,12 @@ static int tl_add_sys(tl_load_t *ld, int64_t t, const char *data, size_t len)
 		/* no offsets (v1): keep the text */
 		if (tl_reserve((void **)&tl->rd->texts, &ld->cap_texts, i, sizeof(char *)) < 0)
 			return -ENOMEM;
-		if (!(tl->rd->texts[i] = strndup(data, len)))
+		if (raw)
+			tl_sysline_decode(data, len, &ld->scratch);
+		if (!(tl->rd->texts[i] = raw ? strdup(ld->scratch.data) : strndup(data, len)))
 			return -ENOMEM;
 	}
-	strace_line_parse(data, len, &sl);
+	tl_sysline_parse(data, len, raw, false, &ld->scratch, &sl);
 	if (sl.kind == STRACE_CALL || sl.kind == STRACE_UNFINISHED || sl.kind == STRACE_RESUMED) {
 		name = tl_name_intern(ld, sl.name, sl.name_len);
 		if (name < 0)
@@ -453,7 +457,7 @@ static int tl_add(tl_load_t *ld, const cast_event_t *ev)
 		if (tl_add_scr(ld) < 0)
 			return -ENOMEM;
 	} else if (!strcmp(c, "s")) {
-		int rc = tl_add_sys(ld, ev->time_ns, ev->data, ev->data_len);
+		int rc = tl_add_sys(ld, ev->time_ns, ev->data, ev->data_len, ev->raw);
 		if (rc < 0)
 			return rc;
 	} else if (!strcmp(c, "p")) {
@@ -512,6 +516,11 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 	rc = cast_reader_open(&r, path, err);
 	if (rc < 0)
 		goto out;
+	/* "s" texts stay escaped: the index needs only their edges
+	 * (tl_sysline.h); a strict load decodes them, to check them */
+	bool raw = !(opts && opts->strict);
+	if (raw)
+		cast_reader_set_raw(r, "s");
 	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		total = (uint64_t)st.st_size; /* gzip: see below */
 	const cast_header_t *h = cast_reader_header(r);
@@ -535,6 +544,8 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 		}
 		if (cast_tail_is_gzip(ld->tl->rd->tail))
 			total = 0; /* offsets are decompressed bytes */
+		if (raw) /* so that it counts the "s" events the reader does */
+			cast_tail_set_raw(ld->tl->rd->tail, "s");
 	}
 	ld->tl->data_off = cast_reader_offset(r);
 	for (;;) {
@@ -593,6 +604,7 @@ out:
 		timeline_free(ld->tl);
 		free(ld->name_h.slot);
 		free(ld->tid_h.slot);
+		sbuf_cleanup(&ld->scratch);
 		strace_pair_free(ld->pair);
 		free(ld);
 	}
@@ -817,8 +829,12 @@ static int tl_read_to(const timeline_t *tl, size_t i, sbuf_t *out)
 		rd->off = cast_tail_offset(rd->tail);
 		rd->clock = ev.time_ns;
 		if (k == i) {
-			sbuf_reset(out);
-			sbuf_add(out, ev.data, ev.data_len);
+			if (ev.raw) {
+				tl_sysline_decode(ev.data, ev.data_len, out);
+			} else {
+				sbuf_reset(out);
+				sbuf_add(out, ev.data, ev.data_len);
+			}
 			return 0;
 		}
 	}
