@@ -13,6 +13,7 @@
 #include "cast_tail.h"
 #include "strace_pair.h"
 #include "timeline.h"
+#include "tl_proc.h"
 #include "tl_sysline.h"
 
 #define TL_BLOCK 256           /* syscall records per block, at most */
@@ -87,6 +88,7 @@ struct timeline {
 	char **names;              /* distinct syscall names */
 	size_t n_names;
 	tl_reader_t *rd;
+	tl_proc_t *proc;           /* tid -> pid and comm */
 	tl_prof_t *prof;
 	size_t n_prof;
 	tl_marker_t *markers;
@@ -202,6 +204,13 @@ static long tl_tid_intern(tl_load_t *ld, long tid)
 	return (long)tl->n_tids++;
 }
 
+/* tl_proc's way to a tid's index: -1 past the table's end. */
+static long tl_proc_tidx(void *user, long tid)
+{
+	long k = tl_tid_intern(user, tid);
+	return k == TL_TID_BIG ? -1 : k;
+}
+
 static int tl_add_x(tl_load_t *ld, size_t i, enum tl_x_kind kind, int64_t v)
 {
 	timeline_t *tl = ld->tl;
@@ -297,13 +306,20 @@ static int tl_add_sys(tl_load_t *ld, int64_t t, const char *data, size_t len, bo
 			return -ENOMEM;
 	}
 	tl_sysline_parse(data, len, raw, false, &ld->scratch, &sl);
-	if (sl.kind == STRACE_CALL || sl.kind == STRACE_UNFINISHED || sl.kind == STRACE_RESUMED) {
+	bool callish = sl.kind == STRACE_CALL || sl.kind == STRACE_UNFINISHED ||
+		       sl.kind == STRACE_RESUMED;
+	if (callish && raw && tl_proc_wants(sl.name, sl.name_len))
+		tl_sysline_parse(data, len, raw, true, &ld->scratch, &sl); /* with args */
+	if (callish) {
 		name = tl_name_intern(ld, sl.name, sl.name_len);
 		if (name < 0)
 			return (int)name;
 	}
 	if ((tidx = tl_tid_intern(ld, sl.tid)) < 0)
 		return (int)tidx;
+	if ((rc = tl_proc_line(tl->proc, i, tidx == TL_TID_BIG ? -1 : tidx, &sl, tl_proc_tidx,
+			       ld)) < 0)
+		return rc;
 	if (tidx == TL_TID_BIG && tl_add_x(ld, i, TL_X_TID, sl.tid) < 0)
 		return -ENOMEM;
 	switch (sl.kind) {
@@ -387,6 +403,11 @@ static int tl_add_prof(tl_load_t *ld, int64_t t, const char *data, size_t len)
 		json_array_foreach(procs, i, pr) {
 			/* numbers from the file: finite and in range, or 0 (a
 			 * session can plant "cpu": 1e308 through the control socket) */
+			json_t *jp = json_object_get(pr, "pid");
+			if (json_is_integer(jp) &&
+			    (rc = tl_proc_sample(tl->proc, (long)json_integer_value(jp),
+						 json_string_value(json_object_get(pr, "comm")))) < 0)
+				goto out;
 			double cpu = json_number_value(json_object_get(pr, "cpu"));
 			json_int_t rss = json_integer_value(json_object_get(pr, "rss_kb"));
 			if (!(cpu >= 0 && cpu <= TL_CPU_MAX))
@@ -506,7 +527,8 @@ int timeline_load(timeline_t **out, const char *path, const timeline_opts_t *opt
 		return -ENOMEM;
 	}
 	ld->tl = calloc(1, sizeof(*ld->tl));
-	if (!ld->tl || !(ld->tl->rd = calloc(1, sizeof(*ld->tl->rd)))) {
+	if (!ld->tl || !(ld->tl->rd = calloc(1, sizeof(*ld->tl->rd))) ||
+	    tl_proc_new(&ld->tl->proc) < 0) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -625,6 +647,7 @@ void timeline_free(timeline_t *tl)
 		free(tl->rd->texts);
 		free(tl->rd);
 	}
+	tl_proc_free(tl->proc);
 	for (size_t i = 0; i < tl->n_prof; i++)
 		free(tl->prof[i].leaf);
 	for (size_t i = 0; i < tl->n_markers; i++)
@@ -791,6 +814,12 @@ void timeline_sys_get(const timeline_t *tl, size_t i, tl_sys_t *out)
 		  : (out->flags & TL_SYS_NOTCALL) ? STRACE_OTHER : STRACE_CALL;
 	sl.dur_ns = out->dur_ns;
 	strace_line_span(&sl, out->t, tl->s_base, &out->start, &out->end);
+}
+
+void timeline_sys_proc(const timeline_t *tl, size_t i, long *pid, const char **comm)
+{
+	long tidx = i < tl->n_sys && tl->s_tid[i] != TL_TID_BIG ? tl->s_tid[i] : -1;
+	tl_proc_get(tl->proc, i, tidx, pid, comm);
 }
 
 unsigned timeline_sys_flags(const timeline_t *tl, size_t i)
