@@ -2,9 +2,10 @@
  *
  *   seek_bench FILE [SEEKS [REPLAYS]]
  *
- * 1. First pass to the end with snapshots, and without (no_snapshots):
- *    CPU seconds of each, medians of 3 interleaved passes (the snapshots'
- *    cost on a first pass).
+ * 1. First pass to the end with snapshots, and without (no_snapshots, the
+ *    same code with a plain libvterm screen): CPU seconds of each, medians
+ *    of PASSES (environment, default 5) interleaved pairs, and the median
+ *    of the per-pair ratios (the snapshots' cost on a first pass).
  * 2. SEEKS (default 20) random times (fixed seed) after that pass, with
  *    snapshots: CPU milliseconds per seek, median and worst.
  * 3. The first REPLAYS (default 5) of the same times without snapshots:
@@ -57,10 +58,12 @@ int main(int argc, char **argv)
 		cast_error_print(stderr, "seek_bench", &err);
 		return 1;
 	}
-	/* interleaved first passes: plain, snap, plain, snap, plain, snap
-	 * (the last snapshot pass is the one the seeks use) */
-	double ps[3], pp[3];
-	for (int k = 0; k < 3; k++) {
+	/* interleaved first passes: plain, snap, plain, snap, ... (the last
+	 * snapshot pass is the one the seeks use) */
+	const char *pe = getenv("PASSES");
+	int np = pe && atoi(pe) > 0 && atoi(pe) <= 50 ? atoi(pe) : 5;
+	double ps[50], pp[50], pr[50];
+	for (int k = 0; k < np; k++) {
 		if (k > 0) {
 			playhead_free(b);
 			playhead_free(a);
@@ -72,11 +75,22 @@ int main(int argc, char **argv)
 		}
 		pp[k] = run_seek(b, INT64_MAX);
 		ps[k] = run_seek(a, INT64_MAX);
+		pr[k] = ps[k] / pp[k];
 	}
-	qsort(ps, 3, sizeof(double), dbl_cmp);
-	qsort(pp, 3, sizeof(double), dbl_cmp);
-	double pass_snap = ps[1], pass_plain = pp[1];
+	qsort(ps, (size_t)np, sizeof(double), dbl_cmp);
+	qsort(pp, (size_t)np, sizeof(double), dbl_cmp);
+	qsort(pr, (size_t)np, sizeof(double), dbl_cmp);
+	double pass_snap = ps[(np - 1) / 2], pass_plain = pp[(np - 1) / 2];
 	size_t bytes = 0, nsnap = playhead_snapshots(a, &bytes);
+	/* the cost of one snapshot of the screen at the end */
+	double c0 = cpu_now();
+	size_t one = 0;
+	for (int k = 0; k < 200; k++) {
+		screen_snap_t *sn = screen_snap_save(playhead_screen(a));
+		one = screen_snap_size(sn);
+		screen_snap_free(sn);
+	}
+	double snap_ms = (cpu_now() - c0) / 200 * 1e3;
 	int64_t end = playhead_last_time(a);
 	double *s = calloc((size_t)n, sizeof(*s)), *r = calloc((size_t)(nr ? nr : 1), sizeof(*r));
 	int64_t *ts = calloc((size_t)n, sizeof(*ts));
@@ -90,6 +104,9 @@ int main(int argc, char **argv)
 	}
 	printf("pass_snap_cpu_s=%.3f\npass_plain_cpu_s=%.3f\nsnapshots=%zu\nsnapshot_mb=%.1f\n",
 	       pass_snap, pass_plain, nsnap, (double)bytes / 1e6);
+	printf("snapshot_ms=%.3f\nsnapshot_kb=%.1f\n", snap_ms, (double)one / 1e3);
+	printf("passes=%d\npass_ratio_median=%.3f\npass_ratio_min=%.3f\npass_ratio_max=%.3f\n", np,
+	       pr[(np - 1) / 2], pr[0], pr[np - 1]);
 	printf("restores=%lu\nrestarts_snap=%lu\n", playhead_restores(a), playhead_restarts(a));
 	qsort(s, (size_t)n, sizeof(*s), dbl_cmp);
 	printf("seeks=%d\nseek_median_ms=%.1f\nseek_worst_ms=%.1f\n", n, s[(n - 1) / 2] * 1e3,

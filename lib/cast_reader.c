@@ -64,6 +64,7 @@ struct cast_reader {
 	size_t v1_pos, v1_line_at;
 	unsigned long v1_line, v1_col;
 	bool time_warned;
+	char raw_code[8];   /* events of this code are handed out raw; "" none */
 };
 
 static inline bool is_ws(char c)
@@ -696,6 +697,7 @@ static int v1_next(cast_reader_t *r, cast_event_t *ev, cast_error_t *err)
 	ev->data = r->dec + 2;
 	ev->data_len = len;
 	ev->line = r->v1_line;
+	ev->raw = false;
 	rc = 1;
 out:
 	json_decref(f);
@@ -778,6 +780,16 @@ static void quote_data(char *out, size_t size, const char *s, size_t len)
 	out[o] = '\0';
 }
 
+int cast_reader_set_raw(cast_reader_t *r, const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+
+	if (n >= sizeof(r->raw_code))
+		return -EINVAL;
+	memcpy(r->raw_code, code ? code : "", n + 1);
+	return 0;
+}
+
 int cast_reader_next(cast_reader_t *r, cast_event_t *ev, cast_error_t *err)
 {
 	castline_t cl;
@@ -804,7 +816,10 @@ int cast_reader_next(cast_reader_t *r, cast_event_t *ev, cast_error_t *err)
 			cast_error_set(err, r->source, r->line, 0, "out of memory");
 			return -ENOMEM;
 		}
-		if (!castline_scan(line, len, r->dec, &cl)) {
+		rc = r->raw_code[0] ? castline_scan_raw(line, len, r->dec, r->raw_code, &cl)
+				    : castline_scan(line, len, r->dec, &cl);
+		ev->raw = rc == 2;
+		if (!rc) {
 			rc = line_slow(r, line, len, complete, &cl, err);
 			if (rc == LINE_CUT) {
 				r->truncated = true;

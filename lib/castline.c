@@ -247,3 +247,41 @@ int castline_scan(const char *line, size_t len, char *buf, castline_t *out)
 		return 0;
 	return skip_ws(p, end) == end;
 }
+
+int castline_scan_raw(char *line, size_t len, char *buf, const char *raw_code,
+		      castline_t *out)
+{
+	const char *p = line, *end = line + len, *tok, *q;
+	long n;
+
+	if (!(p = expect(p, end, '[')))
+		return 0;
+	p = skip_ws(p, end);
+	tok = p;
+	while (p < end && (is_digit(*p) || *p == '-' || *p == '+' || *p == '.' ||
+			   *p == 'e' || *p == 'E'))
+		p++;
+	if (castline_parse_time(tok, (size_t)(p - tok), &out->time_ns) < 0)
+		return 0;
+	if (!(p = expect(p, end, ',')))
+		return 0;
+	p = skip_ws(p, end);
+	n = (long)strlen(raw_code);
+	if (end - p < n + 2 || p[0] != '"' || memcmp(p + 1, raw_code, (size_t)n) || p[n + 1] != '"')
+		return castline_scan(line, len, buf, out); /* another code, or escaped */
+	memcpy(buf, raw_code, (size_t)n + 1);
+	p += n + 2;
+	out->code = buf;
+	out->code_len = (size_t)n;
+	if (!(p = expect(p, end, ',')))
+		return 0;
+	p = skip_ws(p, end);
+	if (p >= end || *p != '"' || !(q = string_end(p + 1, end)))
+		return 0;
+	const char *after = expect(q + 1, end, ']');
+	if (!after || skip_ws(after, end) != end)
+		return 0;
+	out->data = line + (p + 1 - line);
+	out->data_len = (size_t)(q - p - 1);
+	return 2;
+}

@@ -27,6 +27,7 @@ struct cast_tail {
 	char *dec;          /* decoded code and data */
 	size_t dec_cap;
 	int64_t clock;      /* v3: absolute time of the last event */
+	char raw_code[8];   /* events of this code handed out raw; "" none */
 };
 
 /* (Re)open the gzip stream at its start. */
@@ -231,6 +232,16 @@ out:
 	return rc;
 }
 
+int cast_tail_set_raw(cast_tail_t *t, const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+
+	if (n >= sizeof(t->raw_code))
+		return -EINVAL;
+	memcpy(t->raw_code, code ? code : "", n + 1);
+	return 0;
+}
+
 int cast_tail_next(cast_tail_t *t, cast_event_t *ev)
 {
 	for (;;) {
@@ -262,8 +273,11 @@ int cast_tail_next(cast_tail_t *t, cast_event_t *ev)
 			t->dec_cap = nc;
 		}
 		castline_t cl;
-		if (!castline_scan(line, len, t->dec, &cl) && !tail_slow(t, line, len, &cl))
+		int sc = t->raw_code[0] ? castline_scan_raw(line, len, t->dec, t->raw_code, &cl)
+					: castline_scan(line, len, t->dec, &cl);
+		if (!sc && !tail_slow(t, line, len, &cl))
 			continue;
+		ev->raw = sc == 2;
 		if (t->version == 3) {
 			if (cl.time_ns > INT64_MAX - t->clock)
 				continue;

@@ -33,6 +33,10 @@ void cast_tail_free(cast_tail_t *t);
 /* Go to offset (the start of a line); clock_ns is the absolute time of the
  * event before it (v3 only; ignored for v2). Returns 0 or -errno. */
 int cast_tail_seek(cast_tail_t *t, uint64_t offset, int64_t clock_ns);
+/* Hand out the events of one code undecoded, exactly as cast_reader_set_raw
+ * does (the same lines are raw in both, so indexes taken from a raw reader
+ * pass count the same events here). Returns 0 or -EINVAL. */
+int cast_tail_set_raw(cast_tail_t *t, const char *code);
 /* Next event (pointers valid until the next call). Returns 1, 0 at the
  * end, or -errno. */
 int cast_tail_next(cast_tail_t *t, cast_event_t *ev);

@@ -105,6 +105,13 @@ void compose_pan(compose_t *c, int rows, int cols)
 	c->pan_col += cols;
 }
 
+bool compose_sys_wanted(const compose_t *c, const timeline_t *tl, size_t i, sbuf_t *tmp)
+{
+	if (c->opts.errors_only && !(timeline_sys_flags(tl, i) & TL_SYS_ERROR))
+		return false;
+	return sys_filter_match(c->sf, tl, i, tmp);
+}
+
 size_t compose_sys_shown(const compose_t *c)
 {
 	return c->sys_shown;

@@ -61,6 +61,10 @@ const compose_opts_t *compose_opts(const compose_t *c);
  * stops following the cursor until compose_follow_cursor. */
 void compose_pan(compose_t *c, int rows, int cols);
 void compose_follow_cursor(compose_t *c);
+/* True when syscall line i is one the panel would show: it passes the
+ * active filter (sys_filter.h) and, with errors only, failed. tmp is a
+ * scratch buffer (a regex filter reads the line back). */
+bool compose_sys_wanted(const compose_t *c, const timeline_t *tl, size_t i, sbuf_t *tmp);
 /* After a draw: rows the syscall panel showed (0 when not shown). */
 size_t compose_sys_shown(const compose_t *c);
 /* Draw everything into f (at f's size) for the screen s at playhead t.

@@ -327,13 +327,14 @@ void overlay_syscalls_detail(frame_t *f, const timeline_t *tl, size_t i, int64_t
 	sys_fmt_dur(dur, d, sizeof(d));
 	sbuf_printf(&line, "%s  tid %ld", timeline_sys_name(tl, e.name)[0] ? timeline_sys_name(tl, e.name)
 									: "line", e.tid);
-	if (e.flags & TL_SYS_ATTACHED) {
-		sbuf_t txt;
-		sbuf_init(&txt);
-		timeline_sys_text(tl, i, &txt);
-		sbuf_printf(&line, "  pid %ld (attached)", txt.data ? strtol(txt.data + 1, NULL, 10) : 0L);
-		sbuf_cleanup(&txt);
-	}
+	long pid;
+	const char *comm;
+	timeline_sys_proc(tl, i, &pid, &comm);
+	if (pid)
+		sbuf_printf(&line, "  pid %ld%s", pid, e.flags & TL_SYS_ATTACHED ? " (attached)" : "");
+	else
+		sbuf_adds(&line, "  pid ?");
+	sbuf_printf(&line, "  comm %s", comm[0] ? comm : "?");
 	/* rows: title, times, blank, the call wrapped, blank, hint */
 	int inner = w - 4;
 	int cw = frame_text_width(call.data, call.len);

@@ -253,15 +253,18 @@ static int play_draw(play_t *p, int64_t now)
 }
 
 /* Move to the next (dir > 0) or previous syscall line that failed (slow
- * false) or took at least the slow threshold, at its event time. Says so
- * when there is none. */
+ * false) or took at least the slow threshold, at its event time, among the
+ * lines the active filter shows (the cheap test first: a regex filter
+ * reads the line back). Says so when there is none. */
 static void play_jump_sys(play_t *p, int dir, bool slow, int64_t now)
 {
 	const timeline_t *tl = p->tl;
 	size_t n = timeline_sys_count(tl);
 	size_t i = dir > 0 ? timeline_sys_upto(tl, p->t) : timeline_sys_upto(tl, p->t - 1);
 	tl_sys_t e;
+	sbuf_t tmp;
 
+	sbuf_init(&tmp);
 	while (dir > 0 ? i < n : i-- > 0) {
 		bool hit;
 		if (!slow) {
@@ -270,15 +273,17 @@ static void play_jump_sys(play_t *p, int dir, bool slow, int64_t now)
 			timeline_sys_get(tl, i, &e);
 			hit = e.dur_ns >= p->copts.slow_ns && p->copts.slow_ns > 0;
 		}
-		if (hit) {
+		if (hit && compose_sys_wanted(p->comp, tl, i, &tmp)) {
 			timeline_sys_get(tl, i, &e);
 			play_set_paused(p, true, now);
 			play_set_t(p, e.t, now);
+			sbuf_cleanup(&tmp);
 			return;
 		}
 		if (dir > 0)
 			i++;
 	}
+	sbuf_cleanup(&tmp);
 	play_message(p, slow ? (dir > 0 ? "no slow call after this point" : "no slow call before this point")
 			     : (dir > 0 ? "no failed call after this point" : "no failed call before this point"),
 		     now);

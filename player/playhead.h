@@ -7,9 +7,9 @@
  * offsets, a v2 file's other lines are not even read). Moving forward
  * feeds the events in between.
  *
- * Snapshots: every 512 KiB of output fed (a first pass costs about 2%
- * more), the whole screen is saved (screen_snap_save: exact, deflated,
- * typically 10-40 KB for 120x36). Moving backward, or forward past a
+ * Snapshots: every 512 KiB of output fed, the whole screen is saved
+ * (screen_snap_save: exact, packed by word runs in about 0.05 ms, so a
+ * first pass costs no more than without; about 90 KB for 120x36). Moving backward, or forward past a
  * snapshot, restores the latest snapshot whose events are all at or before
  * T and replays at most 512 KiB from there (about 30 ms at libvterm's
  * 18 MB/s) instead of the whole file from its start. Over 64 MB of

@@ -55,7 +55,8 @@ int screen_to_frame(const screen_t *s, frame_t *f);
 
 /* Snapshots: the whole terminal state (cells of both buffers, pen, modes,
  * cursor and saved cursor, scroll region, charsets, tab stops, a
- * half-parsed sequence), deflated; see vt_arena.h for how. A snapshot
+ * half-parsed sequence), packed by word runs (snap_pack.h); see
+ * vt_arena.h for how. A snapshot
  * restores into the screen that took it, as long as that screen was not
  * reset since (screen_reset keeps the addresses, so it may be: the check
  * is on them). Only screens made by screen_new_snap can be saved. */

@@ -156,6 +156,10 @@ size_t timeline_prof_upto(const timeline_t *tl, int64_t t);
 size_t timeline_sys_count(const timeline_t *tl);
 size_t timeline_sys_upto(const timeline_t *tl, int64_t t);
 void timeline_sys_get(const timeline_t *tl, size_t i, tl_sys_t *out);
+/* The process of line i's thread at that line: *pid (0 when unknown) and
+ * *comm ("" when unknown; valid while tl lives), learnt from clone, fork,
+ * execve lines and /proc samples (tl_proc.h). */
+void timeline_sys_proc(const timeline_t *tl, size_t i, long *pid, const char **comm);
 /* The flags of line i (enum tl_sys_flag), without decoding the rest. */
 unsigned timeline_sys_flags(const timeline_t *tl, size_t i);
 size_t timeline_sys_errors_upto(const timeline_t *tl, size_t n);

@@ -40,6 +40,14 @@ void cast_reader_set_warn(cast_reader_t *r, cast_warn_fn fn, void *user);
 /* The header; valid for the reader's lifetime. */
 const cast_header_t *cast_reader_header(const cast_reader_t *r);
 
+/* Hand out the events of one code (1 to 7 bytes, e.g. "s") undecoded: for
+ * an ordinary line of that code ev->data is the inside of its JSON data
+ * string as written (escapes kept, not validated: jstr_unescape decodes
+ * it; not NUL-terminated: use data_len) and ev->raw is true. For a reader whose caller needs only a few
+ * fields of most lines (the player's index): decoding is most of a pass.
+ * Lines of that code the fast scanner declines are decoded as usual.
+ * Returns 0, or -EINVAL for a code that does not fit. */
+int cast_reader_set_raw(cast_reader_t *r, const char *code);
 /* Read the next event into *ev.
  * Returns 1 for an event, 0 at the end of the input, CAST_ERR_SYNTAX for a
  * malformed line (err filled; the next call goes on after it), or -errno

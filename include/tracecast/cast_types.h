@@ -45,6 +45,9 @@ typedef struct cast_event {
 	const char *data;    /* NUL-terminated UTF-8 data (may hold NULs: use data_len) */
 	size_t data_len;     /* bytes in data, without the terminator */
 	unsigned long line;  /* 1-based line of the event in the input */
+	/* data is the JSON string's inside as written, escapes kept (a code
+	 * asked for raw: cast_reader_set_raw) */
+	bool raw;
 } cast_event_t;
 
 /* The header, normalised across v1/v2/v3. */

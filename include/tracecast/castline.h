@@ -25,6 +25,16 @@ typedef struct castline {
  * 0 when declined (the caller must try jansson). */
 int castline_scan(const char *line, size_t len, char *buf, castline_t *out);
 
+/* As castline_scan, except for a line whose code is raw_code: its data is
+ * left as written (the JSON string's inside, escapes kept and NOT checked,
+ * not NUL-terminated: use data_len). line is not modified (its data is
+ * handed out through out->data). Returns 2 for such a line (out->data
+ * points into line), 1 for
+ * another line scanned, 0 when declined. A raw line's text is the inside of
+ * a well-formed string token (no unescaped quote), nothing more. */
+int castline_scan_raw(char *line, size_t len, char *buf, const char *raw_code,
+		      castline_t *out);
+
 /* Convert a JSON number token to nanoseconds exactly as the reader does for
  * jansson values (decimal digits, no float error for up to 9 decimals).
  * Returns 0 or -1 if tok is not a plain JSON number. */
