@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +44,8 @@ typedef struct perf_source {
 	size_t nrings;
 	elf_sym_t *sym;
 	pid_t root;
+	int root_fd;         /* pidfd of the root: its pid is read in /proc
+			      * only while this says it has not exited */
 	int root_is_strace;  /* -1 unknown, 0, 1 */
 	uint64_t lost, samples;
 	int64_t next_ns;
@@ -376,6 +380,13 @@ static void perf_handle(perf_source_t *ps, const unsigned char *d, size_t len,
 static void perf_check_root(perf_source_t *ps)
 {
 	char path[64], comm[32] = "";
+	struct pollfd p = { .fd = ps->root_fd, .events = POLLIN };
+	if (ps->root_fd >= 0 && poll(&p, 1, 0) > 0) {
+		/* exited (its pid may be another process's now): it is not
+		 * strace for what is left to read, no samples come from it */
+		ps->root_is_strace = 0;
+		return;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)ps->root);
 	FILE *fp = fopen(path, "re");
 	if (!fp)
@@ -415,6 +426,7 @@ static void src_started(void *self, pid_t pid, int64_t mono_ns)
 {
 	perf_source_t *ps = self;
 	ps->root = pid;
+	ps->root_fd = pidfd_open(pid, 0); /* our child, not reaped yet */
 	int r = perf_open_rings(ps, pid);
 	if (r < 0) {
 		if (r == -EACCES || r == -EPERM)
@@ -464,6 +476,8 @@ static void src_free(void *self)
 	if (!ps)
 		return;
 	perf_close_rings(ps);
+	if (ps->root_fd >= 0)
+		close(ps->root_fd);
 	elf_sym_free(ps->sym);
 	free(ps->scratch);
 	free(ps->recs);
@@ -494,6 +508,7 @@ int perf_source_new(rec_source_t *src, unsigned hz, rec_notes_t *notes)
 	ps->hz = hz;
 	ps->notes = notes;
 	ps->root = -1;
+	ps->root_fd = -1;
 	ps->root_is_strace = -1;
 	memset(src, 0, sizeof(*src));
 	src->name = "perf";
