@@ -6,10 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,19 +29,25 @@ typedef struct eseg {
 	uint64_t off, vaddr, filesz;
 } eseg_t;
 
+/* Where a file's symbols are: not asked for yet, being loaded by the
+ * worker (the fields after `next` are the worker's then), ready. */
+enum { EF_NEW, EF_QUEUED, EF_READY };
+
 /* One ELF file, loaded on first use; a file that cannot be read keeps
- * n == 0 and only its name is shown. */
-typedef struct efile {
+ * n == 0 and only its name is shown. path and base never change. */
+struct efile {
 	char *path;
 	const char *base;  /* basename of path */
-	bool loaded;
+	int state;         /* EF_*, changed by the caller's thread only */
+	struct efile *next; /* in the worker's queue or done list */
 	void *map;
 	size_t maplen;
 	esym_t *syms;
 	size_t n;
 	eseg_t segs[ES_MAX_SEGS];
 	size_t nseg;
-} efile_t;
+};
+typedef struct efile efile_t;
 
 typedef struct emap {
 	uint64_t start, end, pgoff;
@@ -52,17 +61,167 @@ typedef struct eproc {
 	bool reloaded; /* /proc/PID/maps read since the last exec */
 } eproc_t;
 
+/* The loader thread (elf_sym_async): files go in through `queue`, come
+ * back through `done` and a word on the eventfd. */
+typedef struct es_worker {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	efile_t *queue, **queue_tail; /* FIFO */
+	efile_t *done;
+	bool stop;
+	int evfd;
+} es_worker_t;
+
 struct elf_sym {
 	efile_t **files;
 	size_t nfiles, capfiles;
 	eproc_t *procs;
 	size_t nprocs, capprocs;
+	es_worker_t *w;   /* NULL: files are loaded by the caller */
+	size_t loading;   /* files queued and not collected */
 };
 
 int elf_sym_new(elf_sym_t **out)
 {
 	*out = calloc(1, sizeof(**out));
 	return *out ? 0 : -ENOMEM;
+}
+
+static int efile_load(efile_t *f);
+
+/* The loader thread: load files in the order asked, hand each back. */
+static void *es_worker_main(void *arg)
+{
+	es_worker_t *w = arg;
+	const uint64_t one = 1;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->stop && !w->queue)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->stop)
+			break;
+		efile_t *f = w->queue;
+		w->queue = f->next;
+		if (!w->queue)
+			w->queue_tail = &w->queue;
+		pthread_mutex_unlock(&w->mu);
+		efile_load(f); /* a file that cannot be read keeps no symbols */
+		pthread_mutex_lock(&w->mu);
+		f->next = w->done;
+		w->done = f;
+		if (write(w->evfd, &one, sizeof one) < 0) {
+			/* the counter cannot overflow here; nothing to do */
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int elf_sym_async(elf_sym_t *es)
+{
+	es_worker_t *w;
+	sigset_t all, old;
+	int r;
+
+	if (es->w)
+		return es->w->evfd;
+	w = calloc(1, sizeof *w);
+	if (!w)
+		return -ENOMEM;
+	w->queue_tail = &w->queue;
+	w->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w->evfd < 0) {
+		r = -errno;
+		free(w);
+		return r;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	/* the thread takes no signal: the recorder reads them from its loop */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = -pthread_create(&w->th, NULL, es_worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r < 0) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		close(w->evfd);
+		free(w);
+		return r;
+	}
+	es->w = w;
+	return w->evfd;
+}
+
+/* Stop the loader (after the file it is reading, if any). */
+static void es_worker_stop(elf_sym_t *es)
+{
+	es_worker_t *w = es->w;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	close(w->evfd);
+	free(w);
+	es->w = NULL;
+}
+
+size_t elf_sym_collect(elf_sym_t *es)
+{
+	es_worker_t *w = es->w;
+	uint64_t v;
+	size_t n = 0;
+
+	if (!w)
+		return 0;
+	if (read(w->evfd, &v, sizeof v) < 0) {
+		/* EAGAIN: nothing new, but the list is looked at anyway */
+	}
+	pthread_mutex_lock(&w->mu);
+	efile_t *f = w->done;
+	w->done = NULL;
+	pthread_mutex_unlock(&w->mu);
+	for (; f; f = f->next, n++)
+		f->state = EF_READY; /* the mutex ordered the worker's writes */
+	es->loading -= n;
+	return n;
+}
+
+size_t elf_sym_loading(const elf_sym_t *es)
+{
+	return es->loading;
+}
+
+/* The symbols of f are needed: load them now (no worker), or ask the
+ * worker. True when they are there now. */
+static bool efile_want(elf_sym_t *es, efile_t *f)
+{
+	if (f->state == EF_READY)
+		return true;
+	if (f->state == EF_QUEUED)
+		return false;
+	if (!es->w) {
+		efile_load(f);
+		f->state = EF_READY;
+		return true;
+	}
+	f->state = EF_QUEUED;
+	f->next = NULL;
+	es->loading++;
+	pthread_mutex_lock(&es->w->mu);
+	*es->w->queue_tail = f;
+	es->w->queue_tail = &f->next;
+	pthread_cond_signal(&es->w->cv);
+	pthread_mutex_unlock(&es->w->mu);
+	return false;
 }
 
 static void efile_free(efile_t *f)
@@ -80,6 +239,7 @@ void elf_sym_free(elf_sym_t *es)
 {
 	if (!es)
 		return;
+	es_worker_stop(es); /* before the files it may be reading go */
 	for (size_t i = 0; i < es->nfiles; i++)
 		efile_free(es->files[i]);
 	for (size_t i = 0; i < es->nprocs; i++)
@@ -138,7 +298,6 @@ static int efile_read_symtab(efile_t *f, const Elf64_Shdr *sh, const Elf64_Shdr 
 /* Map the file and read its load segments and symbol tables. */
 static int efile_load(efile_t *f)
 {
-	f->loaded = true;
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -379,8 +538,7 @@ static const emap_t *es_find_map(const eproc_t *p, uint64_t addr)
 	return lo > 0 && addr < p->maps[lo - 1].end ? &p->maps[lo - 1] : NULL;
 }
 
-const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
-			   char *buf, size_t size)
+bool elf_sym_locate(elf_sym_t *es, pid_t pid, uint64_t addr, elf_sym_frame_t *fr)
 {
 	eproc_t *p = es_proc(es, pid, false);
 	if (!p) {
@@ -400,19 +558,29 @@ const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
 			m = es_find_map(p, addr);
 		}
 	}
-	if (!m) {
+	fr->file = m ? m->file : NULL;
+	fr->off = m ? addr - m->start + m->pgoff : 0;
+	return !m || efile_want(es, m->file);
+}
+
+bool elf_sym_frame_ready(const elf_sym_frame_t *fr)
+{
+	return !fr->file || fr->file->state == EF_READY;
+}
+
+const char *elf_sym_frame_name(const elf_sym_frame_t *fr, char *buf, size_t size)
+{
+	const efile_t *f = fr->file;
+	const esym_t *s = NULL;
+
+	if (!f) {
 		snprintf(buf, size, "[unknown]");
 		return buf;
 	}
-	efile_t *f = m->file;
-	if (!f->loaded)
-		efile_load(f);
-	uint64_t off = addr - m->start + m->pgoff;
-	const esym_t *s = NULL;
-	for (size_t i = 0; i < f->nseg; i++) {
+	for (size_t i = 0; f->state == EF_READY && i < f->nseg; i++) {
 		const eseg_t *g = &f->segs[i];
-		if (off >= g->off && off - g->off < g->filesz) {
-			s = efile_find(f, off - g->off + g->vaddr);
+		if (fr->off >= g->off && fr->off - g->off < g->filesz) {
+			s = efile_find(f, fr->off - g->off + g->vaddr);
 			break;
 		}
 	}
@@ -421,6 +589,15 @@ const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
 	else
 		snprintf(buf, size, "[%s]", f->base);
 	return buf;
+}
+
+const char *elf_sym_lookup(elf_sym_t *es, pid_t pid, uint64_t addr,
+			   char *buf, size_t size)
+{
+	elf_sym_frame_t fr;
+
+	elf_sym_locate(es, pid, addr, &fr);
+	return elf_sym_frame_name(&fr, buf, size);
 }
 
 int elf_sym_file_values(const char *path, const char *const *names, size_t n,

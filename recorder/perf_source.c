@@ -4,24 +4,34 @@
 
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "elf_sym.h"
 #include "tracecast/jstr.h"
+#include "tracecast/tc_clock.h"
 #include "profile_source.h"
 #include "tracecast/utf8.h"
 
 #define PERF_RING_PAGES 128       /* data pages per CPU ring (512 KiB) */
 #define PERF_DRAIN_NS 25000000    /* read the rings every 25 ms */
 #define PERF_STACK_MAX 8192       /* bytes of one folded stack */
+/* A sample with a frame in a file whose symbols the loader thread is
+ * still reading is held (and the reorder window with it: rec_source.h
+ * hold) until they are there, at most PERF_HOLD_NS after its time and
+ * PERF_HOLD_MAX samples; past that it is written with "[file]" for the
+ * frames not yet named. docs/FORMAT.md says what the hold costs. */
+#define PERF_HOLD_NS 1000000000LL
+#define PERF_HOLD_MAX 4096
 
 typedef struct perf_ring {
 	int fd;
@@ -36,12 +46,22 @@ typedef struct perf_rec {
 	size_t seq;       /* arrival order, for a stable sort */
 } perf_rec_t;
 
+/* A sample held while its files' symbols load. */
+typedef struct perf_held {
+	uint64_t time;
+	uint32_t pid, tid;
+	elf_sym_frame_t *fr;  /* root first */
+	size_t n;
+} perf_held_t;
+
 typedef struct perf_source {
 	unsigned hz;
 	perf_ring_t *rings;
 	size_t nrings;
 	elf_sym_t *sym;
 	pid_t root;
+	int root_fd;         /* pidfd of the root: its pid is read in /proc
+			      * only while this says it has not exited */
 	int root_is_strace;  /* -1 unknown, 0, 1 */
 	uint64_t lost, samples;
 	int64_t next_ns;
@@ -50,6 +70,12 @@ typedef struct perf_source {
 	size_t slen, scap;
 	perf_rec_t *recs;
 	size_t nrecs, caprecs;
+	int sym_fd;          /* the symbol loader's fd, -1: loads inline */
+	perf_held_t *held;   /* in arrival order */
+	size_t nheld, capheld;
+	uint64_t held_late;  /* written before their names were there */
+	elf_sym_frame_t *fr; /* frames of the sample at hand */
+	size_t capfr;
 	char stack[PERF_STACK_MAX];
 	char json[JSTR_ESCAPE_MAX(UTF8_REPAIR_MAX(PERF_STACK_MAX)) + 128];
 	rec_notes_t *notes;
@@ -252,7 +278,86 @@ static void perf_emit_json(perf_source_t *ps, uint64_t t, const rec_emit_t *out,
 	out->emit(out->user, (int64_t)t, "p", ps->json, len);
 }
 
-/* Turn one sample record into a "p" event. */
+/* Write one sample's "p" event: its frames named, root first. */
+static void perf_emit_sample(perf_source_t *ps, uint64_t t, uint32_t pid, uint32_t tid,
+			     const elf_sym_frame_t *fr, size_t n, const rec_emit_t *out)
+{
+	size_t at = 0;
+	char name[512];
+	ps->stack[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		elf_sym_frame_name(&fr[i], name, sizeof(name));
+		at = perf_put_frame(ps->stack, at, sizeof(ps->stack), name);
+	}
+	if (at == 0)
+		at = perf_put_frame(ps->stack, at, sizeof(ps->stack), "[unknown]");
+	ps->samples++;
+	char fixed[UTF8_REPAIR_MAX(PERF_STACK_MAX)];
+	utf8_carry_t c;
+	utf8_carry_init(&c);
+	size_t fl = utf8_repair(&c, ps->stack, at, fixed, true);
+	int k = snprintf(ps->json, sizeof(ps->json),
+			 "{\"src\":\"perf\",\"pid\":%u,\"tid\":%u,\"stack\":\"", pid, tid);
+	size_t jl = (size_t)k + jstr_escape(ps->json + k, fixed, fl);
+	memcpy(ps->json + jl, "\"}", 3);
+	perf_emit_json(ps, t, out, jl + 2);
+}
+
+/* Write the held samples whose names are there, or all of them (force),
+ * or those held PERF_HOLD_NS (now >= 0); keep the others in order. */
+static void perf_release(perf_source_t *ps, int64_t now, bool force, const rec_emit_t *out)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < ps->nheld; i++) {
+		perf_held_t *h = &ps->held[i];
+		bool ready = true;
+		for (size_t k = 0; k < h->n && ready; k++)
+			ready = elf_sym_frame_ready(&h->fr[k]);
+		if (!ready && !force && (int64_t)h->time + PERF_HOLD_NS > now) {
+			ps->held[keep++] = *h;
+			continue;
+		}
+		if (!ready)
+			ps->held_late++;
+		perf_emit_sample(ps, h->time, h->pid, h->tid, h->fr, h->n, out);
+		free(h->fr);
+	}
+	ps->nheld = keep;
+}
+
+/* Keep a sample until its files' symbols are there. */
+static void perf_hold(perf_source_t *ps, uint64_t t, uint32_t pid, uint32_t tid,
+		      size_t n, const rec_emit_t *out)
+{
+	if (ps->nheld == PERF_HOLD_MAX) {
+		/* too many: the oldest goes out with what is known */
+		perf_held_t *h = &ps->held[0];
+		ps->held_late++;
+		perf_emit_sample(ps, h->time, h->pid, h->tid, h->fr, h->n, out);
+		free(h->fr);
+		memmove(ps->held, ps->held + 1, --ps->nheld * sizeof(*ps->held));
+	}
+	if (ps->nheld == ps->capheld) {
+		size_t nc = ps->capheld ? ps->capheld * 2 : 64;
+		perf_held_t *nh = realloc(ps->held, nc * sizeof(*nh));
+		if (!nh)
+			goto now;
+		ps->held = nh;
+		ps->capheld = nc;
+	}
+	elf_sym_frame_t *fr = malloc((n ? n : 1) * sizeof(*fr));
+	if (!fr)
+		goto now;
+	memcpy(fr, ps->fr, n * sizeof(*fr));
+	ps->held[ps->nheld++] = (perf_held_t){ t, pid, tid, fr, n };
+	return;
+now: /* out of memory: written now, as far as named */
+	ps->held_late++;
+	perf_emit_sample(ps, t, pid, tid, ps->fr, n, out);
+}
+
+/* Turn one sample record into a "p" event, or hold it while the symbols
+ * of one of its files load. */
 static void perf_handle_sample(perf_source_t *ps, const unsigned char *d, size_t len,
 			       const rec_emit_t *out)
 {
@@ -268,9 +373,13 @@ static void perf_handle_sample(perf_source_t *ps, const unsigned char *d, size_t
 		return;
 	if (ps->root_is_strace == 1 && (pid_t)pid == ps->root)
 		return; /* strace itself, wrapping the command */
-	size_t at = 0;
-	char name[512];
-	ps->stack[0] = '\0';
+	if (nr > ps->capfr) {
+		elf_sym_frame_t *nf = realloc(ps->fr, nr * sizeof(*nf));
+		if (!nf)
+			return;
+		ps->fr = nf;
+		ps->capfr = nr;
+	}
 	/* ips[0] is the leaf: walk from the root down; callers' return
 	 * addresses minus one fall inside the calling function */
 	uint64_t leaf = nr;
@@ -280,26 +389,20 @@ static void perf_handle_sample(perf_source_t *ps, const unsigned char *d, size_t
 		if (q < (uint64_t)PERF_CONTEXT_MAX)
 			leaf = i;
 	}
+	size_t n = 0;
+	bool ready = true;
 	for (uint64_t i = nr; i-- > 0;) {
 		uint64_t ip;
 		memcpy(&ip, d + 32 + i * 8, 8);
 		if (ip >= (uint64_t)PERF_CONTEXT_MAX)
 			continue;
-		elf_sym_lookup(ps->sym, (pid_t)pid, i == leaf ? ip : ip - 1, name, sizeof(name));
-		at = perf_put_frame(ps->stack, at, sizeof(ps->stack), name);
+		if (!elf_sym_locate(ps->sym, (pid_t)pid, i == leaf ? ip : ip - 1, &ps->fr[n++]))
+			ready = false;
 	}
-	if (at == 0)
-		at = perf_put_frame(ps->stack, at, sizeof(ps->stack), "[unknown]");
-	ps->samples++;
-	char fixed[UTF8_REPAIR_MAX(PERF_STACK_MAX)];
-	utf8_carry_t c;
-	utf8_carry_init(&c);
-	size_t fl = utf8_repair(&c, ps->stack, at, fixed, true);
-	int n = snprintf(ps->json, sizeof(ps->json),
-			 "{\"src\":\"perf\",\"pid\":%u,\"tid\":%u,\"stack\":\"", pid, tid);
-	size_t jl = (size_t)n + jstr_escape(ps->json + n, fixed, fl);
-	memcpy(ps->json + jl, "\"}", 3);
-	perf_emit_json(ps, t, out, jl + 2);
+	if (ready)
+		perf_emit_sample(ps, t, pid, tid, ps->fr, n, out);
+	else
+		perf_hold(ps, t, pid, tid, n, out);
 }
 
 /* Handle one record in time order. */
@@ -376,6 +479,13 @@ static void perf_handle(perf_source_t *ps, const unsigned char *d, size_t len,
 static void perf_check_root(perf_source_t *ps)
 {
 	char path[64], comm[32] = "";
+	struct pollfd p = { .fd = ps->root_fd, .events = POLLIN };
+	if (ps->root_fd >= 0 && poll(&p, 1, 0) > 0) {
+		/* exited (its pid may be another process's now): it is not
+		 * strace for what is left to read, no samples come from it */
+		ps->root_is_strace = 0;
+		return;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)ps->root);
 	FILE *fp = fopen(path, "re");
 	if (!fp)
@@ -415,6 +525,7 @@ static void src_started(void *self, pid_t pid, int64_t mono_ns)
 {
 	perf_source_t *ps = self;
 	ps->root = pid;
+	ps->root_fd = pidfd_open(pid, 0); /* our child, not reaped yet */
 	int r = perf_open_rings(ps, pid);
 	if (r < 0) {
 		if (r == -EACCES || r == -EPERM)
@@ -427,21 +538,63 @@ static void src_started(void *self, pid_t pid, int64_t mono_ns)
 		return;
 	}
 	ps->next_ns = mono_ns + PERF_DRAIN_NS;
+	/* symbols are read off the loop from now on; if the thread cannot
+	 * be had, in it, as before */
+	int fd = elf_sym_async(ps->sym);
+	ps->sym_fd = fd >= 0 ? fd : -1;
+}
+
+/* The oldest held sample's time, or INT64_MAX. */
+static int64_t src_hold(void *self)
+{
+	perf_source_t *ps = self;
+	int64_t h = INT64_MAX;
+	for (size_t i = 0; i < ps->nheld; i++)
+		if ((int64_t)ps->held[i].time < h)
+			h = (int64_t)ps->held[i].time;
+	return h;
 }
 
 static int64_t src_deadline(void *self)
 {
 	perf_source_t *ps = self;
-	return ps->disabled || ps->nrings == 0 ? INT64_MAX : ps->next_ns;
+	if (ps->disabled || ps->nrings == 0)
+		return INT64_MAX;
+	int64_t h = src_hold(ps);
+	if (h != INT64_MAX && h + PERF_HOLD_NS < ps->next_ns)
+		return h + PERF_HOLD_NS;
+	return ps->next_ns;
+}
+
+/* The loader's fd, while it has files to hand back. */
+static int src_poll_fd(void *self)
+{
+	perf_source_t *ps = self;
+	return ps->sym_fd >= 0 && elf_sym_loading(ps->sym) ? ps->sym_fd : -1;
+}
+
+/* Symbols were loaded: write the samples that waited for them. */
+static int src_readable(void *self, int64_t mono_ns, const rec_emit_t *out)
+{
+	perf_source_t *ps = self;
+	elf_sym_collect(ps->sym);
+	perf_release(ps, mono_ns, false, out);
+	return 0;
 }
 
 static void src_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 {
 	perf_source_t *ps = self;
-	if (ps->disabled || ps->nrings == 0 || mono_ns < ps->next_ns)
+	if (ps->disabled || ps->nrings == 0)
 		return;
-	ps->next_ns = mono_ns + PERF_DRAIN_NS;
-	perf_drain(ps, out);
+	if (mono_ns >= ps->next_ns) {
+		ps->next_ns = mono_ns + PERF_DRAIN_NS;
+		perf_drain(ps, out);
+	}
+	if (ps->nheld) {
+		elf_sym_collect(ps->sym); /* a loop that did not poll us */
+		perf_release(ps, mono_ns, false, out);
+	}
 }
 
 static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
@@ -452,6 +605,20 @@ static void src_finish(void *self, int64_t mono_ns, const rec_emit_t *out)
 		return;
 	perf_drain(ps, out);
 	perf_close_rings(ps);
+	/* the loop is over: wait for the symbols still loading (bounded),
+	 * then write every held sample */
+	int64_t end = tc_clock_mono_ns() + PERF_HOLD_NS;
+	while (ps->nheld && elf_sym_loading(ps->sym) && tc_clock_mono_ns() < end) {
+		struct pollfd p = { .fd = ps->sym_fd, .events = POLLIN };
+		int ms = (int)((end - tc_clock_mono_ns()) / 1000000) + 1;
+		if (poll(&p, 1, ms) > 0)
+			elf_sym_collect(ps->sym);
+	}
+	perf_release(ps, 0, true, out);
+	if (ps->held_late)
+		rec_note(ps->notes, "tracecast: warning: --profile=perf: %llu samples written "
+			 "before their libraries' symbols were loaded (named [library])",
+			 (unsigned long long)ps->held_late);
 	if (ps->lost)
 		rec_note(ps->notes, "tracecast: warning: --profile=perf: %llu samples lost "
 			 "(of %llu written)", (unsigned long long)ps->lost,
@@ -464,6 +631,12 @@ static void src_free(void *self)
 	if (!ps)
 		return;
 	perf_close_rings(ps);
+	if (ps->root_fd >= 0)
+		close(ps->root_fd);
+	for (size_t i = 0; i < ps->nheld; i++)
+		free(ps->held[i].fr);
+	free(ps->held);
+	free(ps->fr);
 	elf_sym_free(ps->sym);
 	free(ps->scratch);
 	free(ps->recs);
@@ -494,6 +667,8 @@ int perf_source_new(rec_source_t *src, unsigned hz, rec_notes_t *notes)
 	ps->hz = hz;
 	ps->notes = notes;
 	ps->root = -1;
+	ps->root_fd = -1;
+	ps->sym_fd = -1;
 	ps->root_is_strace = -1;
 	memset(src, 0, sizeof(*src));
 	src->name = "perf";
@@ -501,6 +676,9 @@ int perf_source_new(rec_source_t *src, unsigned hz, rec_notes_t *notes)
 	src->self = ps;
 	src->prepare = src_prepare;
 	src->started = src_started;
+	src->poll_fd = src_poll_fd;
+	src->readable = src_readable;
+	src->hold = src_hold;
 	src->deadline = src_deadline;
 	src->tick = src_tick;
 	src->finish = src_finish;

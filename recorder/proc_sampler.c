@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 typedef struct proc_ent {
 	pid_t pid;
 	int fd_stat, fd_io, fd_wchan;
+	int pidfd;                     /* this very process, -1 if refused */
 	unsigned long long last_ticks; /* utime + stime at the last sample */
 	int64_t last_ns;               /* CLOCK_MONOTONIC of the last sample */
 	bool in_tree;                  /* seen in this walk */
@@ -41,6 +44,10 @@ typedef struct proc_stat {
 
 struct proc_sampler {
 	pid_t root;
+	int root_fd;                   /* pidfd of the root, -1 if none */
+	bool root_gone;                /* its pidfd said it exited */
+	struct pollfd *pfd;            /* one poll over the tracked pidfds */
+	size_t cap_pfd;
 	proc_ent_t *ents;
 	size_t n_ents, cap_ents;
 	pid_t *foreign;                /* sorted pids known not to be ours */
@@ -100,6 +107,7 @@ int proc_sampler_new(proc_sampler_t **out)
 		return -ENOMEM;
 	}
 	ps->root = -1;
+	ps->root_fd = -1;
 	ps->fd_loadavg = -1;
 	ps->clk_tck = sysconf(_SC_CLK_TCK);
 	if (ps->clk_tck <= 0)
@@ -126,7 +134,29 @@ static void ent_close(proc_ent_t *e)
 		close(e->fd_io);
 	if (e->fd_wchan >= 0)
 		close(e->fd_wchan);
-	e->fd_stat = e->fd_io = e->fd_wchan = -1;
+	if (e->pidfd >= 0)
+		close(e->pidfd);
+	e->fd_stat = e->fd_io = e->fd_wchan = e->pidfd = -1;
+}
+
+/* Has the process held by pidfd exited (or been reaped)? A pidfd is
+ * readable from then on; the pid it had may be someone else's now. */
+static bool pidfd_exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return pidfd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* Is the root still the process we were given? Once its pidfd says it
+ * exited, its pid names nobody of ours (it may be reused). */
+static bool ps_root_alive(proc_sampler_t *ps)
+{
+	if (ps->root <= 0 || ps->root_gone)
+		return false;
+	if (pidfd_exited(ps->root_fd))
+		ps->root_gone = true;
+	return !ps->root_gone;
 }
 
 static void ps_forget_all(proc_sampler_t *ps)
@@ -143,7 +173,13 @@ static void ps_forget_all(proc_sampler_t *ps)
 void proc_sampler_set_root(proc_sampler_t *ps, pid_t root)
 {
 	ps_forget_all(ps);
+	if (ps->root_fd >= 0)
+		close(ps->root_fd);
 	ps->root = root;
+	ps->root_fd = root > 0 ? pidfd_open(root, 0) : -1;
+	/* no such process: nothing to sample; refused (an old kernel): the
+	 * pid alone, as before pidfds */
+	ps->root_gone = root <= 0 || (ps->root_fd < 0 && errno == ESRCH);
 	ps->root_pre_exec = false;
 }
 
@@ -183,6 +219,9 @@ void proc_sampler_free(proc_sampler_t *ps)
 	ps_forget_all(ps);
 	if (ps->fd_loadavg >= 0)
 		close(ps->fd_loadavg);
+	if (ps->root_fd >= 0)
+		close(ps->root_fd);
+	free(ps->pfd);
 	free(ps->ents);
 	free(ps->scan);
 	free(ps->buf);
@@ -289,9 +328,17 @@ static proc_ent_t *ps_track(proc_sampler_t *ps, pid_t pid)
 	e->pid = pid;
 	e->last_ns = -1;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	e->fd_stat = open(path, O_RDONLY | O_CLOEXEC);
-	if (e->fd_stat < 0)
+	e->pidfd = e->fd_io = e->fd_wchan = -1;
+	/* the pidfd first: the files opened after it are of the same process
+	 * as long as it has not exited */
+	e->pidfd = pidfd_open(pid, 0);
+	if (e->pidfd < 0 && errno == ESRCH)
 		return NULL;
+	e->fd_stat = open(path, O_RDONLY | O_CLOEXEC);
+	if (e->fd_stat < 0) {
+		ent_close(e);
+		return NULL;
+	}
 	/* io and wchan may be refused (another user's process): optional */
 	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
 	e->fd_io = open(path, O_RDONLY | O_CLOEXEC);
@@ -369,7 +416,12 @@ static void ps_adopt(proc_sampler_t *ps, pid_t *newp, const pid_t *newpp, size_t
 		for (size_t i = 0; i < n_new; i++) {
 			if (newp[i] < 0)
 				continue;
-			if (newp[i] == ps->root || ps_find(ps, newpp[i])) {
+			proc_ent_t *parent = ps_find(ps, newpp[i]);
+			/* the root only while it lives, and a parent only while
+			 * its pidfd says it is the process we tracked: a reused
+			 * pid's process and its children are not ours */
+			if ((newp[i] == ps->root && ps_root_alive(ps)) ||
+			    (parent && !pidfd_exited(parent->pidfd))) {
 				if ((!check_tgid || ps_is_leader(newp[i])) && ps_track(ps, newp[i]))
 					changed = true;
 				newp[i] = -1;
@@ -563,6 +615,27 @@ static int ps_sample_one(proc_sampler_t *ps, proc_ent_t *e, int64_t mono_ns,
 	return r < 0 ? r : PS_SHOWN;
 }
 
+/* One poll over the tracked processes' pidfds: ps->pfd[i].revents is set
+ * for those that exited. 0 or -ENOMEM. */
+static int ps_check_exits(proc_sampler_t *ps)
+{
+	if (ps->n_ents > ps->cap_pfd) {
+		struct pollfd *np = realloc(ps->pfd, ps->cap_ents * sizeof(*np));
+		if (!np)
+			return -ENOMEM;
+		ps->pfd = np;
+		ps->cap_pfd = ps->cap_ents;
+	}
+	for (size_t i = 0; i < ps->n_ents; i++)
+		ps->pfd[i] = (struct pollfd){ .fd = ps->ents[i].pidfd, .events = POLLIN };
+	if (ps->n_ents && poll(ps->pfd, ps->n_ents, 0) < 0)
+		for (size_t i = 0; i < ps->n_ents; i++)
+			ps->pfd[i].revents = 0; /* cannot tell: sample as before */
+	for (size_t i = 0; i < ps->n_ents; i++)
+		ps->pfd[i].revents &= POLLIN;
+	return 0;
+}
+
 int proc_sampler_sample(proc_sampler_t *ps, int64_t mono_ns,
 			const char **json, size_t *len)
 {
@@ -577,11 +650,15 @@ int proc_sampler_sample(proc_sampler_t *ps, int64_t mono_ns,
 	r = ps_append(ps, "{\"src\":\"proc\",\"procs\":[");
 	if (r < 0)
 		return r;
+	r = ps_check_exits(ps);
+	if (r < 0)
+		return r;
 	int count = 0;
 	size_t keep = 0;
 	for (size_t i = 0; i < ps->n_ents; i++) {
 		proc_ent_t *e = &ps->ents[i];
-		r = ps_sample_one(ps, e, mono_ns, count == 0);
+		/* exited: its pid may be another's already, never sampled */
+		r = ps->pfd[i].revents ? PS_GONE : ps_sample_one(ps, e, mono_ns, count == 0);
 		if (r < 0)
 			return r;
 		bool alive = r != PS_GONE;
@@ -640,7 +717,7 @@ static void src_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 	if (r > 0)
 		out->emit(out->user, mono_ns, "p", json, len);
 	else if (r == 0 && json == NULL && ps->n_ents == 0) {
-		if (kill(ps->root, 0) < 0 && errno == ESRCH)
+		if (!ps_root_alive(ps))
 			ps->root = -1; /* the whole tree is gone: stop sampling */
 		else
 			ps->last_pid = 0; /* not read this time: list /proc again */

@@ -13,7 +13,11 @@
  * the process started for a new one); read_kb/write_kb are the totals
  * passed through read/write calls so far (rchar/wchar of /proc/PID/io).
  * /proc/PID/stat, io and wchan stay open per process and are read with
- * pread at offset 0. A process that vanishes mid-walk is quietly dropped. */
+ * pread at offset 0. A process that vanishes mid-walk is quietly dropped.
+ * The root and each tracked process are held by a pidfd: once it says the
+ * process exited, it is dropped, and its pid (which may then be another
+ * process's) is never sampled, adopted as the root, or taken as a parent
+ * of the tree. */
 #ifndef TRACECAST_PROC_SAMPLER_H
 #define TRACECAST_PROC_SAMPLER_H
 

@@ -38,6 +38,10 @@ struct rec_pipe {
 	 * paused */
 	struct rec_pipe_pause { int64_t start, end; } *pauses;
 	size_t n_pauses;
+	/* the oldest event a source still holds back (perf while a library's
+	 * symbols load), INT64_MAX for none: nothing at or after it is
+	 * written meanwhile, so it is not late when it comes */
+	int64_t hold;
 };
 
 /* a + b for times, saturated at the latest time a reader takes
@@ -221,6 +225,10 @@ static int64_t rec_pipe_deadline(void *user)
 		if (h != INT64_MAX && h + p->o.window < d)
 			d = h + p->o.window;
 	}
+	/* held back by a source: its release (the source's own wake-up)
+	 * is the next chance */
+	if (d != INT64_MAX && p->hold != INT64_MAX && d - p->o.window >= p->hold)
+		d = INT64_MAX;
 	if (p->dirty && p->next_flush < d)
 		d = p->next_flush;
 	/* the first grid point at or after d */
@@ -237,7 +245,10 @@ static void rec_pipe_tick(void *user, int64_t now)
 		redact_stream_expire(p->rs_o, now, p->o.window, rec_pipe_put_o, p);
 	if (p->rs_i)
 		redact_stream_expire(p->rs_i, now, p->o.window, rec_pipe_put_i, p);
-	reorder_drain(p->rq, now);
+	int64_t lim = now;
+	if (p->hold != INT64_MAX && p->hold - 1 + p->o.window < lim)
+		lim = p->hold - 1 + p->o.window; /* events before the hold only */
+	reorder_drain(p->rq, lim);
 	if (p->dirty && now >= p->next_flush) {
 		p->dirty = false;
 		if (!p->werr) {
@@ -262,6 +273,7 @@ int rec_pipe_new(rec_pipe_t **out, const rec_pipe_opts_t *o, char *err, size_t e
 		return -ENOMEM;
 	p->o = *o;
 	p->f = o->file;
+	p->hold = INT64_MAX;
 	utf8_carry_init(&p->carry_o);
 	utf8_carry_init(&p->carry_i);
 	p->emit = (rec_emit_t){ .emit = rec_pipe_on_source, .user = p };
@@ -315,6 +327,13 @@ static void rec_pipe_on_pause(void *user, int64_t now, bool paused)
 		p->o.paused(p->o.paused_user, paused);
 }
 
+static void rec_pipe_hold(void *user, int64_t oldest_ns)
+{
+	rec_pipe_t *p = user;
+
+	p->hold = oldest_ns;
+}
+
 void rec_pipe_callbacks(rec_pipe_t *p, rec_session_cbs_t *cbs)
 {
 	(void)p;
@@ -323,6 +342,7 @@ void rec_pipe_callbacks(rec_pipe_t *p, rec_session_cbs_t *cbs)
 		.marker = rec_pipe_on_marker, .pause = rec_pipe_on_pause,
 		.resize = rec_pipe_on_resize,
 		.deadline = rec_pipe_deadline, .tick = rec_pipe_tick,
+		.hold = rec_pipe_hold,
 	};
 }
 

@@ -511,6 +511,16 @@ static void rec_session_timers(rec_session_t *s, int64_t now)
 		s->prefix_pending = false; /* the prefix alone: asciinema's pause key */
 		rec_session_toggle_pause(s, now);
 	}
+	if (s->cb.hold) { /* after the sources' ticks: what they hold now */
+		int64_t h = INT64_MAX;
+		for (size_t i = 0; i < s->o.n_sources; i++) {
+			rec_source_t *src = &s->o.sources[i];
+			int64_t c = src->hold ? src->hold(src->self) : INT64_MAX;
+			if (c < h)
+				h = c;
+		}
+		s->cb.hold(s->user, h);
+	}
 	if (s->cb.tick) /* after the sources: what they emitted is counted */
 		s->cb.tick(s->user, now);
 	if (s->hup_at <= now && !s->exited)

@@ -61,6 +61,9 @@ typedef struct rec_session_cbs {
 	 * it finds ready rides on wake-ups the loop makes anyway. */
 	int64_t (*deadline)(void *user);
 	void (*tick)(void *user, int64_t mono_ns);
+	/* Before each tick: the oldest time of an event a source still holds
+	 * back (the minimum of the sources' hold hooks), INT64_MAX for none. */
+	void (*hold)(void *user, int64_t oldest_ns);
 } rec_session_cbs_t;
 
 typedef struct rec_session_opts {

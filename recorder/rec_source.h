@@ -74,6 +74,12 @@ typedef struct rec_source {
 	/* Next time tick() is due (CLOCK_MONOTONIC ns), or INT64_MAX. */
 	int64_t (*deadline)(void *self);
 	void (*tick)(void *self, int64_t mono_ns, const rec_emit_t *out);
+	/* The oldest time (CLOCK_MONOTONIC ns) of an event the source has
+	 * seen but not emitted yet, or INT64_MAX: the reorder window writes
+	 * nothing at or after it until then, so the event is in time when
+	 * it comes (perf, while a library's symbols load off the loop). A
+	 * source holds for a bounded time only (docs/FORMAT.md). */
+	int64_t (*hold)(void *self);
 	/* The root command exited with this wait status. */
 	void (*child_exited)(void *self, int status, int64_t mono_ns);
 	/* The session is over: emit what is left (read the FIFO to EOF, ...),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -62,6 +63,48 @@ static void test_lazy_fork_exec(void **state)
 	assert_int_equal(elf_sym_new(&es), 0);
 	assert_int_equal(elf_sym_add_map(es, getpid(), 0x1000, 0x1000, 0, "/nonexistent/ld.so"), 0);
 	assert_string_equal(elf_sym_lookup(es, getpid(), a, buf, sizeof(buf)), "tc_elf_sym_probe_fn");
+	elf_sym_free(es);
+}
+
+/* With the loader thread: the first locate asks for the file and says
+ * "not yet" (the caller's thread never reads it), the fd tells when it is
+ * there, and the frame, pinned before, is named then, even after the pid
+ * forgot its mappings; a file that cannot be read comes back nameless. */
+static void test_async(void **state)
+{
+	(void)state;
+	elf_sym_t *es;
+	elf_sym_frame_t fr, bad;
+	char buf[256];
+	uintptr_t a = (uintptr_t)&tc_elf_sym_probe_fn;
+	assert_int_equal(elf_sym_new(&es), 0);
+	int fd = elf_sym_async(es);
+	assert_true(fd >= 0);
+	assert_int_equal(elf_sym_async(es), fd);
+	assert_int_equal(elf_sym_load_proc(es, getpid()), 0);
+	assert_false(elf_sym_locate(es, getpid(), a, &fr));
+	assert_false(elf_sym_frame_ready(&fr));
+	assert_int_equal(elf_sym_loading(es), 1);
+	assert_false(elf_sym_locate(es, getpid(), a + 1, &fr)); /* asked once */
+	assert_int_equal(elf_sym_loading(es), 1);
+	assert_int_equal(elf_sym_add_map(es, 7, 0x1000, 0x1000, 0, "/nonexistent/lib.so"), 0);
+	assert_false(elf_sym_locate(es, 7, 0x1010, &bad));
+	elf_sym_exit(es, getpid());
+	while (elf_sym_loading(es)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		assert_int_equal(poll(&p, 1, 10000), 1);
+		elf_sym_collect(es);
+	}
+	assert_true(elf_sym_frame_ready(&fr));
+	assert_string_equal(elf_sym_frame_name(&fr, buf, sizeof(buf)), "tc_elf_sym_probe_fn");
+	assert_true(elf_sym_frame_ready(&bad));
+	assert_string_equal(elf_sym_frame_name(&bad, buf, sizeof(buf)), "[lib.so]");
+	/* ready files are named at once */
+	assert_true(elf_sym_locate(es, 7, 0x1010, &bad));
+	/* freed with a load under way: the thread is stopped first */
+	assert_int_equal(elf_sym_load_proc(es, getpid()), 0);
+	assert_int_equal(elf_sym_add_map(es, 8, 0x1000, 0x1000, 0, "/proc/self/exe"), 0);
+	elf_sym_locate(es, 8, 0x1010, &fr);
 	elf_sym_free(es);
 }
 
@@ -151,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_function),
 		cmocka_unit_test(test_lazy_fork_exec),
+		cmocka_unit_test(test_async),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_file_values),
 	};
