@@ -14,7 +14,8 @@
 
 static void feed(void *s, double t, const char *data)
 {
-	cast_event_t ev = { (int64_t)(t * 1e9), "p", data, strlen(data), 1 };
+	cast_event_t ev = { .time_ns = (int64_t)(t * 1e9), .code = "p", .data = data,
+			   .data_len = strlen(data), .line = 1 };
 	profile_summary_event(s, &ev);
 }
 

@@ -18,7 +18,8 @@
 
 static cast_event_t ev_at(double t, const char *code, const char *data)
 {
-	cast_event_t e = { (int64_t)(t * 1e9 + 0.5), code, data, strlen(data), 0 };
+	cast_event_t e = { .time_ns = (int64_t)(t * 1e9 + 0.5), .code = code, .data = data,
+			  .data_len = strlen(data) };
 	return e;
 }
 
