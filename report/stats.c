@@ -47,6 +47,27 @@ unsigned long stats_calls(const stats_t *s)
 	return s->calls;
 }
 
+int st_row_get(strmap_t *m, const char *key, size_t kl, size_t nl, st_row_t **out)
+{
+	if (strmap_get(m, key, kl + nl, sizeof(**out), (void **)out, NULL) < 0)
+		return -ENOMEM;
+	st_row_t *r = *out;
+	if (!r->name) {
+		r->name = r->key + kl;
+		memcpy(r->group, key, kl - 1 < sizeof r->group - 1 ? kl - 1 : sizeof r->group - 1);
+	}
+	return 0;
+}
+
+void st_row_add(st_row_t *to, const st_row_t *r)
+{
+	to->calls += r->calls;
+	to->errors += r->errors;
+	to->total_ns += r->total_ns;
+	if (r->max_ns > to->max_ns)
+		to->max_ns = r->max_ns;
+}
+
 /* Keep the call among the o.top slowest. */
 static int st_top_add(stats_t *s, const cast_event_t *ev, const strace_line_t *l,
 		      int64_t start, int64_t end)
@@ -104,33 +125,18 @@ int stats_event(stats_t *s, const cast_event_t *ev)
 	int64_t start, end, d = l.dur_ns > 0 ? l.dur_ns : 0;
 	strace_line_span(&l, ev->time_ns, s->base, &start, &end);
 
+	/* Rows are kept per thread with --by: a child's first calls can come
+	 * before its parent's clone returns (each line is stamped at its end),
+	 * so its process and name are known only at the end (st_view). */
 	char key[128];
-	int kl;
-	const task_t *t = tasks_find(&s->tasks, l.tid);
-	switch (s->o.by) {
-	case STATS_BY_PID:
-		kl = snprintf(key, sizeof key, "%ld%c", t->pid, ST_SEP);
-		break;
-	case STATS_BY_TID:
-		kl = snprintf(key, sizeof key, "%ld%c", l.tid, ST_SEP);
-		break;
-	case STATS_BY_COMM:
-		kl = snprintf(key, sizeof key, "%s%c", t->comm[0] ? t->comm : "?", ST_SEP);
-		break;
-	default:
-		kl = snprintf(key, sizeof key, "%c", ST_SEP);
-		break;
-	}
+	int kl = s->o.by == STATS_BY_NONE ? snprintf(key, sizeof key, "%c", ST_SEP)
+					   : snprintf(key, sizeof key, "%ld%c", l.tid, ST_SEP);
 	size_t nl = l.name_len < 64 ? l.name_len : 64;
 	memcpy(key + kl, l.name, nl);
 	st_row_t *r;
-	if (strmap_get(&s->rows, key, (size_t)kl + nl, sizeof(*r), (void **)&r, NULL) < 0)
+	if (st_row_get(&s->rows, key, (size_t)kl, nl, &r) < 0)
 		return -ENOMEM;
-	if (!r->name) {
-		r->name = r->key + kl;
-		memcpy(r->group, key, (size_t)kl - 1 < sizeof r->group - 1 ? (size_t)kl - 1
-									     : sizeof r->group - 1);
-	}
+	r->tid = l.tid;
 	r->calls++;
 	r->total_ns += d;
 	if (d > r->max_ns)

@@ -18,9 +18,18 @@ typedef struct st_row {
 	STRMAP_ITEM;            /* "group\x1fsyscall" */
 	const char *name;       /* into key */
 	char group[24];         /* pid/tid number or comm; "" without --by */
+	long tid;               /* the thread counted (--by): groups are
+				 * resolved when the report is made */
 	unsigned long calls, errors;
 	int64_t total_ns, max_ns;
 } st_row_t;
+
+/* The row of key[0..kl + nl) (group, ST_SEP, then the nl bytes of the
+ * syscall's name) in m, created empty when new. 0 or -ENOMEM. */
+int st_row_get(strmap_t *m, const char *key, size_t kl, size_t nl, st_row_t **out);
+
+/* Add a row's counts into another's. */
+void st_row_add(st_row_t *to, const st_row_t *r);
 
 typedef struct st_err {
 	STRMAP_ITEM;            /* "syscall\x1fERRNO" */

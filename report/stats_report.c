@@ -13,6 +13,7 @@ typedef struct st_view {
 	st_row_t **rows;        /* sorted: group, then the sort key */
 	size_t n;
 	strmap_t groups;        /* per group totals (st_row_t, name unused) */
+	strmap_t merged;        /* --by pid|comm: the per-thread rows merged */
 } st_view_t;
 
 static int st_cmp_rows_key(const st_row_t *a, const st_row_t *b, stats_sort_t sort)
@@ -54,29 +55,57 @@ static int st_cmp(const void *pa, const void *pb)
 	return st_cmp_rows_key(a->row, b->row, a->sort);
 }
 
+/* --by pid|comm: merge the per-thread rows into rows per process or name,
+ * as the threads are known at the end (stats.c). 0 or -ENOMEM. */
+static int st_view_regroup(st_view_t *v, const stats_t *s)
+{
+	for (size_t i = 0; i < s->rows.n; i++) {
+		const st_row_t *r = (const st_row_t *)s->rows.items[i];
+		const task_t *t = tasks_find(&s->tasks, r->tid);
+		char key[128];
+		int kl = s->o.by == STATS_BY_PID
+				 ? snprintf(key, sizeof key, "%ld%c", t ? t->pid : r->tid, ST_SEP)
+				 : snprintf(key, sizeof key, "%s%c", t && t->comm[0] ? t->comm : "?",
+					    ST_SEP);
+		size_t nl = strlen(r->name);
+		memcpy(key + kl, r->name, nl);
+		st_row_t *m;
+		if (st_row_get(&v->merged, key, (size_t)kl, nl, &m) < 0)
+			return -ENOMEM;
+		st_row_add(m, r);
+	}
+	return 0;
+}
+
+static void st_view_free(st_view_t *v)
+{
+	free(v->rows);
+	strmap_free(&v->groups, NULL);
+	strmap_free(&v->merged, NULL);
+}
+
 /* Sort the rows for output. -ENOMEM on failure. */
 static int st_view_init(st_view_t *v, const stats_t *s)
 {
 	memset(v, 0, sizeof(*v));
 	v->s = s;
-	v->n = s->rows.n;
-	st_sortable_t *tmp = calloc(v->n ? v->n : 1, sizeof(*tmp));
-	v->rows = calloc(v->n ? v->n : 1, sizeof(*v->rows));
-	if (!tmp || !v->rows) {
-		free(tmp);
-		return -ENOMEM;
+	const strmap_t *rows = &s->rows;
+	st_sortable_t *tmp = NULL;
+	if (s->o.by == STATS_BY_PID || s->o.by == STATS_BY_COMM) {
+		if (st_view_regroup(v, s) < 0)
+			goto fail;
+		rows = &v->merged;
 	}
+	v->n = rows->n;
+	tmp = calloc(v->n ? v->n : 1, sizeof(*tmp));
+	v->rows = calloc(v->n ? v->n : 1, sizeof(*v->rows));
+	if (!tmp || !v->rows)
+		goto fail;
 	for (size_t i = 0; i < v->n; i++) {
-		st_row_t *r = (st_row_t *)s->rows.items[i], *g;
-		if (strmap_get(&v->groups, r->group, strlen(r->group), sizeof(*g), (void **)&g, NULL) < 0) {
-			free(tmp);
-			return -ENOMEM;
-		}
-		g->calls += r->calls;
-		g->errors += r->errors;
-		g->total_ns += r->total_ns;
-		if (r->max_ns > g->max_ns)
-			g->max_ns = r->max_ns;
+		st_row_t *r = (st_row_t *)rows->items[i], *g;
+		if (strmap_get(&v->groups, r->group, strlen(r->group), sizeof(*g), (void **)&g, NULL) < 0)
+			goto fail;
+		st_row_add(g, r);
 		tmp[i] = (st_sortable_t){ r, g, s->o.sort };
 	}
 	/* groups are ordered by the same key as rows (by name: their label) */
@@ -86,12 +115,10 @@ static int st_view_init(st_view_t *v, const stats_t *s)
 		v->rows[i] = tmp[i].row;
 	free(tmp);
 	return 0;
-}
-
-static void st_view_free(st_view_t *v)
-{
-	free(v->rows);
-	strmap_free(&v->groups, NULL);
+fail:
+	free(tmp);
+	st_view_free(v);
+	return -ENOMEM;
 }
 
 static const st_row_t *st_group_of(const st_view_t *v, const st_row_t *r)
