@@ -212,23 +212,33 @@ static inline const char *expect(const char *p, const char *end, char c)
 	return (p < end && *p == c) ? p + 1 : NULL;
 }
 
-int castline_scan(const char *line, size_t len, char *buf, castline_t *out)
+/* The start of an event line, `[TIME,` and the blanks after it: the
+ * position of the code's string, or NULL. */
+static const char *scan_head(const char *p, const char *end, int64_t *time_ns)
 {
-	const char *p = line, *end = line + len, *tok;
-	long n;
+	const char *tok;
 
 	if (!(p = expect(p, end, '[')))
-		return 0;
+		return NULL;
 	p = skip_ws(p, end);
 	tok = p;
 	while (p < end && (is_digit(*p) || *p == '-' || *p == '+' || *p == '.' ||
 			   *p == 'e' || *p == 'E'))
 		p++;
-	if (castline_parse_time(tok, (size_t)(p - tok), &out->time_ns) < 0)
-		return 0;
+	if (castline_parse_time(tok, (size_t)(p - tok), time_ns) < 0)
+		return NULL;
 	if (!(p = expect(p, end, ',')))
+		return NULL;
+	return skip_ws(p, end);
+}
+
+int castline_scan(const char *line, size_t len, char *buf, castline_t *out)
+{
+	const char *p = line, *end = line + len;
+	long n;
+
+	if (!(p = scan_head(p, end, &out->time_ns)))
 		return 0;
-	p = skip_ws(p, end);
 	/* code and data decode into buf: each at most its raw length + NUL,
 	 * and the raw lengths plus 4 quotes fit in len, so len + 2 suffices */
 	if ((n = scan_string(&p, end, buf)) < 0)
@@ -251,21 +261,11 @@ int castline_scan(const char *line, size_t len, char *buf, castline_t *out)
 int castline_scan_raw(char *line, size_t len, char *buf, const char *raw_code,
 		      castline_t *out)
 {
-	const char *p = line, *end = line + len, *tok, *q;
+	const char *p = line, *end = line + len, *q;
 	long n;
 
-	if (!(p = expect(p, end, '[')))
+	if (!(p = scan_head(p, end, &out->time_ns)))
 		return 0;
-	p = skip_ws(p, end);
-	tok = p;
-	while (p < end && (is_digit(*p) || *p == '-' || *p == '+' || *p == '.' ||
-			   *p == 'e' || *p == 'E'))
-		p++;
-	if (castline_parse_time(tok, (size_t)(p - tok), &out->time_ns) < 0)
-		return 0;
-	if (!(p = expect(p, end, ',')))
-		return 0;
-	p = skip_ws(p, end);
 	n = (long)strlen(raw_code);
 	if (end - p < n + 2 || p[0] != '"' || memcmp(p + 1, raw_code, (size_t)n) || p[n + 1] != '"')
 		return castline_scan(line, len, buf, out); /* another code, or escaped */
