@@ -7,10 +7,10 @@
 // syscall rows `tracecast dump --overlay` shows at T (with and without a
 // filter). Also the options: --from/--to, --between-markers, errors.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, fail, launch, offlinePage } from './lib_browser.mjs';
+import { ROOT, fail, launch, offlinePage, finish } from './lib_browser.mjs';
 
 const T = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 const tmp = mkdtempSync(path.join(tmpdir(), 'tracecast-html.'));
@@ -209,9 +209,4 @@ try {
 } finally {
   await browser.close();
 }
-if (fails.length) {
-  for (const f of fails) console.error('FAIL: ' + f);
-  process.exit(1);
-}
-rmSync(tmp, { recursive: true, force: true });
-console.log('export_html: ok');
+finish('export_html', fails, tmp);

@@ -5,10 +5,10 @@
 // error, no request, no element made from them; the DOM holds them as
 // literal text.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, fail, launch, offlinePage } from './lib_browser.mjs';
+import { ROOT, fail, launch, offlinePage, finish } from './lib_browser.mjs';
 
 const T = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 const tmp = mkdtempSync(path.join(tmpdir(), 'tracecast-html-hostile.'));
@@ -96,9 +96,4 @@ try {
 } finally {
   await browser.close();
 }
-if (fails.length) {
-  for (const f of fails) console.error('FAIL: ' + f);
-  process.exit(1);
-}
-rmSync(tmp, { recursive: true, force: true });
-console.log('export_html_hostile: ok');
+finish('export_html_hostile', fails, tmp);

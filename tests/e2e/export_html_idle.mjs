@@ -5,10 +5,10 @@
 // activity. The HTML export feeds the player only terminal events, so its
 // page plays within 5% of the stripped file, and does so when played.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, fail, launch, offlinePage } from './lib_browser.mjs';
+import { ROOT, fail, launch, offlinePage, finish } from './lib_browser.mjs';
 
 const T = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 const tmp = mkdtempSync(path.join(tmpdir(), 'tracecast-html-idle.'));
@@ -121,9 +121,4 @@ window.player = AsciinemaPlayer.create({ data: u.buffer }, document.getElementBy
 } finally {
   await browser.close();
 }
-if (fails.length) {
-  for (const f of fails) console.error('FAIL: ' + f);
-  process.exit(1);
-}
-rmSync(tmp, { recursive: true, force: true });
-console.log('export_html_idle: ok');
+finish('export_html_idle', fails, tmp);

@@ -3,7 +3,7 @@
 // npm ci). Named lib_* so tests/run-e2e.sh does not run it.
 // Exit codes as for every e2e test: 0 pass, anything else fails.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,4 +49,15 @@ export async function offlinePage(browser) {
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   page.on('dialog', async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
   return { page, seen };
+}
+
+// finish(name, fails, tmp): report the failed checks (exit 1), or remove the
+// test's scratch folder and say the test passed.
+export function finish(name, fails, tmp) {
+  if (fails.length) {
+    for (const f of fails) console.error('FAIL: ' + f);
+    process.exit(1);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  console.log(name + ': ok');
 }
