@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "src_root.h"
 #include <jansson.h>
 #include <zlib.h>
 
@@ -21,19 +23,11 @@
 static const char *corpus_dir(void)
 {
 	static char dir[4096];
-	const char *env = getenv("TC_CORPUS"), *file = __FILE__, *slash;
+	const char *env = getenv("TC_CORPUS");
 
 	if (env && *env)
 		return env;
-	env = getenv("TC_ROOT");
-	if (env && *env) {
-		snprintf(dir, sizeof dir, "%s/tests/corpus", env);
-		return dir;
-	}
-	slash = strstr(file, "tests/unit/");
-	if (!slash || slash == file)
-		return "tests/corpus";
-	snprintf(dir, sizeof dir, "%.*s/tests/corpus", (int)(slash - file - 1), file);
+	snprintf(dir, sizeof dir, "%s/tests/corpus", src_root());
 	return dir;
 }
 

@@ -16,27 +16,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "src_root.h"
 #include <zlib.h>
 
 #include "tracecast/cast_reader.h"
 
 /* --- helpers --- */
-
-/* The source tree: $TC_ROOT, else two folders above this file. */
-static const char *src_root(void)
-{
-	static char root[4096];
-	const char *env = getenv("TC_ROOT");
-	const char *file = __FILE__, *slash;
-
-	if (env && *env)
-		return env;
-	slash = strstr(file, "tests/unit/");
-	if (!slash || slash == file)
-		return ".";
-	snprintf(root, sizeof root, "%.*s", (int)(slash - file - 1), file);
-	return root;
-}
 
 static void *read_file(const char *path, size_t *len)
 {

@@ -19,26 +19,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "src_root.h"
+
 #include "tracecast/cast_reader.h"
 #include "player/frame.h"
 #include "player/playhead.h"
 #include "player/screen.h"
 
 #define SEC INT64_C(1000000000)
-
-static const char *root_dir(void)
-{
-	static char dir[4096];
-	const char *env = getenv("TC_ROOT"), *file = __FILE__, *slash;
-
-	if (env && *env)
-		return env;
-	slash = strstr(file, "tests/unit/");
-	if (!slash || slash == file)
-		return ".";
-	snprintf(dir, sizeof dir, "%.*s", (int)(slash - file - 1), file);
-	return dir;
-}
 
 static uint64_t h_add(uint64_t h, const void *p, size_t n)
 {
@@ -219,7 +207,7 @@ static void test_seeks(void **state)
 	const char *sub[] = { "tests/corpus", "tests/fixtures/player" };
 
 	for (size_t d = 0; d < 2; d++) {
-		snprintf(dir, sizeof dir, "%s/%s", root_dir(), sub[d]);
+		snprintf(dir, sizeof dir, "%s/%s", src_root(), sub[d]);
 		DIR *dp = opendir(dir);
 		assert_non_null(dp); /* no skipping: the files are in the tree */
 		struct dirent *de;

@@ -16,24 +16,12 @@
 
 #include <cmocka.h>
 
+#include "src_root.h"
+
 #include "tracecast/cast_reader.h"
 #include "tracecast/jstr.h"
 #include "tracecast/strace_line.h"
 #include "player/tl_sysline.h"
-
-static const char *root_dir(void)
-{
-	static char dir[4096];
-	const char *env = getenv("TC_ROOT"), *file = __FILE__, *slash;
-
-	if (env && *env)
-		return env;
-	slash = strstr(file, "tests/unit/");
-	if (!slash || slash == file)
-		return ".";
-	snprintf(dir, sizeof dir, "%.*s", (int)(slash - file - 1), file);
-	return dir;
-}
 
 static size_t n_checked, n_failed;
 
@@ -126,9 +114,9 @@ static void test_recordings(void **state)
 	(void)state;
 
 	n_checked = n_failed = 0;
-	snprintf(p, sizeof p, "%s/tests", root_dir());
+	snprintf(p, sizeof p, "%s/tests", src_root());
 	walk(p);
-	snprintf(p, sizeof p, "%s/samples", root_dir());
+	snprintf(p, sizeof p, "%s/samples", src_root());
 	walk(p);
 	assert_true(n_checked >= 300); /* the tree's recordings hold ~400 */
 	assert_int_equal(n_failed, 0);
