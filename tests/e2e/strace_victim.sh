@@ -52,8 +52,14 @@ check(len(w) == 1, "one write(1, UNIQUE...) line, got %d" % len(w))
 out = [e for e in o if "UNIQUE-strace-victim-c0ffee" in e[2]]
 check(len(out) == 1, "one o event with UNIQUE, got %d" % len(out))
 if w and out:
-    d = out[0][0] - w[0][0]
-    check(0 <= d <= 0.050, "write line %.6f vs o %.6f (d=%.6f)" % (w[0][0], out[0][0], d))
+    # "s" events are stamped at the call's end: the write's span is
+    # [t - DURATION, t]; its bytes reach the pty (the o event) inside the
+    # span or after it, never before it began (strace's syscall-exit stop
+    # can end the span a few microseconds after the recorder read them)
+    dur = float(re.search(r"<(\d+\.\d+)>$", w[0][2]).group(1))
+    d = out[0][0] - (w[0][0] - dur)
+    check(-0.000002 <= d <= 0.050, "write span %.6f-%.6f vs o %.6f (d=%.6f)"
+          % (w[0][0] - dur, w[0][0], out[0][0], d))
 # (split in two halves when another process's event comes in between)
 ex = find(r"^(\d+) +exit_group\(3(\) += \?| <unfinished \.\.\.>)$")
 check(ex, "exit_group(3)")
