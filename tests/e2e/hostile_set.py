@@ -8,8 +8,9 @@ memory measured (/usr/bin/time -f %M) against HOSTILE_MEM_MB (256 MiB; the
 ASan build gets 4x). No run may die of a signal or print a sanitizer report;
 a refused file names its place (FILE:LINE). What dump, dump --format ansi
 and info write must hold no OSC, DCS, APC, PM, SOS, C1 control, query or
-mode change. A named FIFO: dump --overlay and a backward --at refuse it at
-once instead of blocking. play of the whole set in tmux is in
+mode change. info says when a size is beyond what a player draws (and at
+what size it is drawn). A named FIFO: dump --overlay, a backward --at and
+play refuse it at once instead of blocking. play of the whole set in tmux is in
 hostile_play.py."""
 import glob
 import os
@@ -109,10 +110,17 @@ def main():
                     peak = (r[2], "%s %s" % (argv[0], name))
                 if os.path.exists(os.path.join(tmp, "out.cast")):
                     os.unlink(os.path.join(tmp, "out.cast"))
-        # a named FIFO: what needs two passes says so at once
+        # a size beyond what a player draws is said in info (item 5)
+        for fx, want in (("header-4096.cast", "4096x4096 (larger than a player draws: drawn at most 1024x512)"),
+                         ("resize-4096.cast", "4096x4096 (drawn at most 1024x512)")):
+            p = subprocess.run([TRACECAST, "info", os.path.join(HOST, fx)], capture_output=True, timeout=60)
+            if want not in p.stdout.decode(errors="replace"):
+                failures.append("info %s does not say %r: %r" % (fx, want, p.stdout[-400:]))
+        # a named FIFO: what needs two passes says so at once (play too)
         fifo = os.path.join(tmp, "f.cast")
         os.mkfifo(fifo)
-        for argv in (["dump", fifo, "--overlay", "--size", "80x24"], ["dump", fifo, "--at", "1,0.5"]):
+        for argv in (["dump", fifo, "--overlay", "--size", "80x24"], ["dump", fifo, "--at", "1,0.5"],
+                     ["play", fifo]):
             writer = subprocess.Popen(["sh", "-c", "cat %s > %s" % (os.path.join(HOST, "epoch-times.cast"), fifo)])
             try:
                 p = subprocess.run([TRACECAST] + argv, capture_output=True, timeout=10)

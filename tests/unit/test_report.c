@@ -161,6 +161,42 @@ static void test_stats_rules(void **state)
 	json_decref(j);
 }
 
+/* --sort time (the default), calls, errors, name: each a different order
+ * (ties by name). */
+static void test_stats_sort(void **state)
+{
+	static const char *const lines[] = {
+		"10 openat(AT_FDCWD, \"/a\", O_RDONLY) = -1 ENOENT (No such file or directory) <0.000100000>",
+		"10 openat(AT_FDCWD, \"/b\", O_RDONLY) = -1 ENOENT (No such file or directory) <0.000100000>",
+		"10 read(3, \"\", 1) = 0 <0.500000000>",
+		"10 close(3) = 0 <0.000010000>",
+		"10 close(4) = 0 <0.000010000>",
+		"10 close(5) = 0 <0.000010000>",
+	};
+	static const double times[] = { 0.1, 0.2, 0.8, 0.9, 1.0, 1.1 };
+	static const struct {
+		stats_sort_t sort;
+		const char *order[3];
+	} sorts[] = {
+		{ STATS_SORT_TIME, { "read", "openat", "close" } },
+		{ STATS_SORT_CALLS, { "close", "openat", "read" } },
+		{ STATS_SORT_ERRORS, { "openat", "close", "read" } },
+		{ STATS_SORT_NAME, { "close", "openat", "read" } },
+	};
+	(void)state;
+	for (size_t k = 0; k < sizeof sorts / sizeof sorts[0]; k++) {
+		stats_opts_t o = { .sort = sorts[k].sort };
+		unsigned long calls;
+		json_t *j = stats_of(lines, times, 6, &o, &calls);
+		json_t *rows = json_object_get(j, "syscalls");
+		assert_int_equal(json_array_size(rows), 3);
+		for (size_t i = 0; i < 3; i++)
+			assert_string_equal(json_string_value(json_object_get(json_array_get(rows, i), "syscall")),
+					    sorts[k].order[i]);
+		json_decref(j);
+	}
+}
+
 static void test_stats_processes(void **state)
 {
 	static const char *const lines[] = {
@@ -278,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_stats_rules),
 		cmocka_unit_test(test_stats_processes),
 		cmocka_unit_test(test_stats_child_first),
+		cmocka_unit_test(test_stats_sort),
 		cmocka_unit_test(test_stats_top_heap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
