@@ -10,7 +10,14 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include "tracecast/cast_error.h"
+#include "tracecast/fdio.h"
 #include "tracecast/strv.h"
 #include "tracecast/tc_clock.h"
 
@@ -168,6 +175,57 @@ static void test_error_print(void **state)
 	free(text);
 }
 
+/* A reader that takes a pipe's bytes in small pieces, slowly. */
+typedef struct slow_reader {
+	int fd;
+	unsigned char *got;
+	size_t len, cap;
+} slow_reader_t;
+
+static void *slow_read(void *arg)
+{
+	slow_reader_t *r = arg;
+	ssize_t n;
+	while (r->len < r->cap && (n = read(r->fd, r->got + r->len, 1000)) > 0) {
+		r->len += (size_t)n;
+		if (r->len % 64 == 0)
+			sched_yield();
+	}
+	return NULL;
+}
+
+/* fdio_write_all: every byte, in order, through a non-blocking pipe much
+ * smaller than the data (short writes and EAGAIN); -EPIPE once the reader
+ * is gone. */
+static void test_fdio_write_all(void **state)
+{
+	enum { N = 1 << 20 };
+	int p[2];
+	unsigned char *buf = malloc(N), *got = malloc(N);
+	slow_reader_t r = { .got = got, .cap = N };
+	pthread_t th;
+	(void)state;
+	assert_non_null(buf);
+	assert_non_null(got);
+	for (size_t i = 0; i < N; i++)
+		buf[i] = (unsigned char)(i * 2654435761u >> 13);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	r.fd = p[0];
+	assert_int_equal(pthread_create(&th, NULL, slow_read, &r), 0);
+	assert_int_equal(fdio_write_all(p[1], buf, N), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(r.len, N);
+	assert_memory_equal(got, buf, N);
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(fdio_write_all(p[1], buf, 10), -EPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	close(p[1]);
+	free(buf);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_error_print),
+		cmocka_unit_test(test_fdio_write_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
