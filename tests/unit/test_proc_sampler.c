@@ -68,6 +68,24 @@ static pid_t spawn_tree(pid_t *grandchild, const char *child_name)
 	assert_int_equal(read(p[0], grandchild, sizeof(*grandchild)), sizeof(*grandchild));
 	kids[nkids++] = *grandchild;
 	close(p[0]);
+	/* until the grandchild has named itself it still carries the child's
+	 * name ("strace": the sampler rightly hides strace's child before its
+	 * exec): wait for the name, bounded, as a loaded machine may not have
+	 * run it yet */
+	char path[64], comm[32] = "";
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)*grandchild);
+	for (int i = 0; i < 10000 && strcmp(comm, "tc-grandchild\n") != 0; i++) {
+		FILE *f = fopen(path, "r");
+		comm[0] = '\0';
+		if (f) {
+			if (!fgets(comm, sizeof comm, f))
+				comm[0] = '\0';
+			fclose(f);
+		}
+		if (strcmp(comm, "tc-grandchild\n") != 0)
+			usleep(1000);
+	}
+	assert_string_equal(comm, "tc-grandchild\n");
 	return c;
 }
 
