@@ -264,6 +264,23 @@ if [ "${PROFILE_ONLY:-}" = outside ]; then
 	castlen() { tail -n 1 "$1" | /usr/bin/python3 -c 'import json, sys; print("%.1f" % json.loads(sys.stdin.read())[0])'; }
 	EV10_S=$(castlen "$W/ev10.out.cast"); EV100_S=$(castlen "$W/ev100.out.cast")
 	WAKE_MS=$(paste -d' ' "$W/wake.0" "$W/wake.1" | awk '{print ($2 - $1) * 1000 / 5}' | median)
+	# where the recorder's CPU goes: one REQUESTS=100 recording under perf
+	# record (cpu-clock, DWARF call graphs: the build has no frame
+	# pointers), each part's share with its callees
+	WHERE=
+	if [ -n "$PERF_SELF" ] && REQUESTS=100 perf record -q -e cpu-clock -F 2000 --call-graph dwarf,16384 \
+		--no-inherit -o "$W/perf.data" "$TRACECAST" rec -q --headless --overwrite \
+		--profile=python-outside:100 "$W/where.cast" -- $EVW </dev/null >/dev/null 2>&1; then
+		perf report -i "$W/perf.data" --children --sort sym --stdio -g none 2>/dev/null > "$W/where.txt"
+		share() { awk -v s="$1" '$1 ~ /%$/ && $4 == s {print $1; exit}' "$W/where.txt"; }
+		WHERE="the sampler's tick $(share src_tick) (of it: the walks \`py_walk_sample\` $(share py_walk_sample),
+of which the re-read that checks a chain \`pt_verify\` $(share pt_verify); the threads' \`/proc\` reads
+\`pyout_tasks_begin\` $(share pyout_tasks_begin); the looks for new processes and execs
+\`pyout_tree_look\` $(share pyout_tree_look) and its \`tr_check_exes\` $(share tr_check_exes) (a tail call: perf
+shows it apart); writing the events \`po_emit_stack\` $(share po_emit_stack)); the loop's \`poll\` syscall
+$(share __x64_sys_poll) (woken HZ times a second); in all, the \`process_vm_readv\` syscalls
+$(share __x64_sys_process_vm_readv) and the \`pread\` ones $(share __x64_sys_pread64)"
+	fi
 	O10=$(pct "$W/ev10.none" "$W/ev10.outside"); O100=$(pct "$W/ev100.none" "$W/ev100.outside")
 	SEC=$W/outside.md
 	{
@@ -325,6 +342,12 @@ PY
 		echo "of wall time, that floor alone is $(awk -v w="$WAKE_MS" -v c="$(median < "$W/ev10.none")" -v s="$EV10_S" 'BEGIN {printf "%.1f", 100 * w * s / 1000 / c}')% of the sample as shipped ($EV10_S s)"
 		echo "and $(awk -v w="$WAKE_MS" -v c="$(median < "$W/ev100.none")" -v s="$EV100_S" 'BEGIN {printf "%.1f", 100 * w * s / 1000 / c}')% of REQUESTS=100 ($EV100_S s)."
 		echo
+		if [ -n "$WHERE" ]; then
+			echo "Where the recorder's CPU goes with python-outside:100 (\`perf record -e cpu-clock"
+			echo "--call-graph dwarf --no-inherit\` on one REQUESTS=100 recording; shares of the recorder's"
+			echo "samples, callees included): $WHERE."
+			echo
+		fi
 		echo "Per-run CPU seconds:"
 		echo
 		for n in ev10 ev100; do
