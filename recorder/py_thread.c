@@ -353,7 +353,8 @@ int py_thread_try(py_thread_t *w, uint64_t ts, uint64_t interp, bool last,
 	if (py_thread_in_set(*tid, same, n_same))
 		return PY_THREAD_SAME;
 	uint64_t cframe = py_mem_rd64(h, PYO_TS_CFRAME), top = 0;
-	uint64_t chunk = py_mem_rd64(h, PYO_TS_DATASTACK_CHUNK), stop = py_mem_rd64(h, PYO_TS_DATASTACK_TOP);
+	uint64_t chunk = py_mem_rd64(h, PYO_TS_DATASTACK_CHUNK);
+	uint64_t stop = py_mem_rd64(h, PYO_TS_DATASTACK_TOP);
 	if (chunk != g->chunk)
 		g->smax = 0;
 	g->chunk = chunk;

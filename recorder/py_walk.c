@@ -87,8 +87,8 @@ int py_walk_sample(py_walk_t *w, const unsigned long *same, size_t n_same,
 			bool known = py_thread_known(w->th, w->tsg[i], &was);
 			bool walk = !known || !py_thread_in_set(was, same, n_same);
 			if (chosen == PW_TSG && known && walk) {
-				/* the first thread to walk: its first read too (w->stack
-				 * and w->win are its until it is walked) */
+				/* the first thread to walk: its first read too (the
+				 * thread walker's buffers are its until it is walked) */
 				chosen = i;
 				py_thread_guess_add(w->th, w->tsg[i], same, n_same, &guess, l, rv, &k, &bytes);
 				tend[i] = guess.end_h;
