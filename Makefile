@@ -153,7 +153,7 @@ $(PY_OFFSETS): recorder/pyout/py_offsets_probe.c
 	  $(CC) -std=c11 -D_GNU_SOURCE -w -isystem $(PY_INC) -o $(BUILD)/gen/py_offsets_probe $< && \
 	  $(BUILD)/gen/py_offsets_probe > $@.tmp && mv $@.tmp $@; \
 	else echo '#define PYO_OK 0 /* no CPython headers at build time */' > $@; fi
-$(BUILD)/recorder/py_walk.o: $(PY_OFFSETS)
+$(addprefix $(BUILD)/recorder/,py_walk.o py_mem.o py_names.o py_thread.o py_image.o): $(PY_OFFSETS)
 
 ifneq ($(PY_NATIVE),)
 $(PY_NATIVE): recorder/pysampler/pysampler.c

@@ -69,10 +69,11 @@ EVW="samples/eventlet-wsgi/run.sh"
 # (bench/waker_preload.c); "cprofile" without --profile, with cProfile on.
 one() {
 	local spec=$1; shift
-	local t="$W/time" f="$W/rec.cast" prof=() envs=()
+	local t="$W/time" f="$W/rec.cast" prof=() envs=() bin=$TRACECAST
 	case $spec in
 	none) ;;
 	outside) prof=(--profile=python-outside:100) ;;
+	old) prof=(--profile=python-outside:100); bin=$OLD_TRACECAST ;;
 	native) prof=(--profile=python-inside:100) ;;
 	pure) prof=(--profile=python-inside:100); envs=(TRACECAST_PY_NATIVE=) ;;
 	floor) envs=(TC_WAKER_HZ=100 "LD_PRELOAD=$WAKER") ;;
@@ -81,15 +82,24 @@ one() {
 	esac
 	# a run that fails (the eventlet client timing out on a loaded machine)
 	# is run again, twice at most
+	# (the recorder's own CPU, perf stat --no-inherit, into $W/self_ms when
+	# perf runs here: the rest of the tree's CPU is the target's)
+	local ps=()
+	[ -n "$PERF_SELF" ] && ps=(perf stat -x, -e task-clock --no-inherit -o "$W/perfself")
 	for try in 1 2 3; do
 		rm -f "$f"
-		env "${envs[@]}" /usr/bin/time -o "$t" -f "%U %S" "$TRACECAST" rec -q --headless --overwrite \
+		env "${envs[@]}" /usr/bin/time -o "$t" -f "%U %S" "${ps[@]}" "$bin" rec -q --headless --overwrite \
 			"${prof[@]}" "$f" -- "$@" </dev/null >/dev/null 2>"$W/err" && break
 		[ "$try" = 3 ] && { echo "bench/profile.sh: rec failed: $(cat "$W/err")" >&2; return 1; }
 		echo "bench/profile.sh: rec failed, run again: $(tail -n 2 "$W/err")" >&2
 	done
 	awk '{printf "%.3f\n", $1 + $2}' "$t"
+	if [ -n "$PERF_SELF" ]; then
+		awk -F, '/task-clock/ {printf "%.1f\n", $1}' "$W/perfself" > "$W/self_ms"
+	fi
 }
+PERF_SELF=
+perf stat -x, -e task-clock --no-inherit -o /dev/null true 2>/dev/null && PERF_SELF=1
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 # pct BASEFILE FILE: the overhead in %, as the median of the per-round
@@ -172,12 +182,13 @@ pylost() {
 PYV="none outside native pure floor cprofile"
 pybench() {
 	local name=$1 runs=$2 v; shift 2
-	for v in $PYV; do : > "$W/$name.$v"; done
+	for v in $PYV; do : > "$W/$name.$v"; : > "$W/$name.$v.self"; done
 	: > "$W/pystats.$name"; : > "$W/pyoutlost.$name"
 	for _ in $(seq "$runs"); do
 		for v in $PYV; do
 			case $v in native|pure) export TRACECAST_PY_STATS="$W/pystats.$name" ;; esac
 			one "$v" "$@" >> "$W/$name.$v" || return 1
+			[ -n "$PERF_SELF" ] && cat "$W/self_ms" >> "$W/$name.$v.self"
 			unset TRACECAST_PY_STATS
 			[ "$v" = native ] && cp "$W/rec.cast" "$W/$name.cast"
 			if [ "$v" = outside ]; then
@@ -229,6 +240,9 @@ recself() {
 
 if [ "${PROFILE_ONLY:-}" = outside ]; then
 	PYV="none outside"
+	# OLD_TRACECAST=BINARY: also that build's outside sampler, in the same
+	# rounds (to measure a change of the sampler against its previous version)
+	[ -n "${OLD_TRACECAST:-}" ] && PYV="none outside old"
 	RUNS_PY10=${RUNS_PY10:-25}
 	pybench ev10 "$RUNS_PY10" env REQUESTS=10 $EVW || exit 1
 	pybench ev100 "$RUNS_PY" env REQUESTS=100 $EVW || exit 1
@@ -236,6 +250,37 @@ if [ "${PROFILE_ONLY:-}" = outside ]; then
 		S_OUT=$(recself pyout python-outside:100 env REQUESTS=100 $EVW) &&
 		S_LOOP0=$(recself loop0 none $LOOPW) && S_LOOPO=$(recself loopo python-outside:100 $LOOPW) || exit 1
 	S_LOOPS=$( { /usr/bin/time -f %e /usr/bin/python3 "$W/loop.py" >/dev/null; } 2>&1 | tail -1)
+	# the floor of any sampler that wakes HZ times a second, inside or
+	# outside: a process that sleeps 5 s, with and without a thread that
+	# only wakes 100 times a second (bench/waker_preload.c), alternating
+	: > "$W/wake.0"; : > "$W/wake.1"
+	for _ in $(seq "${RUNS_SELF:-5}"); do
+		for v in 0 1; do
+			envs=(); [ "$v" = 1 ] && envs=(TC_WAKER_HZ=100 "LD_PRELOAD=$WAKER")
+			env "${envs[@]}" /usr/bin/time -o "$W/wt" -f "%U %S" /usr/bin/python3 -c 'import time; time.sleep(5)'
+			awk '{printf "%.3f\n", $1 + $2}' "$W/wt" >> "$W/wake.$v"
+		done
+	done
+	castlen() { tail -n 1 "$1" | /usr/bin/python3 -c 'import json, sys; print("%.1f" % json.loads(sys.stdin.read())[0])'; }
+	EV10_S=$(castlen "$W/ev10.out.cast"); EV100_S=$(castlen "$W/ev100.out.cast")
+	WAKE_MS=$(paste -d' ' "$W/wake.0" "$W/wake.1" | awk '{print ($2 - $1) * 1000 / 5}' | median)
+	# where the recorder's CPU goes: one REQUESTS=100 recording under perf
+	# record (cpu-clock, DWARF call graphs: the build has no frame
+	# pointers), each part's share with its callees
+	WHERE=
+	if [ -n "$PERF_SELF" ] && REQUESTS=100 perf record -q -e cpu-clock -F 2000 --call-graph dwarf,16384 \
+		--no-inherit -o "$W/perf.data" "$TRACECAST" rec -q --headless --overwrite \
+		--profile=python-outside:100 "$W/where.cast" -- $EVW </dev/null >/dev/null 2>&1; then
+		perf report -i "$W/perf.data" --children --sort sym --stdio -g none 2>/dev/null > "$W/where.txt"
+		share() { awk -v s="$1" '$1 ~ /%$/ && $4 == s {print $1; exit}' "$W/where.txt"; }
+		WHERE="the sampler's tick $(share src_tick) (of it: the walks \`py_walk_sample\` $(share py_walk_sample),
+of which the re-read that checks a chain \`pt_verify\` $(share pt_verify); the threads' \`/proc\` reads
+\`pyout_tasks_begin\` $(share pyout_tasks_begin); the looks for new processes and execs
+\`pyout_tree_look\` $(share pyout_tree_look) and its \`tr_check_exes\` $(share tr_check_exes) (a tail call: perf
+shows it apart); writing the events \`po_emit_stack\` $(share po_emit_stack)); the loop's \`poll\` syscall
+$(share __x64_sys_poll) (woken HZ times a second); in all, the \`process_vm_readv\` syscalls
+$(share __x64_sys_process_vm_readv) and the \`pread\` ones $(share __x64_sys_pread64)"
+	fi
 	O10=$(pct "$W/ev10.none" "$W/ev10.outside"); O100=$(pct "$W/ev100.none" "$W/ev100.outside")
 	SEC=$W/outside.md
 	{
@@ -252,7 +297,36 @@ if [ "${PROFILE_ONLY:-}" = outside ]; then
 		echo "| --- | --- | --- | --- |"
 		echo "| the eventlet sample as shipped (REQUESTS=10) | $(median < "$W/ev10.none") | $(median < "$W/ev10.outside") ($O10%) | < 3%: $(verdict "$O10" 3) |"
 		echo "| the eventlet sample, REQUESTS=100 | $(median < "$W/ev100.none") | $(median < "$W/ev100.outside") ($O100%) | < 3%: $(verdict "$O100" 3) |"
+		if [ -n "${OLD_TRACECAST:-}" ]; then
+			echo "| as shipped, the previous version (OLD_TRACECAST=$OLD_TRACECAST) | | $(median < "$W/ev10.old") ($(pct "$W/ev10.none" "$W/ev10.old")%) | |"
+			echo "| REQUESTS=100, the previous version | | $(median < "$W/ev100.old") ($(pct "$W/ev100.none" "$W/ev100.old")%) | |"
+		fi
 		echo
+		if [ -n "$PERF_SELF" ]; then
+			echo "Where the overhead is, per run (the recorder's own CPU from \`perf stat -e task-clock"
+			echo "--no-inherit\` around it in the same runs; the target's: the tree's CPU minus the recorder's),"
+			echo "medians of the per-round differences:"
+			echo
+			echo "| workload | recorder ms: none | recorder ms: outside | recorder's extra CPU | target's extra CPU |"
+			echo "| --- | ---: | ---: | ---: | ---: |"
+			for nv in ev10:outside ev100:outside ${OLD_TRACECAST:+ev10:old ev100:old}; do
+				n=${nv%%:*} v=${nv#*:}
+				/usr/bin/python3 - "$W/$n.none" "$W/$n.none.self" "$W/$n.$v" "$W/$n.$v.self" "$n" "$v" <<'PY'
+import statistics as st, sys
+f = lambda p: [float(x) for x in open(p).read().split()]
+a, sa, b, sb = (f(p) for p in sys.argv[1:5])
+base = st.median(a)
+rec = st.median(y - x for x, y in zip(sa, sb))
+tgt = st.median((tb - yb / 1000) - (ta - ya / 1000) for ta, ya, tb, yb in zip(a, sa, b, sb))
+label = {"ev10": "as shipped (REQUESTS=10)", "ev100": "REQUESTS=100"}[sys.argv[5]]
+if sys.argv[6] == "old":
+    label += ", the previous version"
+print("| %s | %.1f | %.1f | %+.1f ms (%+.1f%%) | %+.1f ms (%+.1f%%) |" % (
+    label, st.median(sa), st.median(sb), rec, 100 * rec / 1000 / base, 1000 * tgt, 100 * tgt / base))
+PY
+			done
+			echo
+		fi
 		echo "Samples lost (lost events: late rounds, torn stacks, deep chains) over all"
 		echo "runs: $(pylost ev10) on REQUESTS=10; $(pylost ev100) on REQUESTS=100."
 		echo
@@ -262,6 +336,18 @@ if [ "${PROFILE_ONLY:-}" = outside ]; then
 		echo "one thread, ${S_LOOPS} s unrecorded): $S_LOOP0 ms without, $S_LOOPO ms with, about"
 		echo "$(awk -v a="$S_LOOP0" -v b="$S_LOOPO" -v s="$S_LOOPS" 'BEGIN {printf "%.1f", (b - a) / s}') ms of the recorder's CPU per second of one busy process at 100 Hz."
 		echo
+		echo "The floor of any 100 Hz sampler here, wherever it runs: a process that sleeps 5 s costs"
+		echo "$WAKE_MS ms of CPU per second more with a thread that only wakes 100 times a second"
+		echo "(bench/waker_preload.c; median of ${RUNS_SELF:-5} pairs). Against the baseline's CPU per second"
+		echo "of wall time, that floor alone is $(awk -v w="$WAKE_MS" -v c="$(median < "$W/ev10.none")" -v s="$EV10_S" 'BEGIN {printf "%.1f", 100 * w * s / 1000 / c}')% of the sample as shipped ($EV10_S s)"
+		echo "and $(awk -v w="$WAKE_MS" -v c="$(median < "$W/ev100.none")" -v s="$EV100_S" 'BEGIN {printf "%.1f", 100 * w * s / 1000 / c}')% of REQUESTS=100 ($EV100_S s)."
+		echo
+		if [ -n "$WHERE" ]; then
+			echo "Where the recorder's CPU goes with python-outside:100 (\`perf record -e cpu-clock"
+			echo "--call-graph dwarf --no-inherit\` on one REQUESTS=100 recording; shares of the recorder's"
+			echo "samples, callees included): $WHERE."
+			echo
+		fi
 		echo "Per-run CPU seconds:"
 		echo
 		for n in ev10 ev100; do
