@@ -34,6 +34,8 @@ const ev = [
   [0.2, 'o', `img ${P2}\r\n\x1b]0;${P1}\x07\x1b]8;;${P3}\x1b\\link ${P3}\x1b]8;;\x1b\\\r\n`],
   [0.3, 'm', `M ${P1}`],
   [0.35, 's', `77 openat(AT_FDCWD, "${esc(P2)}", O_RDONLY) = -1 ENOENT (No such file or directory) <0.000010>`],
+  [0.36, 's', `77 ${P1}${P2}(0, "x") = -1 ENOENT (No such file or directory) <0.000010>`],
+  [0.37, 's', `77 close(3) = -1 E${P2} (${P1}) <0.000010>`],
   [0.4, 's', `77 write(1, "${esc(P1)}", 35) = 35 <0.000010>`],
   [0.45, 'p', JSON.stringify({ src: 'proc', procs: [{ pid: 77, comm: P2.slice(0, 15), cpu: 0.5, rss_kb: 100 }] })],
   [0.5, 'p', JSON.stringify({ src: 'py', pid: 77, tid: 77, stack: `mod:${P1};mod:${P2}` })],
@@ -71,6 +73,8 @@ try {
     onerror: document.querySelectorAll('[onerror]').length,
     links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
     alerted: window.__alerted || 0,
+    stats: tracecast.statsRows({ window: 'all' }),
+    statsText: document.querySelector('.tc-stats-table').textContent,
   }));
   check(got.title === hdr.title, `document.title ${got.title}`);
   check(got.head === hdr.title, `header title ${got.head}`);
@@ -81,6 +85,13 @@ try {
   check(got.screen === mustTc('dump', cast, '--at', '0.75'), 'screen differs from dump --at');
   check(got.rows.some((r) => r.includes(`openat(AT_FDCWD, "${esc(P2)}"`)) &&
     got.rows.some((r) => r.includes(esc(P1))), `rows ${got.rows}`);
+  // the stats table: as tracecast stats counts them (a syscall "name" made
+  // of markup is no call; a markup errno is a failed close), as text
+  const cli = JSON.parse(mustTc('stats', '--json', cast)).syscalls;
+  check(JSON.stringify(got.stats.map((r) => [r.syscall, r.calls, r.errors])) ===
+    JSON.stringify(cli.map((r) => [r.syscall, r.calls, r.errors])) && cli.length === 3,
+  `stats rows ${JSON.stringify(got.stats)}, want ${JSON.stringify(cli)}`);
+  check(got.statsText.includes('close') && !got.statsText.includes('<'), `stats table ${got.statsText}`);
   check(got.frames.includes(`mod:${P1}`) && got.frames.includes(`mod:${P2}`), `frames ${got.frames}`);
   check(got.comm.includes(P2.slice(0, 15)), `comm ${got.comm}`);
   check(got.imgs === 0 && got.onerror === 0, `elements made of the data: ${got.imgs} img, ${got.onerror} onerror`);
