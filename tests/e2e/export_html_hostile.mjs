@@ -4,21 +4,14 @@
 // `javascript:` URLs. In chromium from file://: no dialog, no console
 // error, no request, no element made from them; the DOM holds them as
 // literal text.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, fail, launch, offlinePage, finish } from './lib_browser.mjs';
+import { launch, offlinePage, finish, mustTc } from './lib_browser.mjs';
 
-const T = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 const tmp = mkdtempSync(path.join(tmpdir(), 'tracecast-html-hostile.'));
 const fails = [];
 const check = (ok, msg) => { if (!ok) fails.push(msg); };
-function mustTc(...args) {
-  const r = spawnSync(T, args, { encoding: 'utf8' });
-  if (r.status !== 0) fail(`tracecast ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
 
 const P1 = '</script><script>alert(1)</script>';
 const P2 = '<img src=x onerror=alert(2)>';

@@ -6,21 +6,14 @@
 // also in pages cut with --between-markers and --from/--to. Calls,
 // errors, usecs and order exactly; seconds and percent within 1 us /
 // rounding of the CLI's 10 digits.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, fail, launch, offlinePage, finish } from './lib_browser.mjs';
+import { ROOT, launch, offlinePage, finish, mustTc, eventletSample } from './lib_browser.mjs';
 
-const T = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 const tmp = mkdtempSync(path.join(tmpdir(), 'tracecast-html-stats.'));
 const fails = [];
 const check = (ok, msg) => { if (!ok) fails.push(msg); };
-function mustTc(...args) {
-  const r = spawnSync(T, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) fail(`tracecast ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
 const cliRows = (file, ...opts) => JSON.parse(mustTc('stats', '--json', file, ...opts)).syscalls;
 
 // rows equal: same syscalls in the same order, counts exact, times close
@@ -41,10 +34,7 @@ function same(what, page, cli) {
 }
 
 const fixture = path.join(ROOT, 'tests/fixtures/export/markers_resize.cast');
-const sampleDir = path.join(ROOT, 'samples/eventlet-wsgi');
-const sample = readdirSync(sampleDir).filter((f) => f.endsWith('.cast.gz')).sort()
-  .map((f) => path.join(sampleDir, f))[0];
-if (!sample) fail('no samples/eventlet-wsgi/*.cast.gz');
+const sample = eventletSample();
 
 async function open(browser, html) {
   const { page, seen } = await offlinePage(browser);
