@@ -611,6 +611,25 @@
     };
   }
 
+  // The update() of a panel drawn for a window (buildWindowCtl): render(Tns)
+  // at most every 500 ms while playing, at once when forced or when the
+  // window control changes (reset() first forgets what was drawn); at()
+  // the last playhead.
+  function windowUpdater(wc, render, reset) {
+    let cur = 0, last = 0;
+    wc.onChange(() => { reset(); render(cur); });
+    return {
+      at: () => cur,
+      update(Tns, force) {
+        cur = Tns;
+        const now = performance.now();
+        if (!force && now - last < 500) return;
+        last = now;
+        render(Tns);
+      },
+    };
+  }
+
   // ---- the stats table: `tracecast stats` (strace -c -w) -----------------
 
   // strcmp() of the names' UTF-8 (code point order), for ties.
@@ -703,7 +722,7 @@
     ctl.append(wc.box, info);
     const table = el('table', 'tc-stats-table');
     const head = el('tr'), body = el('tbody'), foot = el('tfoot');
-    let sort = 'time', cur = 0, lastKey = '', last = 0;
+    let sort = 'time', lastKey = '', up = null;
     const cols = [['% time', 'time'], ['seconds', 'time'], ['usecs/call', null], ['max usecs', null],
       ['calls', 'calls'], ['errors', 'errors'], ['syscall', 'name']];
     const ths = cols.map(([txt, key]) => {
@@ -711,7 +730,7 @@
       if (key) {
         th.classList.add('tc-sortable');
         th.title = 'sort by ' + key;
-        th.addEventListener('click', () => { sort = key; lastKey = ''; render(cur); });
+        th.addEventListener('click', () => { sort = key; lastKey = ''; render(up.at()); });
       }
       head.append(th);
       return [th, key];
@@ -747,16 +766,10 @@
         max_usecs: Math.max(0, ...t.syscalls.map((x) => x.max_usecs)) }, 'tc-stats-total'));
       info.textContent = ' ' + t.calls + ' calls, ' + t.errors + ' failed';
     }
-    wc.onChange(() => { lastKey = ''; render(cur); });
+    up = windowUpdater(wc, render, () => { lastKey = ''; });
     return {
-      update(Tns, force) {
-        cur = Tns;
-        const now = performance.now();
-        if (!force && now - last < 500) return;
-        last = now;
-        render(Tns);
-      },
-      current: () => wc.range(cur),
+      update: up.update,
+      current: () => wc.range(up.at()),
       sort: () => sort,
     };
   }
@@ -831,17 +844,7 @@
       graph.style.height = ((depthMax + 1) * H) + 'px';
       graph.replaceChildren(frag);
     }
-    let cur = 0, last = 0;
-    wc.onChange(() => { lastKey = ''; render(cur); });
-    return {
-      update(Tns, force) {
-        cur = Tns;
-        const now = performance.now();
-        if (!force && now - last < 500) return;
-        last = now;
-        render(Tns);
-      },
-    };
+    return { update: windowUpdater(wc, render, () => { lastKey = ''; }).update };
   }
 
   async function main() {
