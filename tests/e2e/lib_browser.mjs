@@ -1,6 +1,7 @@
 // Shared helper for the browser tests (tests/e2e/*.mjs): Debian's chromium
-// driven by playwright-core from the project's node_modules (make deps runs
-// npm ci); the tracecast CLI the pages are compared with.
+// driven by playwright-core and Debian's firefox-esr driven by
+// puppeteer-core (WebDriver BiDi), both from the project's node_modules
+// (make deps runs npm ci); the tracecast CLI the pages are compared with.
 // Named lib_* so tests/run-e2e.sh does not run it.
 // Exit codes as for every e2e test: 0 pass, anything else fails.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ export const ROOT = path.resolve(here, '../..');
 const require = createRequire(path.join(ROOT, 'package.json'));
 
 export const CHROMIUM = process.env.TC_CHROMIUM || '/usr/bin/chromium';
+export const FIREFOX = process.env.TC_FIREFOX || '/usr/bin/firefox-esr';
 export const TRACECAST = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 
 export function fail(msg) {
@@ -35,6 +37,54 @@ export async function launch() {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
+}
+
+// launchFirefox(): a headless firefox-esr over WebDriver BiDi; fails (not
+// skips) when it or puppeteer-core is missing.
+export async function launchFirefox() {
+  if (!existsSync(FIREFOX)) fail(`${FIREFOX} is missing (make deps installs firefox-esr)`);
+  let pp;
+  try {
+    pp = require('puppeteer-core');
+  } catch (e) {
+    fail('puppeteer-core is missing (make deps runs npm ci): ' + e.message);
+  }
+  return pp.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocolTimeout: 180000, // a loaded machine
+    // no first-run pages, updates or telemetry: nothing that would go out
+    extraPrefsFirefox: {
+      'browser.shell.checkDefaultBrowser': false,
+      'app.update.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'toolkit.telemetry.enabled': false,
+      'network.captive-portal-service.enabled': false,
+    },
+  });
+}
+
+// offlineFirefoxPage(browser): as offlinePage, for puppeteer's firefox: the
+// page's every request is intercepted, counted and, unless file:, data: or
+// blob:, refused.
+export async function offlineFirefoxPage(browser) {
+  const page = await browser.newPage();
+  const seen = { requests: [], errors: [], dialogs: [] };
+  await page.setRequestInterception(true);
+  page.on('request', (r) => {
+    const u = r.url();
+    if (/^(file|data|blob):/.test(u)) {
+      r.continue();
+    } else {
+      seen.requests.push(u);
+      r.abort();
+    }
+  });
+  page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  page.on('dialog', async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
+  return { page, seen };
 }
 
 // offlinePage(browser): a page that records every network request other
