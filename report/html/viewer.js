@@ -655,12 +655,17 @@
   // A call's duration in ns: the "<SECS.FRACTION>" its text ends with
   // (D.stats.dx holds the lines where the exporter's parser reads
   // otherwise).
-  const reDur = /<(\d+)\.(\d+)>[ \t]*$/;
+  const reDur = /^(\d+)\.(\d+)$/;
   function statsDur(K, S, i) {
     if (!K.dxMap) K.dxMap = new Map(K.dx);
     const x = K.dxMap.get(i);
     if (x !== undefined) return x;
-    const m = reDur.exec(S.x[i]);
+    const s = S.x[i];
+    let e = s.length;
+    while (e > 0 && (s[e - 1] === ' ' || s[e - 1] === '\t')) e--;
+    const lt = e < 2 || s[e - 1] !== '>' ? -1 : s.lastIndexOf('<', e - 2);
+    if (lt < 0) return 0;
+    const m = reDur.exec(s.slice(lt + 1, e - 1));
     return m ? Number(m[1]) * 1e9 + Number((m[2] + '00000000').slice(0, 9)) : 0;
   }
 

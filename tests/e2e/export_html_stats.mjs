@@ -57,6 +57,7 @@ writeFileSync(odd, [
   [0.6, 's', '8 <... wait4 resumed>NULL, 0, NULL) = ? ERESTARTSYS (To be restarted) <0.200000>'],
   [0.7, 's', '7 exit_group(0) = ?'],
   [0.8, 's', '7 read(0, "", 1) = -1 EIO (Input/output error) <0.000001>'],
+  [0.85, 's', '7 read(0, "", 1) = 0 12.5>'],
 ].map((x) => JSON.stringify(x)).join('\n') + '\n');
 
 const browser = await launch();
