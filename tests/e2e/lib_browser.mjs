@@ -115,6 +115,26 @@ export function finish(name, fails, tmp) {
   console.log(name + ': ok');
 }
 
+// The browsers a page is tested in: {name, launch(), open(browser)}, open
+// giving {page, seen, close()} (page: playwright's or puppeteer's; both
+// have goto and evaluate(fn, arg)).
+export const BROWSERS = [
+  {
+    name: 'chromium', launch,
+    async open(b) {
+      const r = await offlinePage(b);
+      return { ...r, close: () => r.page.context().close() };
+    },
+  },
+  {
+    name: 'firefox', launch: launchFirefox,
+    async open(b) {
+      const r = await offlineFirefoxPage(b);
+      return { ...r, close: () => r.page.close() };
+    },
+  },
+];
+
 // tc(...args): run the tracecast under test; mustTc: its stdout, or fail.
 export function tc(...args) {
   return spawnSync(TRACECAST, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
