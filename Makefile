@@ -62,7 +62,7 @@ DEBS := build-essential pkg-config libvterm-dev libjansson-dev zlib1g-dev \
         libcmocka-dev strace asciinema tmux clang \
         libclang-rt-14-dev python3 python3-dev python3-eventlet bsdutils \
         procps termrec hyperfine git time linux-perf \
-        nodejs chromium valgrind man-db debhelper lintian dpkg-dev fakeroot zsh
+        nodejs chromium firefox-esr valgrind man-db debhelper lintian dpkg-dev fakeroot zsh
 
 # The python sampler's native module, built for the system's Python
 # (without python3-dev it is skipped and the pure-Python sampler runs;
@@ -218,7 +218,7 @@ deps:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	@# npm packages pinned in package-lock.json (asciinema-player, playwright-core, speedscope)
+	@# npm packages pinned in package-lock.json (asciinema-player, playwright-core, puppeteer-core, speedscope)
 	@if [ ! node_modules/.tc-installed -nt package-lock.json ]; then \
 	  npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules/.tc-installed; fi
 

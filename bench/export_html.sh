@@ -80,7 +80,7 @@ done
 	echo
 	printf '%s' "$phases"
 	echo
-	echo "Load time grows with the size of the page, so \`export\` warns above $(( $(sed -n 's/^#define EXPORT_HTML_WARN_BYTES (\([0-9]*\)u.*/\1/p' include/tracecast/export_html.h) )) MiB"
+	echo "Load time grows with the size of the page, so \`export\` warns above $(( $(sed -n 's/^#define EXPORT_HTML_WARN_BYTES (\([0-9]*\)u.*/\1/p' report/export_html.h) )) MiB"
 	echo "(EXPORT_HTML_WARN_BYTES) and says how to cut with --from/--to or"
 	echo "--between-markers."
 } > "$DOC"

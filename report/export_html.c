@@ -12,10 +12,10 @@
 #include <jansson.h>
 
 #include "html_page.h"
+#include "html_stats.h"
 #include "tracecast/tc_hash.h"
 #include "tracecast/cast_reader.h"
 #include "export_html.h"
-#include "tracecast/jstr.h"
 #include "player/overlay_syscalls.h"
 #include "player/sbuf.h"
 #include "player/timeline.h"
@@ -48,22 +48,9 @@ typedef struct eh_ctx {
 	sbuf_t stack_list, py_t, py_s, py_pid;
 	int64_t py_last;
 	bool term_empty;
+	html_stats_t hs;           /* the stats table (html_stats.h) */
+	size_t sys_first;          /* the first syscall line exported */
 } eh_ctx_t;
-
-/* Append s[0..len) as a JSON string (quoted). */
-static void eh_jstr(sbuf_t *b, const char *s, size_t len)
-{
-	char stackbuf[512];
-	char *buf = len * 6 <= sizeof(stackbuf) ? stackbuf : malloc(JSTR_ESCAPE_MAX(len) + 1);
-
-	sbuf_addc(b, '"');
-	if (!buf)
-		abort(); /* as sbuf: appends abort on OOM */
-	sbuf_add(b, buf, jstr_escape(buf, s, len));
-	if (buf != stackbuf)
-		free(buf);
-	sbuf_addc(b, '"');
-}
 
 /* Seconds with microseconds, from ns (>= 0). */
 static void eh_secs(sbuf_t *b, int64_t ns)
@@ -144,7 +131,7 @@ static int eh_sys(eh_ctx_t *c, const timeline_t *tl)
 
 	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
 		sbuf_init(all[k]);
-	first = c->from > 0 ? timeline_sys_upto(tl, c->from - 1) : 0;
+	first = c->sys_first;
 	last = timeline_sys_upto(tl, c->to);
 	for (size_t i = first; i < last; i++) {
 		tl_sys_t e;
@@ -168,7 +155,9 @@ static int eh_sys(eh_ctx_t *c, const timeline_t *tl)
 		sbuf_printf(&a_d, "%s%" PRId64, sep, dur >= 0 ? dur / 1000 : -1);
 		sbuf_adds(&a_x, sep);
 		timeline_sys_text(tl, i, &text); /* "?" when the file changed */
-		eh_jstr(&a_x, text.data ? text.data : "", text.len);
+		html_page_jstr(&a_x, text.data ? text.data : "", text.len);
+		if ((rc = html_stats_line(&c->hs, text.data ? text.data : "", text.len)) < 0)
+			break;
 		/* the unfinished half: formatted as at its own time (in flight) */
 		if (!overlay_syscalls_format(tl, i, e.t, &call, &res)) {
 			sbuf_reset(&call);
@@ -186,14 +175,14 @@ static int eh_sys(eh_ctx_t *c, const timeline_t *tl)
 		if (call_in_body)
 			sbuf_printf(&a_c, "%zu", call_u16);
 		else
-			eh_jstr(&a_c, cells.data ? cells.data : "", cells.len);
+			html_page_jstr(&a_c, cells.data ? cells.data : "", cells.len);
 		eh_cells(&cells, res.data ? res.data : "", res.len);
 		sbuf_adds(&a_r, sep);
 		if (call_in_body && cells.len && off + cells.len <= blen && body[off - 1] == ' ' &&
 		    !memcmp(body + off, cells.data, cells.len))
 			sbuf_printf(&a_r, "%zu", eh_u16len(cells.data, cells.len));
 		else
-			eh_jstr(&a_r, cells.data ? cells.data : "", cells.len);
+			html_page_jstr(&a_r, cells.data ? cells.data : "", cells.len);
 		c->st->n_sys++;
 	}
 	sbuf_printf(&c->panel, ",\"sys\":{\"n\":%zu,\"t\":[", last - first);
@@ -213,6 +202,7 @@ static int eh_sys(eh_ctx_t *c, const timeline_t *tl)
 	sbuf_adds(&c->panel, "],\"r\":[");
 	sbuf_add(&c->panel, a_r.data, a_r.len);
 	sbuf_adds(&c->panel, "]}");
+	html_stats_json(&c->hs, &c->panel);
 	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
 		sbuf_cleanup(all[k]);
 	return rc;
@@ -308,7 +298,7 @@ static long eh_stack_idx(eh_ctx_t *c, const char *stack)
 	c->stacks[j].idx = c->n_stacks++;
 	if (c->n_stacks > 1)
 		sbuf_addc(&c->stack_list, ',');
-	eh_jstr(&c->stack_list, stack, strlen(stack));
+	html_page_jstr(&c->stack_list, stack, strlen(stack));
 	return (long)c->stacks[j].idx;
 }
 
@@ -395,9 +385,9 @@ static void eh_term_event(sbuf_t *b, int64_t t, const cast_event_t *ev)
 	sbuf_addc(b, '[');
 	eh_secs(b, t);
 	sbuf_adds(b, ",");
-	eh_jstr(b, ev->code, strlen(ev->code));
+	html_page_jstr(b, ev->code, strlen(ev->code));
 	sbuf_adds(b, ",");
-	eh_jstr(b, ev->data, ev->data_len);
+	html_page_jstr(b, ev->data, ev->data_len);
 	sbuf_adds(b, "]\n");
 }
 
@@ -423,12 +413,12 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 	sbuf_printf(&c->panel, ",\"s_end\":%s", c->s_end ? "true" : "false");
 	sbuf_adds(&c->panel, ",\"title\":");
 	if (h->title)
-		eh_jstr(&c->panel, h->title, strlen(h->title));
+		html_page_jstr(&c->panel, h->title, strlen(h->title));
 	else
 		sbuf_adds(&c->panel, "null");
 	sbuf_adds(&c->panel, ",\"command\":");
 	if (h->command)
-		eh_jstr(&c->panel, h->command, strlen(h->command));
+		html_page_jstr(&c->panel, h->command, strlen(h->command));
 	else
 		sbuf_adds(&c->panel, "null");
 	while ((rc = cast_reader_next(r, &ev, err)) != 0) {
@@ -442,6 +432,7 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 		bool one = code[0] && !code[1];
 		if (ev.time_ns > c->to)
 			break;
+		html_stats_event(&c->hs, &ev);
 		if (one && code[0] == 'p') {
 			if (ev.time_ns >= c->from && (rc = eh_sample(c, &ev)) < 0)
 				goto out_m;
@@ -460,8 +451,10 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 		if (one && code[0] == 'm') {
 			sbuf_addc(&markers, c->st->n_markers ? ',' : '[');
 			sbuf_printf(&markers, "[%" PRId64 ",", ev.time_ns / 1000);
-			eh_jstr(&markers, ev.data, ev.data_len);
-			sbuf_addc(&markers, ']');
+			html_page_jstr(&markers, ev.data, ev.data_len);
+			/* the first syscall line after it in the file (the page's
+			 * stats between two markers count as `stats` does) */
+			sbuf_printf(&markers, ",%zu]", html_stats_lines_seen(&c->hs));
 			c->st->n_markers++;
 		}
 		if (c->pre.len) {
@@ -491,7 +484,7 @@ static void eh_profile(eh_ctx_t *c)
 	for (size_t i = 0; i < c->n_procs; i++) {
 		eh_proc_t *p = &c->procs[i];
 		sbuf_printf(&c->panel, "%s{\"pid\":%ld,\"comm\":", i ? "," : "", p->pid);
-		eh_jstr(&c->panel, p->comm, strlen(p->comm));
+		html_page_jstr(&c->panel, p->comm, strlen(p->comm));
 		sbuf_adds(&c->panel, ",\"t\":[");
 		sbuf_add(&c->panel, p->t.data, p->t.len);
 		sbuf_adds(&c->panel, "],\"cpu\":[");
@@ -534,6 +527,8 @@ int export_html_write(const char *path, FILE *out, const export_html_opts_t *o,
 		goto out;
 	c.st->from_ns = c.from;
 	c.st->to_ns = c.to == INT64_MAX ? timeline_duration(tl) : c.to;
+	c.sys_first = c.from > 0 ? timeline_sys_upto(tl, c.from - 1) : 0;
+	html_stats_init(&c.hs, c.sys_first, o->from_ns, o->to_ns, o->mark_a, o->mark_b);
 	if ((rc = eh_read(&c, path, err)) < 0)
 		goto out;
 	if ((rc = eh_sys(&c, tl)) < 0)
@@ -558,5 +553,6 @@ out:
 	for (size_t i = 0; i < c.cap_stacks; i++)
 		free(c.stacks[i].stack);
 	free(c.stacks);
+	html_stats_cleanup(&c.hs);
 	return rc;
 }

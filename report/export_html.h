@@ -2,8 +2,9 @@
  *
  * The page plays the terminal in asciinema-player (embedded, fed the
  * terminal events only: o, i, r, m, x) and shows beside it, synced to the
- * player's clock, the syscall panel, a CPU/RSS strip per process and a
- * flame graph of the stack samples. Everything recorded travels as data:
+ * player's clock, the syscall panel, a CPU/RSS strip per process, a
+ * flame graph of the stack samples and the `tracecast stats` table
+ * (html_stats.h). Everything recorded travels as data:
  * two gzip + base64 blobs (the terminal events as asciicast v2 text, the
  * panels' data as JSON) that the page inflates with DecompressionStream;
  * no recorded byte is ever written into the markup except the <title>,

@@ -9,6 +9,22 @@
 
 #include "html_assets.h"
 #include "html_page.h"
+#include "tracecast/jstr.h"
+
+/* Append s[0..len) as a JSON string (quoted). */
+void html_page_jstr(sbuf_t *b, const char *s, size_t len)
+{
+	char stackbuf[512];
+	char *buf = len * 6 <= sizeof(stackbuf) ? stackbuf : malloc(JSTR_ESCAPE_MAX(len) + 1);
+
+	sbuf_addc(b, '"');
+	if (!buf)
+		abort(); /* as sbuf: appends abort on OOM */
+	sbuf_add(b, buf, jstr_escape(buf, s, len));
+	if (buf != stackbuf)
+		free(buf);
+	sbuf_addc(b, '"');
+}
 
 /* gzip in[0..len) and append it base64-encoded to out. */
 static int hp_gzip_b64(sbuf_t *out, const char *in, size_t len)

@@ -14,6 +14,10 @@
 #include "export_html.h"
 #include "player/sbuf.h"
 
+/* Append s[0..len) (valid UTF-8) to b as a JSON string, quoted (for the
+ * panels' JSON). */
+void html_page_jstr(sbuf_t *b, const char *s, size_t len);
+
 /* Write the page holding term (asciicast v2 text for the player) and panel
  * (the panels' JSON) to out; fills st's page_bytes, data_bytes,
  * viewer_bytes and raw_bytes. title may be NULL. Returns 0, -ENOMEM or

@@ -104,6 +104,16 @@ static int st_top_add(stats_t *s, const cast_event_t *ev, const strace_line_t *l
 	return 0;
 }
 
+bool stats_line_call(const strace_line_t *l, int64_t *dur_ns)
+{
+	if (l->kind != STRACE_CALL && l->kind != STRACE_RESUMED)
+		return false;
+	if (!l->has_ret || (!l->err && l->ret_len == 1 && l->ret[0] == '?'))
+		return false; /* never returned (exit_group): strace -c skips it too */
+	*dur_ns = l->dur_ns > 0 ? l->dur_ns : 0;
+	return true;
+}
+
 int stats_event(stats_t *s, const cast_event_t *ev)
 {
 	if (ev->code[1])
@@ -118,11 +128,9 @@ int stats_event(stats_t *s, const cast_event_t *ev)
 		l.tid = -1; /* no TID (strace without -f): 0 marks a free slot */
 	if (tasks_line(&s->tasks, &l) < 0)
 		return -ENOMEM;
-	if (l.kind != STRACE_CALL && l.kind != STRACE_RESUMED)
+	int64_t start, end, d;
+	if (!stats_line_call(&l, &d))
 		return 0;
-	if (!l.has_ret || (!l.err && l.ret_len == 1 && l.ret[0] == '?'))
-		return 0; /* never returned (exit_group): strace -c skips it too */
-	int64_t start, end, d = l.dur_ns > 0 ? l.dur_ns : 0;
 	strace_line_span(&l, ev->time_ns, s->base, &start, &end);
 
 	/* Rows are kept per thread with --by: a child's first calls can come

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "tracecast/cast_types.h"
+#include "tracecast/strace_line.h"
 
 typedef enum stats_by { STATS_BY_NONE, STATS_BY_PID, STATS_BY_TID, STATS_BY_COMM } stats_by_t;
 typedef enum stats_sort { STATS_SORT_TIME, STATS_SORT_CALLS, STATS_SORT_ERRORS,
@@ -46,6 +47,12 @@ int stats_new(stats_t **out, const cast_header_t *hdr, const stats_opts_t *opts)
 /* One event in the window: "s" events are counted, "p" proc samples name
  * processes; others are ignored. Returns 0 or -ENOMEM. */
 int stats_event(stats_t *s, const cast_event_t *ev);
+
+/* Whether the parsed line l is one call as the table counts it (a complete
+ * line or a <... resumed> half that returned); then *dur_ns is its
+ * duration (0 when the line has none). The rule stats_event() applies,
+ * for other counters of the same table (the HTML page's windows). */
+bool stats_line_call(const strace_line_t *l, int64_t *dur_ns);
 
 /* Calls counted so far. */
 unsigned long stats_calls(const stats_t *s);

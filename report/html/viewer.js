@@ -19,6 +19,20 @@
 //                              shows at the playhead, oldest first;
 //                              opts: {limit: rows (default 20), filter:
 //                              RegExp source, errorsOnly: bool}
+//   statsRows(opts)            the stats table's rows, as the "syscalls" of
+//                              `tracecast stats --json` (syscall, calls,
+//                              errors, seconds, usecs_per_call, max_usecs,
+//                              percent), sorted as --sort sorts (opts.sort:
+//                              time (default), calls, errors, name). The
+//                              window: the table's own (no opts), or
+//                              {window: 'all'} the exported range (equals
+//                              `tracecast stats --json` with the export's
+//                              options),
+//                              {from: s, to: s} the calls whose line's time
+//                              is in [from, to] (= stats --from --to),
+//                              {markers: [A, B]} between the first marker A
+//                              and the first B after it (= stats
+//                              --between-markers A B)
 (function () {
   'use strict';
 
@@ -74,6 +88,16 @@
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (a[mid] <= v) lo = mid + 1; else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  // The last index i of a sorted array with a[i] < v, or -1.
+  function lastLt(a, n, v) {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] < v) lo = mid + 1; else hi = mid;
     }
     return lo - 1;
   }
@@ -298,14 +322,16 @@
     procs.append(el('h2', null, 'CPU / RSS per process'));
     const flame = el('section', 'tc-flame');
     flame.append(el('h2', null, 'Flame graph (stack samples: python, perf)'));
-    left.append(playerBox, clock, markers, procs, flame);
+    const stats = el('section', 'tc-stats');
+    stats.append(el('h2', null, 'Syscall statistics (as strace -c -w, tracecast stats)'));
+    left.append(playerBox, clock, markers, procs, flame, stats);
 
     const right = el('section', 'tc-sys');
     right.append(el('h2', null, 'Syscalls'));
     main.append(left, right);
     root.append(main);
     document.body.append(root);
-    return { root, playerBox, clock, markers, procs, flame, sys: right };
+    return { root, playerBox, clock, markers, procs, flame, stats, sys: right };
   }
 
   function buildMarkers(box, D, api) {
@@ -542,6 +568,217 @@
     };
   }
 
+  // The window a panel looks at (the flame graph, the stats table): the
+  // last N seconds before the playhead, between two markers, or the whole
+  // recording. range(Tns) gives {mode, a, b} (ns, both ends in) and between
+  // markers ia <= ib, the markers' indices.
+  function buildWindowCtl(D, defMode, label) {
+    const box = el('span', 'tc-win');
+    const mode = el('select', 'tc-win-mode');
+    for (const [v, txt] of [['win', 'the last seconds before the playhead'], ['marks', 'between two markers'], ['all', 'the whole recording']]) {
+      const o = el('option', null, txt);
+      o.value = v;
+      mode.append(o);
+    }
+    mode.value = defMode;
+    const win = el('input', 'tc-win-secs');
+    win.type = 'number';
+    win.min = '0.1';
+    win.step = '0.5';
+    win.value = '10';
+    const ma = el('select', 'tc-win-a'), mb = el('select', 'tc-win-b');
+    D.markers.forEach(([tus, label], i) => {
+      const a = el('option', null, fmtTime(tus * 1000) + ' ' + label);
+      a.value = String(i);
+      ma.append(a);
+      mb.append(a.cloneNode(true));
+    });
+    if (D.markers.length > 1) mb.value = String(D.markers.length - 1);
+    box.append(el('span', null, label), mode, win, el('span', null, ' s '), ma, mb);
+    return {
+      box,
+      onChange(fn) {
+        for (const e of [mode, win, ma, mb]) e.addEventListener('change', fn);
+      },
+      range(Tns) {
+        if (mode.value === 'all') return { mode: 'all', a: -Infinity, b: Infinity };
+        if (mode.value === 'marks' && D.markers.length) {
+          const ia = Math.min(+ma.value, +mb.value), ib = Math.max(+ma.value, +mb.value);
+          return { mode: 'marks', a: D.markers[ia][0] * 1000, b: D.markers[ib][0] * 1000, ia, ib };
+        }
+        return { mode: 'win', a: Tns - Math.max(0.1, +win.value || 10) * 1e9, b: Tns };
+      },
+    };
+  }
+
+  // The update() of a panel drawn for a window (buildWindowCtl): render(Tns)
+  // at most every 500 ms while playing, at once when forced or when the
+  // window control changes (reset() first forgets what was drawn); at()
+  // the last playhead.
+  function windowUpdater(wc, render, reset) {
+    let cur = 0, last = 0;
+    wc.onChange(() => { reset(); render(cur); });
+    return {
+      at: () => cur,
+      update(Tns, force) {
+        cur = Tns;
+        const now = performance.now();
+        if (!force && now - last < 500) return;
+        last = now;
+        render(Tns);
+      },
+    };
+  }
+
+  // ---- the stats table: `tracecast stats` (strace -c -w) -----------------
+
+  // strcmp() of the names' UTF-8 (code point order), for ties.
+  function cmpName(x, y) {
+    if (x === y) return 0;
+    const a = Array.from(x, (c) => c.codePointAt(0)), b = Array.from(y, (c) => c.codePointAt(0));
+    for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
+  }
+  const STATS_SORT = {
+    time: (p, q) => q.seconds - p.seconds,
+    calls: (p, q) => q.calls - p.calls,
+    errors: (p, q) => q.errors - p.errors,
+    name: () => 0,
+  };
+  // The table sorted as `tracecast stats --sort key` sorts it (a copy).
+  function statsSorted(t, key) {
+    const by = STATS_SORT[key] || STATS_SORT.time;
+    const rows = t.syscalls.slice().sort((p, q) => by(p, q) || cmpName(p.syscall, q.syscall));
+    return { calls: t.calls, errors: t.errors, seconds: t.seconds, syscalls: rows };
+  }
+
+  // A call's duration in ns: the "<SECS.FRACTION>" its text ends with
+  // (D.stats.dx holds the lines where the exporter's parser reads
+  // otherwise).
+  const reDur = /^(\d+)\.(\d+)$/;
+  function statsDur(K, S, i) {
+    if (!K.dxMap) K.dxMap = new Map(K.dx);
+    const x = K.dxMap.get(i);
+    if (x !== undefined) return x;
+    const s = S.x[i];
+    let e = s.length;
+    while (e > 0 && (s[e - 1] === ' ' || s[e - 1] === '\t')) e--;
+    const lt = e < 2 || s[e - 1] !== '>' ? -1 : s.lastIndexOf('<', e - 2);
+    if (lt < 0) return 0;
+    const m = reDur.exec(s.slice(lt + 1, e - 1));
+    return m ? Number(m[1]) * 1e9 + Number((m[2] + '00000000').slice(0, 9)) : 0;
+  }
+
+  // The table of the syscall lines [lo, hi), counted as stats.c counts
+  // (D.stats.k: which lines are calls, their name and error; export_html).
+  function statsCount(K, S, lo, hi) {
+    const acc = new Map();
+    let calls = 0, errors = 0, total = 0;
+    for (let i = Math.max(0, lo); i < hi && i < S.n; i++) {
+      const k = K.k[i];
+      if (k < 0) continue;
+      const name = K.names[k >> 1];
+      const d = statsDur(K, S, i);
+      let r = acc.get(name);
+      if (!r) acc.set(name, (r = { calls: 0, errors: 0, ns: 0, max: 0 }));
+      r.calls++;
+      r.ns += d;
+      if (d > r.max) r.max = d;
+      calls++;
+      total += d;
+      if (k & 1) {
+        r.errors++;
+        errors++;
+      }
+    }
+    const syscalls = [];
+    for (const [name, r] of acc) {
+      syscalls.push({
+        syscall: name, calls: r.calls, errors: r.errors, seconds: r.ns / 1e9,
+        usecs_per_call: Math.floor(Math.floor(r.ns / 1000) / r.calls),
+        max_usecs: Math.floor(r.max / 1000), percent: total > 0 ? 100 * r.ns / total : 0,
+      });
+    }
+    return { calls, errors, seconds: total / 1e9, syscalls };
+  }
+
+  // The table of a window (buildWindowCtl's range): the whole export is
+  // the lines `tracecast stats` with the export's options counts (the
+  // exporter says which), between markers the lines after the first marker
+  // and before the second in the file, else the lines whose time is in
+  // [a, b].
+  function statsOf(D, S, r, sort) {
+    let t;
+    if (r.mode === 'all') t = statsCount(D.stats, S, D.stats.lo, D.stats.hi);
+    else if (r.mode === 'marks') t = statsCount(D.stats, S, D.markers[r.ia][2], D.markers[r.ib][2]);
+    else t = statsCount(D.stats, S, lastLt(S.tNs, S.n, r.a) + 1, lastLe(S.tNs, S.n, r.b) + 1);
+    return statsSorted(t, sort);
+  }
+
+  // The section: the window control, the table (click a heading to sort).
+  function buildStats(box, D, S) {
+    if (!S.n) {
+      box.append(el('div', 'tc-none', 'no syscalls in this recording (record with --strace)'));
+      return { update() {}, current: () => ({ mode: 'all' }), sort: () => 'time' };
+    }
+    const wc = buildWindowCtl(D, 'all', 'calls in ');
+    const info = el('span', 'tc-stats-info');
+    const ctl = el('div', 'tc-stats-ctl');
+    ctl.append(wc.box, info);
+    const table = el('table', 'tc-stats-table');
+    const head = el('tr'), body = el('tbody'), foot = el('tfoot');
+    let sort = 'time', lastKey = '', up = null;
+    const cols = [['% time', 'time'], ['seconds', 'time'], ['usecs/call', null], ['max usecs', null],
+      ['calls', 'calls'], ['errors', 'errors'], ['syscall', 'name']];
+    const ths = cols.map(([txt, key]) => {
+      const th = el('th', null, txt);
+      if (key) {
+        th.classList.add('tc-sortable');
+        th.title = 'sort by ' + key;
+        th.addEventListener('click', () => { sort = key; lastKey = ''; render(up.at()); });
+      }
+      head.append(th);
+      return [th, key];
+    });
+    const thead = el('thead');
+    thead.append(head);
+    table.append(thead, body, foot);
+    box.append(ctl, table);
+    function row(r, cls) {
+      const tr = el('tr', cls);
+      if (r.errors) tr.classList.add('tc-err');
+      tr.append(el('td', null, r.percent.toFixed(2)), el('td', null, r.seconds.toFixed(6)),
+        el('td', null, String(r.usecs_per_call)), el('td', null, String(r.max_usecs)),
+        el('td', null, String(r.calls)), el('td', null, r.errors ? String(r.errors) : ''),
+        el('td', 'tc-stats-name', r.syscall));
+      return tr;
+    }
+    function render(Tns) {
+      const r = wc.range(Tns);
+      const key = r.mode === 'all' ? 'all:' + sort
+        : r.mode + ':' + (lastLt(S.tNs, S.n, r.a) + 1) + ':' + (lastLe(S.tNs, S.n, r.b) + 1) +
+          ':' + (r.ia ?? '') + ':' + (r.ib ?? '') + ':' + sort;
+      if (key === lastKey) return;
+      lastKey = key;
+      const t = statsOf(D, S, r, sort);
+      for (const [th, k] of ths) th.classList.toggle('tc-sorted', k === sort);
+      const frag = document.createDocumentFragment();
+      for (const x of t.syscalls) frag.append(row(x));
+      body.replaceChildren(frag);
+      foot.replaceChildren(row({ syscall: 'total', calls: t.calls, errors: t.errors,
+        seconds: t.seconds, percent: t.seconds > 0 ? 100 : 0,
+        usecs_per_call: t.calls ? Math.floor(Math.floor(t.seconds * 1e6 + 0.5) / t.calls) : 0,
+        max_usecs: Math.max(0, ...t.syscalls.map((x) => x.max_usecs)) }, 'tc-stats-total'));
+      info.textContent = ' ' + t.calls + ' calls, ' + t.errors + ' failed';
+    }
+    up = windowUpdater(wc, render, () => { lastKey = ''; });
+    return {
+      update: up.update,
+      current: () => wc.range(up.at()),
+      sort: () => sort,
+    };
+  }
+
   // The flame graph of the stack samples (py, perf) in the window before the playhead,
   // or between two markers.
   function buildFlame(box, D, api) {
@@ -557,44 +794,17 @@
       tNs[i] = acc * 1000;
     }
     const ctl = el('div', 'tc-flame-ctl');
-    const mode = el('select');
-    for (const [v, txt] of [['win', 'the last seconds before the playhead'], ['marks', 'between two markers'], ['all', 'the whole recording']]) {
-      const o = el('option', null, txt);
-      o.value = v;
-      mode.append(o);
-    }
-    const win = el('input');
-    win.type = 'number';
-    win.min = '0.1';
-    win.step = '0.5';
-    win.value = '10';
-    const ma = el('select'), mb = el('select');
-    D.markers.forEach(([tus, label], i) => {
-      const a = el('option', null, fmtTime(tus * 1000) + ' ' + label);
-      a.value = String(i);
-      ma.append(a);
-      const b = a.cloneNode(true);
-      mb.append(b);
-    });
-    if (D.markers.length > 1) mb.value = String(D.markers.length - 1);
+    const wc = buildWindowCtl(D, 'win', 'samples in ');
     const info = el('span', 'tc-flame-info');
-    ctl.append(el('span', null, 'samples in '), mode, win, el('span', null, ' s '), ma, mb, info);
+    ctl.append(wc.box, info);
     const graph = el('div', 'tc-flame-graph');
     box.append(ctl, graph);
 
-    function range(Tns) {
-      if (mode.value === 'all') return [-Infinity, Infinity];
-      if (mode.value === 'marks' && D.markers.length) {
-        const a = D.markers[+ma.value][0] * 1000, b = D.markers[+mb.value][0] * 1000;
-        return [Math.min(a, b), Math.max(a, b)];
-      }
-      return [Tns - Math.max(0.1, +win.value || 10) * 1e9, Tns];
-    }
     let lastKey = '';
     function render(Tns) {
-      const [a, b] = range(Tns);
-      const lo = lastLe(tNs, n, a - 1) + 1, hi = lastLe(tNs, n, b) + 1;
-      const key = mode.value + ':' + lo + ':' + hi;
+      const { mode, a, b } = wc.range(Tns);
+      const lo = lastLt(tNs, n, a) + 1, hi = lastLe(tNs, n, b) + 1;
+      const key = mode + ':' + lo + ':' + hi;
       if (key === lastKey) return;
       lastKey = key;
       const root = { name: 'all', n: 0, kids: new Map() };
@@ -639,17 +849,7 @@
       graph.style.height = ((depthMax + 1) * H) + 'px';
       graph.replaceChildren(frag);
     }
-    let cur = 0, last = 0;
-    for (const e of [mode, win, ma, mb]) e.addEventListener('change', () => { lastKey = ''; render(cur); });
-    return {
-      update(Tns, force) {
-        cur = Tns;
-        const now = performance.now();
-        if (!force && now - last < 500) return;
-        last = now;
-        render(Tns);
-      },
-    };
+    return { update: windowUpdater(wc, render, () => { lastKey = ''; }).update };
   }
 
   async function main() {
@@ -725,6 +925,27 @@
     const sys = buildSys(ui.sys, S, D.s_end, api);
     const procs = buildProcs(ui.procs, D, api, endNs);
     const flame = buildFlame(ui.flame, D, api);
+    const stats = buildStats(ui.stats, D, S);
+    // statsRows(opts): the window's rows (see the API at the top)
+    api.statsRows = (opts) => {
+      const o = opts || {};
+      let r;
+      if (o.window === 'all') {
+        r = { mode: 'all' };
+      } else if (o.markers) {
+        const ia = D.markers.findIndex((m) => m[1] === o.markers[0]);
+        const ib = ia < 0 ? -1 : D.markers.findIndex((m, i) => i > ia && m[1] === o.markers[1]);
+        if (ib < 0) throw new Error('statsRows: no marker ' + JSON.stringify(o.markers[ia < 0 ? 0 : 1]));
+        r = { mode: 'marks', ia, ib };
+      } else if (o.from !== undefined || o.to !== undefined) {
+        r = { mode: 'win', a: o.from !== undefined ? toNs(o.from) : -Infinity,
+          b: o.to !== undefined && o.to !== Infinity ? toNs(o.to) : Infinity };
+      } else {
+        r = stats.current();
+      }
+      if (!S.n) return [];
+      return statsOf(D, S, r, o.sort || (opts ? 'time' : stats.sort())).syscalls;
+    };
     let lastT = -1;
     function sync(force) {
       const Tns = toNs(api.currentTime());
@@ -734,6 +955,7 @@
       sys.update(Tns, force);
       procs.update(Tns, force);
       flame.update(Tns, force);
+      stats.update(Tns, force);
     }
     function tick() {
       sync(false);
@@ -758,6 +980,7 @@
     playerDuration: () => (api ? api.playerDuration() : undefined),
     screenText: () => (api ? api.screenText() : ''),
     syscallRows: (o) => (api ? api.syscallRows(o) : []),
+    statsRows: (o) => (api ? api.statsRows(o) : []),
     play: async () => { await ready; return api.play(); },
     pause: async () => { await ready; return api.pause(); },
   };

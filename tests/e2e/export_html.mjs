@@ -6,69 +6,23 @@
 // screenText() equals `tracecast dump --at T` and syscallRows() equals the
 // syscall rows `tracecast dump --overlay` shows at T (with and without a
 // filter). Also the options: --from/--to, --between-markers, errors.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, fail, launch, offlinePage, finish } from './lib_browser.mjs';
+import {
+  ROOT, launch, offlinePage, finish, tc, mustTc, eventletSample, checkTimes, compareAtTimes,
+} from './lib_browser.mjs';
 
-const T = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 const tmp = mkdtempSync(path.join(tmpdir(), 'tracecast-html.'));
 const fails = [];
 const check = (ok, msg) => { if (!ok) fails.push(msg); };
-
-function tc(...args) {
-  const r = spawnSync(T, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return r;
-}
-function mustTc(...args) {
-  const r = tc(...args);
-  if (r.status !== 0) fail(`tracecast ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
-
-// The syscall rows of `dump --overlay` at t: the panel right of the
-// screen's separator, the rows under its " syscalls " title. Returns
-// {rows, capacity}.
-function overlayRows(file, t, filter) {
-  const W = 1200, H = 30;
-  const args = ['dump', file, '--at', String(t), '--overlay', '--size', `${W}x${H}`];
-  if (filter) args.push('--filter', filter);
-  const lines = mustTc(...args).split('\n').slice(0, H);
-  // the separator column: a "│" at the same index on every row of the panel area
-  let cols = null;
-  for (let r = 0; r < H - 2; r++) {
-    const chars = Array.from(lines[r]);
-    const here = new Set();
-    chars.forEach((c, i) => { if (c === '│') here.add(i); });
-    cols = cols === null ? here : new Set([...cols].filter((i) => here.has(i)));
-  }
-  if (!cols || !cols.size) fail(`${file} at ${t}: no panel separator in dump --overlay`);
-  const sep = Math.min(...cols);
-  const panel = lines.slice(0, H - 2).map((l) => Array.from(l).slice(sep + 1).join(''));
-  const title = panel.findIndex((l) => l.startsWith(' syscalls '));
-  if (title < 0) fail(`${file} at ${t}: no syscall panel in dump --overlay`);
-  // The terminal panel shows a duration column ("%8s" after the tid) when
-  // it is 90 columns or wider; the page shows durations in a column of its
-  // own, and syscallRows() gives the row without it: compare without it.
-  const noDur = (l) => {
-    const m = l.match(/^( *[+-]\d+\.\d{3}) (\S+) +(-|\d+us|\d+\.\dms|\d+\.\d{3}s|\d+s) (.*)$/);
-    return m ? `${m[1]} ${m[2].padEnd(6)} ${m[4]}` : l;
-  };
-  const rows = panel.slice(title + 1).filter((l) => l !== '').map((l) => noDur(l.replace(/ +$/, '')));
-  for (const r of rows) if (r.endsWith('…')) fail(`${file}: a row was cut at ${W} columns: ${r}`);
-  return { rows, capacity: H - 2 - title - 1 };
-}
 
 function markersOf(file) {
   return JSON.parse(mustTc('info', '--json', file)).markers;
 }
 
 const fixture = path.join(ROOT, 'tests/fixtures/export/markers_resize.cast');
-const sampleDir = path.join(ROOT, 'samples/eventlet-wsgi');
-const sample = readdirSync(sampleDir).filter((f) => f.endsWith('.cast.gz')).sort()
-  .map((f) => path.join(sampleDir, f))[0];
-if (!sample) fail('no samples/eventlet-wsgi/*.cast.gz');
+const sample = eventletSample();
 
 // the fixed viewer: the page of a recording holding one event
 const tiny = path.join(tmp, 'tiny.cast');
@@ -102,29 +56,8 @@ try {
     await page.goto('file://' + html);
     await page.evaluate(() => window.tracecast.ready);
     const ms = markersOf(c.file);
-    check(ms.length > 0, `${c.name}: the recording has markers`);
     const dur = JSON.parse(mustTc('info', '--json', c.file)).duration;
-    const m = ms[Math.min(1, ms.length - 1)].time;
-    const times = [m, +(dur * 0.4).toFixed(6), +(dur * 0.93).toFixed(6)];
-    for (const t of times) {
-      await page.evaluate((x) => window.tracecast.seek(x), t);
-      const got = await page.evaluate(() => ({
-        t: tracecast.currentTime(), screen: tracecast.screenText(),
-      }));
-      check(Math.abs(got.t - t) < 1e-9, `${c.name}: currentTime() ${got.t} after seek(${t})`);
-      const want = mustTc('dump', c.file, '--at', String(t));
-      check(got.screen === want, `${c.name} at ${t}: screenText() differs from dump --at:\n` +
-        `--- page\n${got.screen}--- dump\n${want}`);
-      for (const filter of [undefined, c.filter]) {
-        if (filter === undefined && c.filter && t !== times[0]) continue;
-        const { rows, capacity } = overlayRows(c.file, t, filter);
-        const mine = await page.evaluate((o) => tracecast.syscallRows(o), { limit: capacity, filter });
-        check(JSON.stringify(mine) === JSON.stringify(rows),
-          `${c.name} at ${t} filter ${filter}: syscallRows() differs from dump --overlay:\n` +
-          `--- page\n${mine.join('\n')}\n--- dump\n${rows.join('\n')}`);
-        check(rows.length > 0, `${c.name} at ${t}: dump shows syscall rows`);
-      }
-    }
+    await compareAtTimes(page, c.name, c.file, checkTimes(c.file), c.filter, check);
     // the panel shows the failed call marked, the player shows the markers
     const dom = await page.evaluate(() => ({
       errs: [...document.querySelectorAll('.tc-sys-row.tc-err .tc-sys-call')].map((e) => e.textContent),

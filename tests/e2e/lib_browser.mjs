@@ -1,9 +1,12 @@
 // Shared helper for the browser tests (tests/e2e/*.mjs): Debian's chromium
-// driven by playwright-core from the project's node_modules (make deps runs
-// npm ci). Named lib_* so tests/run-e2e.sh does not run it.
+// driven by playwright-core and Debian's firefox-esr driven by
+// puppeteer-core (WebDriver BiDi), both from the project's node_modules
+// (make deps runs npm ci); the tracecast CLI the pages are compared with.
+// Named lib_* so tests/run-e2e.sh does not run it.
 // Exit codes as for every e2e test: 0 pass, anything else fails.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +15,8 @@ export const ROOT = path.resolve(here, '../..');
 const require = createRequire(path.join(ROOT, 'package.json'));
 
 export const CHROMIUM = process.env.TC_CHROMIUM || '/usr/bin/chromium';
+export const FIREFOX = process.env.TC_FIREFOX || '/usr/bin/firefox-esr';
+export const TRACECAST = process.env.TRACECAST || path.join(ROOT, 'tracecast');
 
 export function fail(msg) {
   console.error('FAIL: ' + msg);
@@ -32,6 +37,54 @@ export async function launch() {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
+}
+
+// launchFirefox(): a headless firefox-esr over WebDriver BiDi; fails (not
+// skips) when it or puppeteer-core is missing.
+export async function launchFirefox() {
+  if (!existsSync(FIREFOX)) fail(`${FIREFOX} is missing (make deps installs firefox-esr)`);
+  let pp;
+  try {
+    pp = require('puppeteer-core');
+  } catch (e) {
+    fail('puppeteer-core is missing (make deps runs npm ci): ' + e.message);
+  }
+  return pp.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocolTimeout: 180000, // a loaded machine
+    // no first-run pages, updates or telemetry: nothing that would go out
+    extraPrefsFirefox: {
+      'browser.shell.checkDefaultBrowser': false,
+      'app.update.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'toolkit.telemetry.enabled': false,
+      'network.captive-portal-service.enabled': false,
+    },
+  });
+}
+
+// offlineFirefoxPage(browser): as offlinePage, for puppeteer's firefox: the
+// page's every request is intercepted, counted and, unless file:, data: or
+// blob:, refused.
+export async function offlineFirefoxPage(browser) {
+  const page = await browser.newPage();
+  const seen = { requests: [], errors: [], dialogs: [] };
+  await page.setRequestInterception(true);
+  page.on('request', (r) => {
+    const u = r.url();
+    if (/^(file|data|blob):/.test(u)) {
+      r.continue();
+    } else {
+      seen.requests.push(u);
+      r.abort();
+    }
+  });
+  page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  page.on('dialog', async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
+  return { page, seen };
 }
 
 // offlinePage(browser): a page that records every network request other
@@ -60,4 +113,112 @@ export function finish(name, fails, tmp) {
   }
   rmSync(tmp, { recursive: true, force: true });
   console.log(name + ': ok');
+}
+
+// The browsers a page is tested in: {name, launch(), open(browser)}, open
+// giving {page, seen, close()} (page: playwright's or puppeteer's; both
+// have goto and evaluate(fn, arg)).
+export const BROWSERS = [
+  {
+    name: 'chromium', launch,
+    async open(b) {
+      const r = await offlinePage(b);
+      return { ...r, close: () => r.page.context().close() };
+    },
+  },
+  {
+    name: 'firefox', launch: launchFirefox,
+    async open(b) {
+      const r = await offlineFirefoxPage(b);
+      return { ...r, close: () => r.page.close() };
+    },
+  },
+];
+
+// tc(...args): run the tracecast under test; mustTc: its stdout, or fail.
+export function tc(...args) {
+  return spawnSync(TRACECAST, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+}
+export function mustTc(...args) {
+  const r = tc(...args);
+  if (r.status !== 0) fail(`tracecast ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// The eventlet sample's recording (samples/eventlet-wsgi, the first .cast.gz).
+export function eventletSample() {
+  const dir = path.join(ROOT, 'samples/eventlet-wsgi');
+  const f = readdirSync(dir).filter((x) => x.endsWith('.cast.gz')).sort()[0];
+  if (!f) fail('no samples/eventlet-wsgi/*.cast.gz');
+  return path.join(dir, f);
+}
+
+// The syscall rows of `dump --overlay` at t: the panel right of the
+// screen's separator, the rows under its " syscalls " title. Returns
+// {rows, capacity}.
+export function overlayRows(file, t, filter) {
+  const W = 1200, H = 30;
+  const args = ['dump', file, '--at', String(t), '--overlay', '--size', `${W}x${H}`];
+  if (filter) args.push('--filter', filter);
+  const lines = mustTc(...args).split('\n').slice(0, H);
+  // the separator column: a "│" at the same index on every row of the panel area
+  let cols = null;
+  for (let r = 0; r < H - 2; r++) {
+    const chars = Array.from(lines[r]);
+    const here = new Set();
+    chars.forEach((c, i) => { if (c === '│') here.add(i); });
+    cols = cols === null ? here : new Set([...cols].filter((i) => here.has(i)));
+  }
+  if (!cols || !cols.size) fail(`${file} at ${t}: no panel separator in dump --overlay`);
+  const sep = Math.min(...cols);
+  const panel = lines.slice(0, H - 2).map((l) => Array.from(l).slice(sep + 1).join(''));
+  const title = panel.findIndex((l) => l.startsWith(' syscalls '));
+  if (title < 0) fail(`${file} at ${t}: no syscall panel in dump --overlay`);
+  // The terminal panel shows a duration column ("%8s" after the tid) when
+  // it is 90 columns or wider; the page shows durations in a column of its
+  // own, and syscallRows() gives the row without it: compare without it.
+  const noDur = (l) => {
+    const m = l.match(/^( *[+-]\d+\.\d{3}) (\S+) +(-|\d+us|\d+\.\dms|\d+\.\d{3}s|\d+s) (.*)$/);
+    return m ? `${m[1]} ${m[2].padEnd(6)} ${m[4]}` : l;
+  };
+  const rows = panel.slice(title + 1).filter((l) => l !== '').map((l) => noDur(l.replace(/ +$/, '')));
+  for (const r of rows) if (r.endsWith('…')) fail(`${file}: a row was cut at ${W} columns: ${r}`);
+  return { rows, capacity: H - 2 - title - 1 };
+}
+
+// The three times a page is checked at: the second marker (or the only
+// one), 40% and 93% of the recording.
+export function checkTimes(file) {
+  const info = JSON.parse(mustTc('info', '--json', file));
+  const ms = info.markers;
+  if (!ms.length) fail(`${file}: the recording has no markers`);
+  const m = ms[Math.min(1, ms.length - 1)].time;
+  return [m, +(info.duration * 0.4).toFixed(6), +(info.duration * 0.93).toFixed(6)];
+}
+
+// compareAtTimes(page, name, file, times, filter, check): after
+// tracecast.seek(T) at each time, currentTime() is T, screenText() equals
+// `tracecast dump --at T` and syscallRows() the rows of `dump --overlay`
+// at T, unfiltered and (at the first time only, when given) with filter.
+// page is a playwright or a puppeteer page (both evaluate(fn, arg)).
+export async function compareAtTimes(page, name, file, times, filter, check) {
+  for (const t of times) {
+    await page.evaluate((x) => window.tracecast.seek(x), t);
+    const got = await page.evaluate(() => ({
+      t: tracecast.currentTime(), screen: tracecast.screenText(),
+    }));
+    check(Math.abs(got.t - t) < 1e-9, `${name}: currentTime() ${got.t} after seek(${t})`);
+    const want = mustTc('dump', file, '--at', String(t));
+    check(got.screen === want, `${name} at ${t}: screenText() differs from dump --at:\n` +
+      `--- page\n${got.screen}--- dump\n${want}`);
+    for (const f of [undefined, filter]) {
+      if (f === undefined && filter && t !== times[0]) continue;
+      const { rows, capacity } = overlayRows(file, t, f);
+      const mine = await page.evaluate((o) => tracecast.syscallRows(o), { limit: capacity, filter: f });
+      check(JSON.stringify(mine) === JSON.stringify(rows),
+        `${name} at ${t} filter ${f}: syscallRows() differs from dump --overlay:\n` +
+        `--- page\n${mine.join('\n')}\n--- dump\n${rows.join('\n')}`);
+      check(rows.length > 0, `${name} at ${t}: dump shows syscall rows`);
+    }
+  }
 }

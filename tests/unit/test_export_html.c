@@ -200,6 +200,72 @@ static void test_ranges(void **state)
 	free(page);
 }
 
+/* The panels' JSON of an export with options o, parsed. */
+static json_t *export_panel(const export_html_opts_t *o)
+{
+	export_html_stats_t st;
+	cast_error_t err;
+	int rc;
+	json_error_t je;
+	char *page = export_page(o, &st, &rc, &err);
+	assert_int_equal(rc, 0);
+	char *panel = blob(page, "tc-panel");
+	json_t *d = json_loads(panel, 0, &je);
+	assert_non_null(d);
+	free(panel);
+	free(page);
+	return d;
+}
+
+static json_int_t jint(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* The stats table's data (html_stats.h): per line call or not, name and
+ * error; the lines `stats` counts; each marker's place among the lines. */
+static void test_stats_data(void **state)
+{
+	(void)state;
+	export_html_opts_t o = { .from_ns = -1, .to_ns = -1 };
+	json_t *d = export_panel(&o);
+	json_t *st = json_object_get(d, "stats");
+	char *k = json_dumps(json_object_get(st, "k"), JSON_COMPACT);
+	char *names = json_dumps(json_object_get(st, "names"), JSON_COMPACT);
+	/* openat failed, write, read <unfinished> (no call), read resumed */
+	assert_string_equal(k, "[1,2,-1,4]");
+	assert_string_equal(names, "[\"openat\",\"write\",\"read\"]");
+	free(k);
+	free(names);
+	assert_int_equal(jint(st, "lo"), 0);
+	assert_int_equal(jint(st, "hi"), 4);
+	assert_int_equal(json_array_size(json_object_get(st, "dx")), 0);
+	json_t *m = json_object_get(d, "markers");
+	assert_int_equal(json_integer_value(json_array_get(json_array_get(m, 0), 2)), 0);
+	assert_int_equal(json_integer_value(json_array_get(json_array_get(m, 1), 2)), 4);
+	json_decref(d);
+
+	/* from 0.32 to 0.65: lines 1.. exported, the window's three of them */
+	o = (export_html_opts_t){ .from_ns = 320000000, .to_ns = 650000000 };
+	d = export_panel(&o);
+	st = json_object_get(d, "stats");
+	k = json_dumps(json_object_get(st, "k"), JSON_COMPACT);
+	assert_string_equal(k, "[0,-1,2]");
+	free(k);
+	assert_int_equal(jint(st, "lo"), 0);
+	assert_int_equal(jint(st, "hi"), 3);
+	json_decref(d);
+
+	/* between the markers: the lines after A and before B in the file */
+	o = (export_html_opts_t){ .from_ns = -1, .to_ns = 500000000,
+				  .mark_a = "A <img src=x onerror=alert(2)>", .mark_b = "B" };
+	d = export_panel(&o);
+	st = json_object_get(d, "stats");
+	assert_int_equal(jint(st, "lo"), 0);
+	assert_int_equal(jint(st, "hi"), 3);
+	json_decref(d);
+}
+
 int main(void)
 {
 	setlocale(LC_CTYPE, "C.UTF-8");
@@ -207,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_page),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_stats_data),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	unlink(path);
