@@ -10,10 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rec_child.h"
 #include "strace_attach.h"
 #include "tracecast/tc_clock.h"
 
 #define POLL_STEP_NS 5000000L /* 5 ms between checks of a condition */
+#define SETTLE_NS INT64_C(200000000) /* a detached tracee stops again within */
 
 /* Read one "Key:\tvalue" line of /proc/PID/status into buf. */
 static int proc_status_field(pid_t pid, const char *key, char *buf, size_t cap)
@@ -60,6 +62,20 @@ static void nap(void)
 {
 	struct timespec ts = { 0, POLL_STEP_NS };
 	nanosleep(&ts, NULL);
+}
+
+/* The target's state once it settled after its tracer left: a tracee in
+ * a group stop is woken by the detach and stops again (R for a moment,
+ * then T), so R is looked at again for up to SETTLE_NS. Sleeping (S, D)
+ * means it was resumed: a pending stop passes through T first. */
+static char attach_settled_state(pid_t target)
+{
+	int64_t end = tc_clock_mono_ns() + SETTLE_NS;
+	char st;
+
+	while ((st = strace_attach_proc_state(target)) == 'R' && tc_clock_mono_ns() < end)
+		nap();
+	return st;
 }
 
 int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target,
@@ -116,17 +132,15 @@ int strace_attach_start(strace_attach_t *a, int timeout_ms)
 		return -ESRCH;
 	}
 	a->target_was_stopped = strace_attach_proc_state(a->target) == 'T';
-	pid_t pid = fork();
+	pid_t pid = rec_child_fork(a->children, NULL, NULL);
 	if (pid < 0)
-		return -errno;
+		return pid;
 	if (pid == 0)
 		attach_child(a);
 	a->tracer = pid;
 	int64_t end = tc_clock_mono_ns() + (int64_t)timeout_ms * 1000000;
 	for (;;) {
-		int status;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid || (w < 0 && errno == ECHILD)) {
+		if (rec_child_exited(a->children, pid, NULL)) {
 			a->tracer = 0;
 			rec_note(a->notes, "tracecast: --strace-pid %d: strace could not attach "
 				 "(see its message above; ptrace may be refused: root's "
@@ -152,26 +166,17 @@ void strace_attach_stop(strace_attach_t *a, int timeout_ms)
 		return;
 	pid_t pid = a->tracer;
 	a->tracer = 0;
-	kill(pid, SIGINT);
-	int64_t end = tc_clock_mono_ns() + (int64_t)timeout_ms * 1000000;
-	for (;;) {
-		int status;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid || (w < 0 && errno != EINTR))
-			break; /* reaped (or already reaped by someone else) */
-		if (tc_clock_mono_ns() > end) {
-			/* the kernel detaches the tracees of a dead tracer */
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			break;
-		}
-		nap();
+	rec_child_signal(a->children, pid, SIGINT); /* -ESRCH: reaped already */
+	if (rec_child_wait(a->children, pid, timeout_ms, NULL) == -ETIMEDOUT) {
+		/* the kernel detaches the tracees of a dead tracer */
+		rec_child_signal(a->children, pid, SIGKILL);
+		rec_child_wait(a->children, pid, -1, NULL);
 	}
 	/* /proc/PID is read only while the pidfd says the target is alive
 	 * (the pid was not reused), and the signal goes through the pidfd. */
 	if (a->target_fd < 0 || pidfd_send_signal(a->target_fd, 0, NULL, 0) < 0)
 		return;
-	char st = strace_attach_proc_state(a->target);
+	char st = attach_settled_state(a->target);
 	if ((st == 't' || st == 'T') && !a->target_was_stopped &&
 	    pidfd_send_signal(a->target_fd, SIGCONT, NULL, 0) == 0)
 		rec_note(a->notes, "tracecast: --strace-pid %d was left stopped; sent SIGCONT",

@@ -2,8 +2,9 @@
  * itself outside the pty, writing to its own FIFO.
  *
  * The tracer runs in its own process group with default signals, stdin
- * from /dev/null and the recorder's stderr. Start waits until the kernel
- * shows the target traced (/proc/PID/status TracerPid) or the tracer dies.
+ * from /dev/null and the recorder's stderr. It is forked and reaped
+ * through the recorder's children (rec_child.h). Start waits until the kernel shows
+ * the target traced (/proc/PID/status TracerPid) or the tracer dies.
  * Stop sends SIGINT (strace detaches from every thread and exits), waits,
  * and makes sure the target is not left stopped. */
 #ifndef TRACECAST_STRACE_ATTACH_H
@@ -23,6 +24,8 @@ typedef struct strace_attach {
 	bool target_was_stopped; /* State T before we attached */
 	strv_t argv;             /* the exact strace argv */
 	rec_notes_t *notes;      /* messages (set after init; NULL: dropped) */
+	struct rec_children *children; /* where the tracer is held (set after
+				  * init, before start) */
 } strace_attach_t;
 
 /* Build the argv (strace_path -p PID -f -qq --absolute-timestamps=unix,ns
