@@ -84,7 +84,7 @@ int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target
 	char pidbuf[24];
 	int rc = 0;
 	memset(a, 0, sizeof(*a));
-	a->target_fd = -1;
+	a->target_fd = a->err_fd = -1;
 	strv_init(&a->argv);
 	a->target = target;
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)target);
@@ -101,8 +101,51 @@ int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target
 	return rc;
 }
 
-/* In the forked child: a clean process to exec strace in. */
-static void attach_child(const strace_attach_t *a)
+/* One line of the tracer's stderr as a note (empty lines dropped). */
+static void attach_note_line(strace_attach_t *a, const char *line, size_t len)
+{
+	while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+		len--;
+	if (len)
+		rec_note(a->notes, "tracecast: --strace-pid %d: %.*s", (int)a->target,
+			 (int)len, line);
+}
+
+void strace_attach_read_err(strace_attach_t *a)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while (a->err_fd >= 0 && (n = read(a->err_fd, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' || a->err_len == sizeof a->err) {
+				attach_note_line(a, a->err, a->err_len);
+				a->err_len = 0;
+				if (buf[i] == '\n')
+					continue;
+			}
+			a->err[a->err_len++] = buf[i];
+		}
+	}
+	/* EOF (the tracer and all it started are gone) or an error */
+	if (a->err_fd >= 0) {
+		close(a->err_fd);
+		a->err_fd = -1;
+	}
+	attach_note_line(a, a->err, a->err_len);
+	a->err_len = 0;
+}
+
+/* In the forked child: a clean process to exec strace in. err_w: the
+ * write end of the stderr pipe (or -1: keep ours). */
+static void attach_child(const strace_attach_t *a, int err_w)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -117,6 +160,8 @@ static void attach_child(const strace_attach_t *a)
 		dup2(null, 0);
 		dup2(null, 1);
 	}
+	if (err_w >= 0)
+		dup2(err_w, 2); /* never the terminal, which may be raw */
 	close_range(3, ~0U, 0); /* the recorder's files are not strace's */
 	execv(a->argv.v[0], a->argv.v);
 	dprintf(2, "tracecast: cannot run %s: %s\n", a->argv.v[0], strerror(errno));
@@ -132,19 +177,30 @@ int strace_attach_start(strace_attach_t *a, int timeout_ms)
 		return -ESRCH;
 	}
 	a->target_was_stopped = strace_attach_proc_state(a->target) == 'T';
+	int ep[2] = { -1, -1 };
+	if (a->err_fd < 0 && pipe2(ep, O_CLOEXEC) == 0) {
+		a->err_fd = ep[0];
+		fcntl(a->err_fd, F_SETFL, O_NONBLOCK);
+	}
 	pid_t pid = rec_child_fork(a->children, NULL, NULL);
-	if (pid < 0)
+	if (pid < 0) {
+		if (ep[1] >= 0)
+			close(ep[1]);
 		return pid;
+	}
 	if (pid == 0)
-		attach_child(a);
+		attach_child(a, ep[1]);
+	if (ep[1] >= 0)
+		close(ep[1]);
 	a->tracer = pid;
 	int64_t end = tc_clock_mono_ns() + (int64_t)timeout_ms * 1000000;
 	for (;;) {
 		if (rec_child_exited(a->children, pid, NULL)) {
 			a->tracer = 0;
+			strace_attach_read_err(a); /* strace's own words first */
 			rec_note(a->notes, "tracecast: --strace-pid %d: strace could not attach "
-				 "(see its message above; ptrace may be refused: root's "
-				 "processes, kernel.yama.ptrace_scope, or a container "
+				 "(ptrace may be refused: root's processes, "
+				 "kernel.yama.ptrace_scope, another tracer, or a container "
 				 "without CAP_SYS_PTRACE)", (int)a->target);
 			return -EPERM;
 		}
@@ -172,6 +228,9 @@ void strace_attach_stop(strace_attach_t *a, int timeout_ms)
 		rec_child_signal(a->children, pid, SIGKILL);
 		rec_child_wait(a->children, pid, -1, NULL);
 	}
+	/* what it said on its way out (--tips, a detach error); a pipe still
+	 * held by something it started is read as far as it goes */
+	strace_attach_read_err(a);
 	/* /proc/PID is read only while the pidfd says the target is alive
 	 * (the pid was not reused), and the signal goes through the pidfd. */
 	if (a->target_fd < 0 || pidfd_send_signal(a->target_fd, 0, NULL, 0) < 0)
@@ -189,5 +248,8 @@ void strace_attach_cleanup(strace_attach_t *a)
 	if (a->target_fd >= 0)
 		close(a->target_fd);
 	a->target_fd = -1;
+	if (a->err_fd >= 0)
+		close(a->err_fd);
+	a->err_fd = -1;
 	strv_cleanup(&a->argv);
 }

@@ -395,6 +395,10 @@ static void src_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 	if (mono_ns >= s->next_measure) {
 		strace_clock_measure(&s->clock);
 		s->next_measure = mono_ns + MEASURE_EVERY_NS;
+		/* the tracers' stderr into the notes (a few lines at most: the
+		 * pipe never fills between two reads) */
+		for (size_t i = 0; i < s->n_att; i++)
+			strace_attach_read_err(&s->att[i]);
 	}
 	if (s->markers)
 		strace_markers_tick(s->markers, mono_ns, out);
@@ -588,7 +592,7 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 			strv_init(&s->att[i].argv);
 			strace_stream_init(&s->att_st[i].st, p);
 			s->att_st[i].src = s;
-			s->att[i].target_fd = -1;
+			s->att[i].target_fd = s->att[i].err_fd = -1;
 		}
 	}
 	if (s->auto_markers && !(s->markers = strace_markers_new()))
