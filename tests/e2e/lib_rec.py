@@ -73,9 +73,10 @@ def need_pty():
         skip("cannot open a pty here: %s" % e)
 
 
-def in_pty(args, env=None, timeout=60):
+def in_pty(args, env=None, timeout=60, on_data=None):
     """Run args with one new pty as its stdin, stdout and stderr (a new
-    session); (exit status, every byte it wrote there)."""
+    session); (exit status, every byte it wrote there). on_data(bytes), if
+    given, gets each read as soon as it is read."""
     m, s = os.openpty()
     p = subprocess.Popen(args, stdin=s, stdout=s, stderr=s, env=env, start_new_session=True)
     os.close(s)
@@ -91,6 +92,8 @@ def in_pty(args, env=None, timeout=60):
             if not d:
                 break
             out += d
+            if on_data:
+                on_data(d)
     else:
         p.kill()
     p.wait(10)

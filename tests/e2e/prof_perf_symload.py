@@ -13,7 +13,6 @@ not "[big.so]"), in time (not clamped: the summary reports no late event),
 and the recording's times never decrease."""
 import json
 import os
-import select
 import subprocess
 import sys
 import time
@@ -78,44 +77,23 @@ def record(attempt):
     """One recording through a real pty: (latencies, its terminal text,
     the recording's path, exit status)."""
     out_cast = path("perf%d.cast" % attempt)
-    m, s = os.openpty()
-    p = subprocess.Popen([TC, "rec", "--profile=perf:499", out_cast, "--", "python3", target, lib],
-                         stdin=s, stdout=s, stderr=s, env=ENV, start_new_session=True)
-    os.close(s)
-    buf = b""
     lat = []   # (ms late, stamp)
-    alltext = b""
-    end = time.time() + 60
-    while time.time() < end:
-        r, _, _ = select.select([m], [], [], 0.5)
-        if not r:
-            if p.poll() is not None:
-                break
-            continue
-        try:
-            d = os.read(m, 65536)
-        except OSError:
-            break
-        if not d:
-            break
+    buf = [b""]
+
+    def stamp_lines(d):
         now = time.monotonic_ns()
-        alltext += d
-        buf += d
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
+        buf[0] += d
+        while b"\n" in buf[0]:
+            line, buf[0] = buf[0].split(b"\n", 1)
             line = line.strip()
             if line.startswith(b"T "):
                 try:
-                    stamp = int(line[2:])
+                    lat.append(((now - int(line[2:])) / 1e6, int(line[2:])))
                 except ValueError:
                     continue
-                lat.append(((now - stamp) / 1e6, stamp))
-    else:
-        p.kill()
-    p.wait(30)
-    os.close(m)
-    text = alltext.decode("utf-8", "replace")
-    return lat, text, out_cast, p.returncode
+    rc, out = in_pty([TC, "rec", "--profile=perf:499", out_cast, "--", "python3", target, lib],
+                     env=ENV, on_data=stamp_lines)
+    return lat, out.decode("utf-8", "replace"), out_cast, rc
 
 
 # The old recorder's stall is systematic (every recording waits for the
