@@ -15,6 +15,7 @@
 
 #include "recorder/ctl.h"
 #include "recorder/profile_source.h"
+#include "recorder/rec_child.h"
 #include "recorder/rec_file.h"
 #include "recorder/rec_header.h"
 #include "recorder/rec_notice.h"
@@ -41,6 +42,7 @@ typedef struct rec {
 	size_t n_src;
 	rec_source_t *ctl;
 	rec_session_t *sess;
+	rec_children_t *children;   /* every child we start, reaped there */
 	int64_t t0;                 /* CLOCK_MONOTONIC of time 0 */
 	unsigned cols, rows;
 	char key_name[16];
@@ -74,6 +76,7 @@ static int rec_sources(rec_t *r)
 			.auto_markers = !r->o.no_auto_markers,
 			.notes = &r->notes,
 			.window_ns = (int64_t)r->o.reorder_ms * 1000000,
+			.children = r->children,
 		};
 		if (strace_source_new(&r->src[r->n_src], &so) < 0)
 			return 1;
@@ -263,6 +266,10 @@ int cmd_rec(int argc, char **argv)
 	}
 	if (!r.o.headless && !isatty(0))
 		r.o.headless = true;
+	if (rec_children_new(&r.children) < 0) {
+		code = 1;
+		goto out;
+	}
 	rec_opts_key_name(r.o.prefix_key, r.key_name, sizeof r.key_name);
 	code = rec_setup(&r, &sp, &command_text);
 	rec_print_notes(&r); /* warnings of the setup: before the terminal is raw */
@@ -309,6 +316,7 @@ int cmd_rec(int argc, char **argv)
 		.sources = r.src,
 		.n_sources = r.n_src,
 		.emit = rec_pipe_emit(r.pipe),
+		.children = r.children,
 	};
 	if (r.f.is_stdout) {
 		so.out_fd = -1;
@@ -372,6 +380,7 @@ out:
 	for (size_t i = 0; i < r.n_src; i++)
 		if (r.src[i].free)
 			r.src[i].free(r.src[i].self);
+	rec_children_free(r.children); /* after their owners */
 	rec_file_close(&r.f, started || code == 0);
 	if (r.relay_fd >= 0)
 		close(r.relay_fd);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tracecast/jstr.h"
@@ -18,6 +17,7 @@
 #include "py_walk.h"
 #include "pyout_tasks.h"
 #include "pyout_tree.h"
+#include "rec_child.h"
 #include "tracecast/tc_clock.h"
 
 typedef struct pyout {
@@ -278,13 +278,14 @@ int pyout_probe(char *err, size_t errsz)
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
 		return -errno;
 	}
-	pid_t pid = fork();
+	rec_children_t *kids = NULL;
+	pid_t pid = rec_children_new(&kids) < 0 ? -ENOMEM : rec_child_fork(kids, NULL, NULL);
 	if (pid < 0) {
-		int e = errno;
+		rec_children_free(kids);
 		close(pfd[0]);
 		close(pfd[1]);
-		snprintf(err, errsz, "fork: %s", strerror(e));
-		return -e;
+		snprintf(err, errsz, "fork: %s", strerror(-pid));
+		return pid;
 	}
 	if (pid == 0) { /* wait for the parent to close its end, then go */
 		char c;
@@ -299,8 +300,8 @@ int pyout_probe(char *err, size_t errsz)
 	ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);
 	int e = n < 0 ? errno : 0;
 	close(pfd[1]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	rec_child_wait(kids, pid, -1, NULL);
+	rec_children_free(kids);
 	if (n == (ssize_t)sizeof got && got == magic)
 		return 0;
 	snprintf(err, errsz, "process_vm_readv on a child process: %s",

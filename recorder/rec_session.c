@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rec_child.h"
 #include "tracecast/tc_clock.h"
 #include "tracecast/term.h"
 
@@ -37,9 +38,12 @@ struct rec_session {
 	bool masked;             /* signals blocked by us: give them back */
 	int sfd;                 /* signalfd */
 	int master;
+	rec_children_t *children; /* opts' or own_children */
+	rec_children_t *own_children;
 	pid_t pid;
 	int status;
 	bool exited;             /* the command was reaped */
+	bool freeing;            /* rec_session_free: sources are not told */
 	bool master_eof;         /* EIO/0 from the master: all output read */
 	bool in_eof;
 	bool eot_sent;
@@ -124,6 +128,13 @@ int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
 	s->user = user;
 	s->sfd = s->master = -1;
 	s->pid = -1;
+	s->children = opts->children;
+	if (!s->children && rec_children_new(&s->own_children) < 0) {
+		free(s);
+		return -ENOMEM;
+	}
+	if (!s->children)
+		s->children = s->own_children;
 	s->kill_at = s->hup_at = INT64_MAX;
 	s->cols = opts->cols ? opts->cols : 80;
 	s->rows = opts->rows ? opts->rows : 24;
@@ -161,6 +172,8 @@ int rec_session_new(rec_session_t **out, const rec_session_opts_t *opts,
 	return 0;
 }
 
+static void rec_session_exited(void *user, pid_t pid, int st);
+
 /* In the child: become the pty's session, reset signals, exec. */
 static void rec_session_child(rec_session_t *s, int slave, char *const argv[],
 			      char *const envp[])
@@ -192,9 +205,9 @@ int rec_session_spawn(rec_session_t *s, char *const argv[], char *const envp[])
 	if (openpty(&s->master, &slave, NULL, s->o.slave_termios, &ws) < 0)
 		return -errno;
 	fcntl(s->master, F_SETFD, FD_CLOEXEC);
-	s->pid = fork();
+	s->pid = rec_child_fork(s->children, rec_session_exited, s);
 	if (s->pid < 0) {
-		ret = -errno;
+		ret = s->pid;
 		close(slave);
 		return ret;
 	}
@@ -272,25 +285,30 @@ static void rec_session_typed(rec_session_t *s, int64_t now, const char *buf, si
 		rec_session_queue(s, now, buf + start, len - start);
 }
 
-/* Reap the command if it exited. */
-static void rec_session_reap(rec_session_t *s, int64_t now)
+/* The command was reaped (rec_child: ECHILD, reaped by another, gives
+ * REC_CHILD_LOST_STATUS): tell the sources. */
+static void rec_session_exited(void *user, pid_t pid, int st)
 {
-	int st;
+	rec_session_t *s = user;
+	int64_t now = tc_clock_mono_ns();
 
-	if (s->exited || s->pid <= 0)
-		return;
-	pid_t w = waitpid(s->pid, &st, WNOHANG);
-	if (w < 0 && errno == ECHILD)
-		st = W_EXITCODE(REC_SESSION_LOST_STATUS, 0); /* reaped by another */
-	else if (w != s->pid)
-		return;
+	(void)pid;
 	s->exited = true;
 	s->status = st;
+	if (s->freeing)
+		return;
 	s->qlen = s->qoff = 0; /* nobody will read the rest of the input */
 	s->last_data = now;
 	for (size_t i = 0; i < s->o.n_sources; i++)
 		if (s->o.sources[i].child_exited)
 			s->o.sources[i].child_exited(s->o.sources[i].self, st, now);
+}
+
+/* Reap every child of the recorder that exited (the command, tracers):
+ * each owner is told (rec_child.h). */
+static void rec_session_reap(rec_session_t *s)
+{
+	rec_children_reap(s->children);
 }
 
 /* Follow the terminal's size. */
@@ -319,7 +337,7 @@ static void rec_session_winch(rec_session_t *s, int64_t now)
 static void rec_session_hangup(rec_session_t *s, int64_t now)
 {
 	kill(-s->pid, SIGHUP);
-	kill(s->pid, SIGHUP);
+	rec_child_signal(s->children, s->pid, SIGHUP);
 	kill(-s->pid, SIGCONT);
 	s->hup_at = now + REC_SESSION_REHUP_MS * NS_PER_MS;
 }
@@ -332,7 +350,7 @@ static void rec_session_signals(rec_session_t *s, int64_t now)
 	while (read(s->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 		switch (si.ssi_signo) {
 		case SIGCHLD:
-			rec_session_reap(s, now);
+			rec_session_reap(s);
 			break;
 		case SIGWINCH:
 			rec_session_winch(s, now);
@@ -342,7 +360,7 @@ static void rec_session_signals(rec_session_t *s, int64_t now)
 				break;
 			if (s->term_signal) { /* asked twice: no more waiting */
 				kill(-s->pid, SIGKILL);
-				kill(s->pid, SIGKILL);
+				rec_child_signal(s->children, s->pid, SIGKILL);
 				break;
 			}
 			s->term_signal = (int)si.ssi_signo;
@@ -536,7 +554,7 @@ static void rec_session_timers(rec_session_t *s, int64_t now)
 	}
 	if (s->kill_at <= now && !s->exited) {
 		kill(-s->pid, SIGKILL);
-		kill(s->pid, SIGKILL);
+		rec_child_signal(s->children, s->pid, SIGKILL);
 		s->kill_at = INT64_MAX;
 	}
 }
@@ -626,13 +644,13 @@ int rec_session_run(rec_session_t *s)
 			rec_session_flush_input(s);
 		/* A SIGCHLD may be merged or lost in a race with poll: check. */
 		if (!s->exited && (s->master_eof || n == 0))
-			rec_session_reap(s, now);
+			rec_session_reap(s);
 		rec_session_timers(s, now);
 	}
 	if (!s->exited && s->pid > 0) { /* poll failed: do not leave it behind */
 		kill(-s->pid, SIGKILL);
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, &s->status, 0);
+		rec_child_signal(s->children, s->pid, SIGKILL);
+		rec_child_wait(s->children, s->pid, -1, NULL); /* sets exited */
 		s->exited = true;
 	}
 	rec_session_relay_drain(s);
@@ -661,11 +679,13 @@ void rec_session_free(rec_session_t *s)
 {
 	if (!s)
 		return;
+	s->freeing = true;
 	if (s->pid > 0 && !s->exited) {
 		kill(-s->pid, SIGKILL);
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, &s->status, 0);
+		rec_child_signal(s->children, s->pid, SIGKILL);
+		rec_child_wait(s->children, s->pid, -1, NULL);
 	}
+	rec_children_free(s->own_children);
 	if (s->master >= 0)
 		close(s->master);
 	if (s->sfd >= 0) {

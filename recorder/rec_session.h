@@ -44,7 +44,7 @@
  * never the loop (signals, flushes, sources go on). */
 #define REC_SESSION_RELAY_MAX (16 * REC_SESSION_READ)
 /* The exit code reported for a command that was reaped by someone else
- * (waitpid: ECHILD), its real status unknown. */
+ * (waitpid: ECHILD), its real status unknown (REC_CHILD_LOST_STATUS). */
 #define REC_SESSION_LOST_STATUS 255
 #define REC_SESSION_PREFIX_MS 700
 
@@ -77,6 +77,10 @@ typedef struct rec_session_opts {
 	rec_source_t *sources;
 	size_t n_sources;
 	const rec_emit_t *emit;               /* where sources emit */
+	/* The recorder's children (rec_child.h): the command is held and
+	 * reaped there, and every child in it is reaped on SIGCHLD. NULL:
+	 * the session keeps a set of its own. Not owned. */
+	struct rec_children *children;
 } rec_session_opts_t;
 
 /* Block the recorder's signals and open the signalfd; ignore SIGPIPE and

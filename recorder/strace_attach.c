@@ -10,10 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rec_child.h"
 #include "strace_attach.h"
 #include "tracecast/tc_clock.h"
 
 #define POLL_STEP_NS 5000000L /* 5 ms between checks of a condition */
+#define SETTLE_NS INT64_C(200000000) /* a detached tracee stops again within */
 
 /* Read one "Key:\tvalue" line of /proc/PID/status into buf. */
 static int proc_status_field(pid_t pid, const char *key, char *buf, size_t cap)
@@ -62,13 +64,27 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
+/* The target's state once it settled after its tracer left: a tracee in
+ * a group stop is woken by the detach and stops again (R for a moment,
+ * then T), so R is looked at again for up to SETTLE_NS. Sleeping (S, D)
+ * means it was resumed: a pending stop passes through T first. */
+static char attach_settled_state(pid_t target)
+{
+	int64_t end = tc_clock_mono_ns() + SETTLE_NS;
+	char st;
+
+	while ((st = strace_attach_proc_state(target)) == 'R' && tc_clock_mono_ns() < end)
+		nap();
+	return st;
+}
+
 int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target,
 		       const char *fifo, const strv_t *extra)
 {
 	char pidbuf[24];
 	int rc = 0;
 	memset(a, 0, sizeof(*a));
-	a->target_fd = -1;
+	a->target_fd = a->err_fd = -1;
 	strv_init(&a->argv);
 	a->target = target;
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)target);
@@ -85,8 +101,51 @@ int strace_attach_init(strace_attach_t *a, const char *strace_path, pid_t target
 	return rc;
 }
 
-/* In the forked child: a clean process to exec strace in. */
-static void attach_child(const strace_attach_t *a)
+/* One line of the tracer's stderr as a note (empty lines dropped). */
+static void attach_note_line(strace_attach_t *a, const char *line, size_t len)
+{
+	while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+		len--;
+	if (len)
+		rec_note(a->notes, "tracecast: --strace-pid %d: %.*s", (int)a->target,
+			 (int)len, line);
+}
+
+void strace_attach_read_err(strace_attach_t *a)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while (a->err_fd >= 0 && (n = read(a->err_fd, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' || a->err_len == sizeof a->err) {
+				attach_note_line(a, a->err, a->err_len);
+				a->err_len = 0;
+				if (buf[i] == '\n')
+					continue;
+			}
+			a->err[a->err_len++] = buf[i];
+		}
+	}
+	/* EOF (the tracer and all it started are gone) or an error */
+	if (a->err_fd >= 0) {
+		close(a->err_fd);
+		a->err_fd = -1;
+	}
+	attach_note_line(a, a->err, a->err_len);
+	a->err_len = 0;
+}
+
+/* In the forked child: a clean process to exec strace in. err_w: the
+ * write end of the stderr pipe (or -1: keep ours). */
+static void attach_child(const strace_attach_t *a, int err_w)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -101,6 +160,8 @@ static void attach_child(const strace_attach_t *a)
 		dup2(null, 0);
 		dup2(null, 1);
 	}
+	if (err_w >= 0)
+		dup2(err_w, 2); /* never the terminal, which may be raw */
 	close_range(3, ~0U, 0); /* the recorder's files are not strace's */
 	execv(a->argv.v[0], a->argv.v);
 	dprintf(2, "tracecast: cannot run %s: %s\n", a->argv.v[0], strerror(errno));
@@ -116,21 +177,30 @@ int strace_attach_start(strace_attach_t *a, int timeout_ms)
 		return -ESRCH;
 	}
 	a->target_was_stopped = strace_attach_proc_state(a->target) == 'T';
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
+	int ep[2] = { -1, -1 };
+	if (a->err_fd < 0 && pipe2(ep, O_CLOEXEC) == 0) {
+		a->err_fd = ep[0];
+		fcntl(a->err_fd, F_SETFL, O_NONBLOCK);
+	}
+	pid_t pid = rec_child_fork(a->children, NULL, NULL);
+	if (pid < 0) {
+		if (ep[1] >= 0)
+			close(ep[1]);
+		return pid;
+	}
 	if (pid == 0)
-		attach_child(a);
+		attach_child(a, ep[1]);
+	if (ep[1] >= 0)
+		close(ep[1]);
 	a->tracer = pid;
 	int64_t end = tc_clock_mono_ns() + (int64_t)timeout_ms * 1000000;
 	for (;;) {
-		int status;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid || (w < 0 && errno == ECHILD)) {
+		if (rec_child_exited(a->children, pid, NULL)) {
 			a->tracer = 0;
+			strace_attach_read_err(a); /* strace's own words first */
 			rec_note(a->notes, "tracecast: --strace-pid %d: strace could not attach "
-				 "(see its message above; ptrace may be refused: root's "
-				 "processes, kernel.yama.ptrace_scope, or a container "
+				 "(ptrace may be refused: root's processes, "
+				 "kernel.yama.ptrace_scope, another tracer, or a container "
 				 "without CAP_SYS_PTRACE)", (int)a->target);
 			return -EPERM;
 		}
@@ -152,26 +222,20 @@ void strace_attach_stop(strace_attach_t *a, int timeout_ms)
 		return;
 	pid_t pid = a->tracer;
 	a->tracer = 0;
-	kill(pid, SIGINT);
-	int64_t end = tc_clock_mono_ns() + (int64_t)timeout_ms * 1000000;
-	for (;;) {
-		int status;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid || (w < 0 && errno != EINTR))
-			break; /* reaped (or already reaped by someone else) */
-		if (tc_clock_mono_ns() > end) {
-			/* the kernel detaches the tracees of a dead tracer */
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			break;
-		}
-		nap();
+	rec_child_signal(a->children, pid, SIGINT); /* -ESRCH: reaped already */
+	if (rec_child_wait(a->children, pid, timeout_ms, NULL) == -ETIMEDOUT) {
+		/* the kernel detaches the tracees of a dead tracer */
+		rec_child_signal(a->children, pid, SIGKILL);
+		rec_child_wait(a->children, pid, -1, NULL);
 	}
+	/* what it said on its way out (--tips, a detach error); a pipe still
+	 * held by something it started is read as far as it goes */
+	strace_attach_read_err(a);
 	/* /proc/PID is read only while the pidfd says the target is alive
 	 * (the pid was not reused), and the signal goes through the pidfd. */
 	if (a->target_fd < 0 || pidfd_send_signal(a->target_fd, 0, NULL, 0) < 0)
 		return;
-	char st = strace_attach_proc_state(a->target);
+	char st = attach_settled_state(a->target);
 	if ((st == 't' || st == 'T') && !a->target_was_stopped &&
 	    pidfd_send_signal(a->target_fd, SIGCONT, NULL, 0) == 0)
 		rec_note(a->notes, "tracecast: --strace-pid %d was left stopped; sent SIGCONT",
@@ -184,5 +248,8 @@ void strace_attach_cleanup(strace_attach_t *a)
 	if (a->target_fd >= 0)
 		close(a->target_fd);
 	a->target_fd = -1;
+	if (a->err_fd >= 0)
+		close(a->err_fd);
+	a->err_fd = -1;
 	strv_cleanup(&a->argv);
 }

@@ -2,8 +2,12 @@
  * itself outside the pty, writing to its own FIFO.
  *
  * The tracer runs in its own process group with default signals, stdin
- * from /dev/null and the recorder's stderr. Start waits until the kernel
- * shows the target traced (/proc/PID/status TracerPid) or the tracer dies.
+ * and stdout /dev/null, and its stderr a pipe of ours: what strace says
+ * (an attach refused, a warning, --tips at its exit) becomes lines of the
+ * recorder's notes, printed once the terminal is restored, never written
+ * to the terminal while it is raw. It is forked and reaped through the
+ * recorder's children (rec_child.h). Start waits until the kernel shows
+ * the target traced (/proc/PID/status TracerPid) or the tracer dies.
  * Stop sends SIGINT (strace detaches from every thread and exits), waits,
  * and makes sure the target is not left stopped. */
 #ifndef TRACECAST_STRACE_ATTACH_H
@@ -23,6 +27,11 @@ typedef struct strace_attach {
 	bool target_was_stopped; /* State T before we attached */
 	strv_t argv;             /* the exact strace argv */
 	rec_notes_t *notes;      /* messages (set after init; NULL: dropped) */
+	struct rec_children *children; /* where the tracer is held (set after
+				  * init, before start) */
+	int err_fd;              /* the tracer's stderr, our end (-1: none) */
+	char err[512];           /* a line of it not yet complete */
+	size_t err_len;
 } strace_attach_t;
 
 /* Build the argv (strace_path -p PID -f -qq --absolute-timestamps=unix,ns
@@ -42,6 +51,11 @@ int strace_attach_start(strace_attach_t *a, int timeout_ms);
  * pidfd: a process that took a reaped target's pid is never touched).
  * No-op when not running. */
 void strace_attach_stop(strace_attach_t *a, int timeout_ms);
+
+/* Take what the tracer wrote to its stderr so far into the notes, one
+ * note per line ("tracecast: --strace-pid PID: strace: ..."). Never
+ * blocks. The rest of a line waits for its end (or for stop). */
+void strace_attach_read_err(strace_attach_t *a);
 
 /* The State letter of /proc/PID/status ('S', 'R', 'T', 't', ...), or 0. */
 char strace_attach_proc_state(pid_t pid);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rec_child.h"
 #include "strace_args.h"
 #include "strace_attach.h"
 #include "strace_clock.h"
@@ -58,6 +59,8 @@ struct strace_src {
 	bool add_seccomp;
 	char dir[256];          /* private mkdtemp folder, "" until made */
 	rec_notes_t *notes;
+	struct rec_children *children;     /* the caller's, or own_children */
+	struct rec_children *own_children;
 	src_stream_t main;      /* the command's strace */
 	src_stream_t *att_st;   /* one per --strace-pid */
 	strace_attach_t *att;
@@ -268,6 +271,7 @@ static int src_setup(strace_src_t *s)
 			return rc;
 		}
 		s->att[i].notes = s->notes;
+		s->att[i].children = s->children;
 		rc = strace_attach_start(&s->att[i], ATTACH_TIMEOUT_MS);
 		if (rc < 0)
 			return rc;
@@ -391,6 +395,10 @@ static void src_tick(void *self, int64_t mono_ns, const rec_emit_t *out)
 	if (mono_ns >= s->next_measure) {
 		strace_clock_measure(&s->clock);
 		s->next_measure = mono_ns + MEASURE_EVERY_NS;
+		/* the tracers' stderr into the notes (a few lines at most: the
+		 * pipe never fills between two reads) */
+		for (size_t i = 0; i < s->n_att; i++)
+			strace_attach_read_err(&s->att[i]);
 	}
 	if (s->markers)
 		strace_markers_tick(s->markers, mono_ns, out);
@@ -451,6 +459,7 @@ static void src_free(void *self)
 	if (s->ep >= 0)
 		close(s->ep);
 	strace_markers_free(s->markers);
+	rec_children_free(s->own_children); /* after the tracers stopped */
 	strv_cleanup(&s->extra);
 	free(s->att);
 	free(s->att_st);
@@ -481,9 +490,9 @@ static int probe_strace(const strace_src_t *s)
 		rc = strv_push(&v, access("/bin/true", X_OK) == 0 ? "/bin/true" : "true");
 	if (rc < 0)
 		goto out;
-	pid_t pid = fork();
+	pid_t pid = rec_child_fork(s->children, NULL, NULL);
 	if (pid < 0) {
-		rc = -errno;
+		rc = pid;
 		goto out;
 	}
 	if (pid == 0) {
@@ -507,9 +516,8 @@ static int probe_strace(const strace_src_t *s)
 		if (r > 0)
 			got += (size_t)r;
 	msg[got] = '\0';
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	int status = 0;
+	rec_child_wait(s->children, pid, -1, &status);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		goto out;
 	if (got > 0)
@@ -547,11 +555,16 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 	s->auto_markers = opts->auto_markers;
 	s->notes = opts->notes;
 	s->window_ns = opts->window_ns;
+	s->children = opts->children;
 	strv_init(&s->extra);
 	strace_stream_init(&s->main.st, 0);
 	s->main.src = s;
 	strace_clock_init(&s->clock);
 	*out = s;
+	if (!s->children && rec_children_new(&s->own_children) < 0)
+		return -ENOMEM;
+	if (!s->children)
+		s->children = s->own_children;
 	if (opts->extra_args) {
 		err[0] = '\0';
 		rc = strace_args_split(opts->extra_args, &s->extra, err, sizeof(err));
@@ -579,7 +592,7 @@ static int src_new_state(strace_src_t **out, const strace_source_opts_t *opts)
 			strv_init(&s->att[i].argv);
 			strace_stream_init(&s->att_st[i].st, p);
 			s->att_st[i].src = s;
-			s->att[i].target_fd = -1;
+			s->att[i].target_fd = s->att[i].err_fd = -1;
 		}
 	}
 	if (s->auto_markers && !(s->markers = strace_markers_new()))

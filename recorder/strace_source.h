@@ -25,6 +25,9 @@ typedef struct strace_source_opts {
 	/* The recorder's reorder window (ns): when it is long enough, the
 	 * FIFOs are read on the batch grid (fewer wake-ups); 0: every 5 ms. */
 	int64_t window_ns;
+	struct rec_children *children; /* where its children are forked and
+				  * reaped (rec_child.h), not owned; NULL:
+				  * a set of its own */
 } strace_source_opts_t;
 
 /* Check the options and that strace can run (one `strace ... -- true`

@@ -5,6 +5,7 @@ Named lib_* so tests/run-e2e.sh does not run it. Exit codes: 0 pass,
 import gzip
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -70,6 +71,34 @@ def need_pty():
         os.close(s)
     except OSError as e:
         skip("cannot open a pty here: %s" % e)
+
+
+def in_pty(args, env=None, timeout=60, on_data=None):
+    """Run args with one new pty as its stdin, stdout and stderr (a new
+    session); (exit status, every byte it wrote there). on_data(bytes), if
+    given, gets each read as soon as it is read."""
+    m, s = os.openpty()
+    p = subprocess.Popen(args, stdin=s, stdout=s, stderr=s, env=env, start_new_session=True)
+    os.close(s)
+    out = b""
+    end = time.time() + timeout
+    while time.time() < end:
+        r, _, _ = select.select([m], [], [], 0.2)
+        if r:
+            try:
+                d = os.read(m, 65536)
+            except OSError:
+                break
+            if not d:
+                break
+            out += d
+            if on_data:
+                on_data(d)
+    else:
+        p.kill()
+    p.wait(10)
+    os.close(m)
+    return p.returncode, out
 
 
 def rec(args, stdin=b"", timeout=60, env=None, check_rc=None):

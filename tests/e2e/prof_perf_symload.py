@@ -3,15 +3,16 @@ symbols (issue 11 item 7): a program maps a library with 200,000 function
 symbols (made here; reading its tables takes 0.2-0.5 s) and runs in it,
 while its main thread prints a CLOCK_MONOTONIC stamp every 10 ms. The test
 reads the recorder's terminal, a real pty, and measures how late each line
-arrives: no line may come more than STALL_MS late (the old recorder read
-the tables inside its loop, and every line waited for them).
+arrives: no line may come more than STALL_MS late, in one of ATTEMPTS
+recordings at least (the old recorder read the tables inside its loop, and
+in every recording the lines waited for them; a loaded machine delays a
+line now and then, not every time).
 
 Also: the samples taken while the tables loaded are named (tc_big_spin,
 not "[big.so]"), in time (not clamped: the summary reports no late event),
 and the recording's times never decrease."""
 import json
 import os
-import select
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib_rec import *  # noqa: E402,F403
 
 STALL_MS = float(os.environ.get("TC_STALL_MS", "50"))
+ATTEMPTS = 3
 NSYMS = 200000
 
 need_pty()
@@ -69,46 +71,43 @@ print("spin end", flush=True)
 ''')
 
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("TRACECAST")}
-out_cast = path("perf.cast")
-m, s = os.openpty()
-p = subprocess.Popen([TC, "rec", "--profile=perf:499", out_cast, "--", "python3", target, lib],
-                     stdin=s, stdout=s, stderr=s, env=ENV, start_new_session=True)
-os.close(s)
-buf = b""
-lat = []   # (ms late, stamp)
-alltext = b""
-end = time.time() + 60
-while time.time() < end:
-    r, _, _ = select.select([m], [], [], 0.5)
-    if not r:
-        if p.poll() is not None:
-            break
-        continue
-    try:
-        d = os.read(m, 65536)
-    except OSError:
+
+
+def record(attempt):
+    """One recording through a real pty: (latencies, its terminal text,
+    the recording's path, exit status)."""
+    out_cast = path("perf%d.cast" % attempt)
+    lat = []   # (ms late, stamp)
+    buf = [b""]
+
+    def stamp_lines(d):
+        now = time.monotonic_ns()
+        buf[0] += d
+        while b"\n" in buf[0]:
+            line, buf[0] = buf[0].split(b"\n", 1)
+            line = line.strip()
+            if line.startswith(b"T "):
+                try:
+                    lat.append(((now - int(line[2:])) / 1e6, int(line[2:])))
+                except ValueError:
+                    continue
+    rc, out = in_pty([TC, "rec", "--profile=perf:499", out_cast, "--", "python3", target, lib],
+                     env=ENV, on_data=stamp_lines)
+    return lat, out.decode("utf-8", "replace"), out_cast, rc
+
+
+# The old recorder's stall is systematic (every recording waits for the
+# whole table load, 90-250 ms here), a loaded machine's delays are not
+# (one line 100-250 ms late now and then while 4 builds run): a stall in
+# each of ATTEMPTS recordings fails, one clean recording passes.
+worsts = []
+for attempt in range(ATTEMPTS):
+    lat, text, out_cast, rc = record(attempt)
+    check(rc == 0, "rec: exit %s: %r" % (rc, text[-500:]))
+    check(len(lat) >= 250, "only %d stamped lines came through: %r" % (len(lat), text[-300:]))
+    worsts.append(max(lat)[0])
+    if worsts[-1] < STALL_MS:
         break
-    if not d:
-        break
-    now = time.monotonic_ns()
-    alltext += d
-    buf += d
-    while b"\n" in buf:
-        line, buf = buf.split(b"\n", 1)
-        line = line.strip()
-        if line.startswith(b"T "):
-            try:
-                stamp = int(line[2:])
-            except ValueError:
-                continue
-            lat.append(((now - stamp) / 1e6, stamp))
-else:
-    p.kill()
-p.wait(30)
-os.close(m)
-text = alltext.decode("utf-8", "replace")
-check(p.returncode == 0, "rec: exit %s: %r" % (p.returncode, text[-500:]))
-check(len(lat) >= 250, "only %d stamped lines came through: %r" % (len(lat), text[-300:]))
 hdr, ev = read_cast(out_cast)
 stacks = [(t, json.loads(d)) for t, c, d in ev if c == "p"]
 stacks = [(t, s["stack"]) for t, s in stacks if s.get("src") == "perf" and "stack" in s]
@@ -122,8 +121,9 @@ print("lines %d, latency median %.1f ms, p99 %.1f ms, worst %.1f ms; samples in 
                                          len(named), len(unnamed)))
 check(len(named) >= 20, "only %d samples named tc_big_spin (%d [big.so]): the test is moot"
       % (len(named), len(unnamed)))
-check(worst[0] < STALL_MS, "a line came %.0f ms late (the relay stopped while perf read "
-      "the library's symbols?)" % worst[0])
+check(worst[0] < STALL_MS, "a line came late in each of %d recordings, the least by %.0f "
+      "ms, %r (the relay stopped while perf read the library's symbols?)"
+      % (len(worsts), min(worsts), ["%.0f" % w for w in worsts]))
 check(not unnamed, "%d samples were written before the symbols were there" % len(unnamed))
 check("late events clamped" not in text, "samples came late: %r" % text[-300:])
 check(max(named) - min(named) > 0.3, "the samples' times are bunched (clamped?): %r"

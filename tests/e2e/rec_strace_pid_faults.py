@@ -4,7 +4,6 @@
 - a target that died during the session and whose pid was taken by another
   (stopped) process: that process is never sent SIGCONT (pidfd)."""
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -30,30 +29,6 @@ def state(pid):
         return None
 
 
-def in_pty(args, timeout=30):
-    """Run args with a pty as stdin/stdout/stderr; all it wrote."""
-    m, s = os.openpty()
-    p = subprocess.Popen(args, stdin=s, stdout=s, stderr=s, env=ENV, start_new_session=True)
-    os.close(s)
-    out = b""
-    end = time.time() + timeout
-    while time.time() < end:
-        r, _, _ = select.select([m], [], [], 0.2)
-        if r:
-            try:
-                d = os.read(m, 65536)
-            except OSError:
-                break
-            if not d:
-                break
-            out += d
-    else:
-        p.kill()
-    p.wait(10)
-    os.close(m)
-    return p.returncode, out
-
-
 def staircase():
     target = subprocess.Popen(["sleep", "600"])
     try:
@@ -61,7 +36,7 @@ def staircase():
         rc, out = in_pty([TC, "rec", "-q", "--strace-pid", str(target.pid), f, "--",
                           "sh", "-c", "kill -STOP %d; for i in $(seq 200); do "
                           "grep -q '^State:.*[tT]' /proc/%d/status && break; sleep 0.05; "
-                          "done; sleep 0.2" % (target.pid, target.pid)])
+                          "done; sleep 0.2" % (target.pid, target.pid)], env=ENV, timeout=30)
         check(rc == 0, "rec: exit %d: %r" % (rc, out[-400:]))
         check(b"was left stopped; sent SIGCONT" in out,
               "no 'left stopped' message (test is moot): %r" % out[-400:])

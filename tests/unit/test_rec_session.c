@@ -14,7 +14,9 @@
 
 #include <cmocka.h>
 
+#include "recorder/rec_child.h"
 #include "recorder/rec_session.h"
+#include "recorder/rec_source.h"
 
 typedef struct seen {
 	char out[8192];
@@ -208,6 +210,96 @@ static void test_status(void **state)
 	assert_int_equal(rec_session_exit_code(s.status), 143);
 }
 
+/* What a source heard of the command. */
+typedef struct src_seen {
+	pid_t pid;
+	int exited;
+	int status;
+} src_seen_t;
+
+static void src_started(void *self, pid_t pid, int64_t t)
+{
+	(void)t;
+	((src_seen_t *)self)->pid = pid;
+}
+
+static void src_child_exited(void *self, int status, int64_t t)
+{
+	src_seen_t *ss = self;
+
+	(void)t;
+	ss->exited++;
+	ss->status = status;
+}
+
+static void other_exited(void *user, pid_t pid, int status)
+{
+	src_seen_t *o = user;
+
+	o->pid = pid;
+	o->exited++;
+	o->status = status;
+}
+
+/* One reaper for the recorder's children: another child in the set (as a
+ * --strace-pid tracer is) is reaped by the session's SIGCHLD while the
+ * command runs, and its owner told once; the sources hear of the command
+ * only. A session freed while its command runs kills and reaps it without
+ * telling the sources (they may be gone). */
+static void test_children(void **state)
+{
+	rec_children_t *kids;
+	rec_session_t *sess;
+	src_seen_t ss = { 0 }, other = { 0 };
+	rec_source_t src = { .name = "t", .self = &ss, .started = src_started,
+			     .child_exited = src_child_exited };
+	char *envp[] = { (char *)"PATH=/usr/bin:/bin", NULL };
+	char script[256];
+	int st;
+
+	(void)state;
+	assert_int_equal(rec_children_new(&kids), 0);
+	rec_session_opts_t o = {
+		.in_fd = -1, .out_fd = -1, .tty_fd = -1, .headless = true,
+		.sources = &src, .n_sources = 1, .children = kids,
+	};
+	assert_int_equal(rec_session_new(&sess, &o, NULL, NULL), 0);
+	pid_t tracer = rec_child_fork(kids, other_exited, &other);
+	assert_true(tracer >= 0);
+	if (tracer == 0)
+		_exit(4);
+	/* exit 0 once the tracer is reaped (kill -0 finds a zombie), 1 if it
+	 * is still there after 30 s or more */
+	snprintf(script, sizeof script, "for i in $(seq 3000); do kill -0 %d 2>/dev/null "
+		 "|| exit 0; sleep 0.01; done; exit 1", (int)tracer);
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", script, NULL };
+	if (rec_session_spawn(sess, argv, envp) < 0) {
+		rec_session_free(sess);
+		rec_children_free(kids);
+		skip();
+	}
+	assert_int_equal(rec_session_run(sess), 0);
+	assert_int_equal(rec_session_exit_code(rec_session_status(sess)), 0);
+	rec_session_free(sess);
+	assert_int_equal(other.exited, 1);
+	assert_int_equal(other.pid, tracer);
+	assert_true(WIFEXITED(other.status) && WEXITSTATUS(other.status) == 4);
+	assert_int_equal(ss.exited, 1);
+	assert_true(WIFEXITED(ss.status) && WEXITSTATUS(ss.status) == 0);
+
+	/* freed while the command runs */
+	memset(&ss, 0, sizeof ss);
+	assert_int_equal(rec_session_new(&sess, &o, NULL, NULL), 0);
+	char *sleeper[] = { (char *)"/bin/sleep", (char *)"600", NULL };
+	assert_int_equal(rec_session_spawn(sess, sleeper, envp), 0);
+	assert_true(ss.pid > 0);
+	rec_session_free(sess);
+	assert_int_equal(ss.exited, 0);
+	assert_int_equal(waitpid(ss.pid, &st, WNOHANG), -1); /* reaped already */
+	assert_int_equal(errno, ECHILD);
+	rec_children_free(kids);
+}
+
 int main(void)
 {
 	alarm(60); /* never hang a test run: SIGALRM ends it as a failure */
@@ -216,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_pause),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_children),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
