@@ -75,8 +75,12 @@ for tid, seq in want.items():
     cap = {tid1: 12 + 2, tid2: 17 + 2}[tid]
     long_ = [r for r in runs if r[1] > cap]
     check(not long_, "tid %d: phases longer than %d samples (a stale stack?): %s" % (tid, cap, runs))
-    check(all(s.get("idle") for s in by_tid[tid] if "phase_" in s["stack"]),
-          "tid %d: a sleeping phase sampled on a CPU" % tid)
+    # asleep, the phases are idle; a round may catch a thread woken and
+    # waiting for a CPU (state R) at a switch, on a loaded machine often
+    phase = [s for s in by_tid[tid] if "phase_" in s["stack"]]
+    busy = [s for s in phase if not s.get("idle")]
+    check(len(busy) <= max(3, len(phase) // 10),
+          "tid %d: %d of %d sleeping-phase samples on a CPU" % (tid, len(busy), len(phase)))
 
 main = [s for tid, ss in by_tid.items() if tid not in want for s in ss]
 check(len(main) >= 50, "the main thread has %d samples" % len(main))
