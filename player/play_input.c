@@ -64,46 +64,54 @@ static void play_input_step(play_state_t *p, int dir, int64_t now)
 	play_state_set_v(p, timeline_to_play(tl, t), now);
 }
 
-static void play_input_filter_key(play_state_t *p, const keypress_t *k, int64_t now)
+/* Edit a prompt's text buf[0..*len) (size bytes) with k: Esc or Ctrl-C
+ * leave the prompt (*mode false), Backspace, a character. Returns true on
+ * Enter (the prompt is left too). */
+static bool play_input_line(const keypress_t *k, char *buf, size_t *len, size_t size, bool *mode)
 {
 	switch (k->kind) {
-	case KEY_ENTER: {
-		char re[257];
-		memcpy(re, p->filter, p->filter_len);
-		re[p->filter_len] = '\0';
-		p->filter_mode = false;
-		compose_opts_t next = *compose_opts(p->comp);
-		next.filter = re;
-		sys_filter_t *sf = NULL;
-		char msg[140], line[160];
-		if (sys_filter_new(&sf, re, msg, sizeof(msg)) == -EINVAL) {
-			snprintf(line, sizeof(line), "filter %.140s", msg);
-			play_state_message(p, line, now);
-		} else if (compose_set_opts(p->comp, &next) < 0) {
-			play_state_message(p, "filter: out of memory", now);
-		} else {
-			p->copts.filter = compose_opts(p->comp)->filter;
-			play_state_message(p, p->filter_len ? "filter set" : "filter cleared", now);
-		}
-		sys_filter_free(sf);
-		break;
-	}
+	case KEY_ENTER:
+		*mode = false;
+		return true;
 	case KEY_ESCAPE:
 	case KEY_CTRL_C:
-		p->filter_mode = false;
+		*mode = false;
 		break;
 	case KEY_BACKSPACE:
-		if (p->filter_len)
-			p->filter_len--;
+		if (*len)
+			(*len)--;
 		break;
 	case KEY_CHAR:
-		if (p->filter_len < sizeof(p->filter) - 1)
-			p->filter[p->filter_len++] = k->ch;
+		if (*len < size - 1)
+			buf[(*len)++] = k->ch;
 		break;
 	default:
 		break;
 	}
-	p->dirty = true;
+	return false;
+}
+
+/* Apply the filter typed at the prompt (/), or say why it is bad (the
+ * previous filter stays). */
+static void play_input_filter_apply(play_state_t *p, int64_t now)
+{
+	char re[sizeof(p->filter) + 1];
+	memcpy(re, p->filter, p->filter_len);
+	re[p->filter_len] = '\0';
+	compose_opts_t next = *compose_opts(p->comp);
+	next.filter = re;
+	sys_filter_t *sf = NULL;
+	char msg[140], line[160];
+	if (sys_filter_new(&sf, re, msg, sizeof(msg)) == -EINVAL) {
+		snprintf(line, sizeof(line), "filter %.140s", msg);
+		play_state_message(p, line, now);
+	} else if (compose_set_opts(p->comp, &next) < 0) {
+		play_state_message(p, "filter: out of memory", now);
+	} else {
+		p->copts.filter = compose_opts(p->comp)->filter;
+		play_state_message(p, p->filter_len ? "filter set" : "filter cleared", now);
+	}
+	sys_filter_free(sf);
 }
 
 /* Move to the next (dir > 0) or previous output holding the search text,
@@ -129,31 +137,6 @@ static void play_input_search(play_state_t *p, int dir, int64_t now)
 	}
 	play_state_set_paused(p, true, now);
 	play_state_set_t(p, found, now);
-}
-
-static void play_input_search_key(play_state_t *p, const keypress_t *k, int64_t now)
-{
-	switch (k->kind) {
-	case KEY_ENTER:
-		p->search_mode = false;
-		play_input_search(p, 1, now);
-		break;
-	case KEY_ESCAPE:
-	case KEY_CTRL_C:
-		p->search_mode = false;
-		break;
-	case KEY_BACKSPACE:
-		if (p->search_len)
-			p->search_len--;
-		break;
-	case KEY_CHAR:
-		if (p->search_len < sizeof(p->search) - 1)
-			p->search[p->search_len++] = k->ch;
-		break;
-	default:
-		break;
-	}
-	p->dirty = true;
 }
 
 /* Keys of the focused syscall panel: Up/Down select (scrolling at the
@@ -198,11 +181,15 @@ void play_input_key(play_state_t *p, const keypress_t *k, int64_t now)
 	const tl_marker_t *m;
 
 	if (p->filter_mode) {
-		play_input_filter_key(p, k, now);
+		if (play_input_line(k, p->filter, &p->filter_len, sizeof(p->filter), &p->filter_mode))
+			play_input_filter_apply(p, now);
+		p->dirty = true;
 		return;
 	}
 	if (p->search_mode) {
-		play_input_search_key(p, k, now);
+		if (play_input_line(k, p->search, &p->search_len, sizeof(p->search), &p->search_mode))
+			play_input_search(p, 1, now);
+		p->dirty = true;
 		return;
 	}
 	p->dirty = true;

@@ -51,6 +51,21 @@ def prompt(key, text, what):
     keys("Enter")
 
 
+def jumps(flt, fwd, back, t, kind, what):
+    """Set the filter flt, go back to the start, then fwd reaches the one
+    shown call at t; fwd and back again find nothing beyond it."""
+    prompt("/", flt, "filter")
+    wait_for(lambda: "/%s/" % flt in "\n".join(capture()), "filter %s set" % flt)
+    keys("0")
+    at(0.0, "back to the start")
+    keys(fwd)
+    at(t, "%s: %s" % (fwd, what))
+    keys(fwd)
+    wait_for(lambda: "no %s call after" % kind in status(), "no shown %s call after %.1f" % (kind, t))
+    keys(back)
+    wait_for(lambda: "no %s call before" % kind in status(), "no shown %s call before %.1f" % (kind, t))
+
+
 def main():
     if not shutil.which("tmux"):
         skip("tmux is not installed (make deps installs it)")
@@ -67,28 +82,10 @@ def main():
         tmux("set", "-g", "status", "off")
         keys("clear; %s play --slow 100 %s; echo EXIT=$?" % (TRACECAST, cast), "Enter")
         wait_for(lambda: "end" in "\n".join(capture()) and "paused" in status(), "at the end, paused")
-        keys("0")
-        at(0.0, "back to the start")
         # failed calls, filtered to stat: the openat at 1.2 is hidden
-        prompt("/", "name=stat", "filter")
-        wait_for(lambda: "/name=stat/" in "\n".join(capture()), "filter set")
-        keys("f")
-        at(3.0, "f: the failed stat, past the hidden openat")
-        keys("f")
-        wait_for(lambda: "no failed call after" in status(), "no shown failed call after 3.0")
-        keys("F")
-        wait_for(lambda: "no failed call before" in status(), "no shown failed call before 3.0")
+        jumps("name=stat", "f", "F", 3.0, "failed", "the failed stat, past the hidden openat")
         # slow calls, filtered to read: the polls are hidden
-        prompt("/", "name=read", "filter")
-        wait_for(lambda: "/name=read/" in "\n".join(capture()), "filter set")
-        keys("0")
-        at(0.0, "back to the start")
-        keys("l")
-        at(3.5, "l: the slow read, past the hidden poll")
-        keys("l")
-        wait_for(lambda: "no slow call after" in status(), "no shown slow call after 3.5")
-        keys("L")
-        wait_for(lambda: "no slow call before" in status(), "no shown slow call before 3.5")
+        jumps("name=read", "l", "L", 3.5, "slow", "the slow read, past the hidden poll")
         # the search matches the text as shown
         keys("0")
         at(0.0, "back to the start")
