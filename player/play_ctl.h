@@ -6,7 +6,8 @@
  * between "o" events only. Frames are drawn at most 60 times a second,
  * only what changed. The viewer's terminal (termios, alternate screen,
  * cursor, auto-wrap) is restored on every way out: q, Ctrl-C, the
- * signals, an error. */
+ * signals, an error. The state and clock live in play_state.h, what the
+ * keys do in play_input.h. */
 #ifndef TRACECAST_PLAY_CTL_H
 #define TRACECAST_PLAY_CTL_H
 

@@ -7,12 +7,13 @@
  * offsets, a v2 file's other lines are not even read). Moving forward
  * feeds the events in between.
  *
- * Snapshots: every 512 KiB of output fed, the whole screen is saved
- * (screen_snap_save: exact, packed by word runs in about 0.05 ms, so a
- * first pass costs no more than without; about 90 KB for 120x36). Moving backward, or forward past a
- * snapshot, restores the latest snapshot whose events are all at or before
- * T and replays at most 512 KiB from there (about 30 ms at libvterm's
- * 18 MB/s) instead of the whole file from its start. Over 64 MB of
+ * Snapshots: every 256 KiB of output fed, the whole screen is saved
+ * (screen_snap_save: exact, packed by word runs in about 0.05-0.15 ms, so
+ * a first pass costs no more than without; about 90 KB for 120x36).
+ * Moving backward, or forward past a snapshot, restores the latest
+ * snapshot whose events are all at or before T and replays at most
+ * 256 KiB from there (about 15 ms at libvterm's 18 MB/s, 21 ms at the
+ * 12 MB/s of a loaded machine) instead of the whole file from its start. Over 64 MB of
  * snapshots, every other one is dropped and the distance doubles. Without
  * a snapshot (v1 files, stdin, before the first one) the engine restarts
  * from the beginning of the file. Either way the result is by construction
@@ -39,7 +40,7 @@ typedef struct playhead_opts {
 	cast_warn_fn warn;
 	void *warn_user;
 	bool no_snapshots;  /* replay from the start on every backward seek */
-	size_t snap_every;  /* output bytes between snapshots (0: 512 KiB) */
+	size_t snap_every;  /* output bytes between snapshots (0: 256 KiB) */
 } playhead_opts_t;
 
 /* Open path and put the playhead at time 0 (before any event, or after

@@ -168,12 +168,15 @@ size_t timeline_sys_errors_upto(const timeline_t *tl, size_t n);
  * then holds "?"). Reads move a file cursor and fill a small cache kept
  * behind the timeline (so const here, but not thread-safe). */
 int timeline_sys_text(const timeline_t *tl, size_t i, sbuf_t *out);
-/* Search the terminal output as written (bytes of "o" events, escape
- * sequences included) for needle: the first "o" event later than t
- * (dir > 0) or the last one earlier than t (dir < 0) that holds it.
- * Returns 0 and *found (its time), -ENOENT when there is none, or -errno.
- * v2 plain files start at the "o" line nearest t; others read from the
- * start. Moves the text cursor (like timeline_sys_text). */
+/* Search the terminal output as shown for needle: escape sequences and
+ * control bytes are taken out first (an SGR inside a word does not break
+ * it), line ends and tabs are separators, and a match may span "o"
+ * events. The first "o" event later than t (dir > 0) or the last one
+ * earlier than t (dir < 0) in which a match ends. Returns 0 and *found
+ * (its time), -ENOENT when there is none, or -errno. v2 plain files start
+ * a few "o" lines (the needle's length + 16) before the nearest one to t,
+ * so that a match begun there is seen; others read from the start. Moves
+ * the text cursor (like timeline_sys_text). */
 int timeline_search_output(const timeline_t *tl, int64_t t, int dir, const char *needle,
 			   int64_t *found);
 /* True when "s" events are stamped at their call's end (the header's
