@@ -18,6 +18,7 @@
 #include "../../player/frame.c"
 #include "../../player/sbuf.c"
 #include "../../player/screen.c"
+#include "../../player/snap_pack.c"
 #include "../../player/vt_arena.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
