@@ -60,3 +60,32 @@ class Pane:
         if not m:
             return None
         return int(m.group(1)) * 60 + int(m.group(2)) + int(m.group(3)) / 10.0
+
+    def shell(self, cols):
+        """Start the pane: a clean bash (no rc files, PATH and TERM only)
+        on a COLSxROWS window, tmux's own status line off."""
+        tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(self.rows),
+             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
+             "bash", "--norc", "--noprofile")
+        tmux("set", "-g", "status", "off")
+
+    def run(self, cmd):
+        """Clear the pane and run cmd in its shell; "EXIT=N" follows."""
+        tmux("send-keys", "-t", "t", "clear; %s; echo EXIT=$?" % cmd, "Enter")
+
+    def exited(self):
+        """Did the command started by run() end with exit 0?"""
+        return any("EXIT=0" in l for l in self.capture())
+
+    def quit(self, keys=("q",), what="exit 0 after q"):
+        """Send keys (q: quit the player) and wait for exit 0."""
+        tmux("send-keys", "-t", "t", *keys)
+        self.wait_for(self.exited, what)
+
+    def prompt(self, key, label, text):
+        """Open the player's prompt with key, wait for "LABEL: _" in the
+        status line, type text and Enter."""
+        tmux("send-keys", "-t", "t", key)
+        self.wait_for(lambda: "%s: _" % label in self.status(), label + " prompt")
+        tmux("send-keys", "-t", "t", "-l", text)
+        tmux("send-keys", "-t", "t", "Enter")

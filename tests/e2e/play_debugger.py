@@ -54,11 +54,8 @@ def main():
     if r.returncode != 2 or "expected a duration" not in r.stderr:
         fail("dump --filter slow>x: exit %d, %r" % (r.returncode, r.stderr))
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
-        tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+        P.shell(COLS)
+        P.run("%s play %s" % (TRACECAST, FIX))
         wait_for(lambda: "\u25b6" in status() and (shown_time() or 0) >= 0.5, "playing")
 
         # help: pauses, a whole box in 80x24, Esc closes and plays on
@@ -116,37 +113,25 @@ def main():
             fail("the failed call is not in the panel at +0.000:\n" + "\n".join(capture()))
 
         # filters in the prompt: a regex without the TID prefix
-        tmux("send-keys", "-t", "t", "/")
-        wait_for(lambda: "filter: _" in status(), "filter prompt")
-        tmux("send-keys", "-t", "t", "-l", "^openat\\(")
-        tmux("send-keys", "-t", "t", "Enter")
+        P.prompt("/", "filter", "^openat\\(")
         wait_for(lambda: "/^openat\\(/" in "\n".join(capture()), "filter in the panel title")
         calls = panel_calls()
         if not calls or any("openat(" not in l for l in calls):
             fail("filter ^openat\\( shows other lines:\n" + "\n".join(calls))
         # name= and failed together
-        tmux("send-keys", "-t", "t", "/")
-        wait_for(lambda: "filter: _" in status(), "filter prompt")
-        tmux("send-keys", "-t", "t", "-l", "name=openat failed")
-        tmux("send-keys", "-t", "t", "Enter")
+        P.prompt("/", "filter", "name=openat failed")
         wait_for(lambda: "/name=openat failed/" in "\n".join(capture()), "filter name=openat failed")
         calls = panel_calls()
         if not calls or any("openat(" not in l or "ENOENT" not in l for l in calls):
             fail("filter name=openat failed shows other lines:\n" + "\n".join(calls))
         # slow>: only the 1 s polls
-        tmux("send-keys", "-t", "t", "/")
-        wait_for(lambda: "filter: _" in status(), "filter prompt")
-        tmux("send-keys", "-t", "t", "-l", "slow>500ms")
-        tmux("send-keys", "-t", "t", "Enter")
+        P.prompt("/", "filter", "slow>500ms")
         wait_for(lambda: "/slow>500ms/" in "\n".join(capture()), "filter slow>500ms")
         calls = panel_calls()
         if not calls or any("poll(" not in l for l in calls):
             fail("filter slow>500ms shows other lines:\n" + "\n".join(calls))
         # a bad expression: said in the status line, the filter kept
-        tmux("send-keys", "-t", "t", "/")
-        wait_for(lambda: "filter: _" in status(), "filter prompt")
-        tmux("send-keys", "-t", "t", "-l", "poll(")
-        tmux("send-keys", "-t", "t", "Enter")
+        P.prompt("/", "filter", "poll(")
         wait_for(lambda: "filter 'poll('" in status(), "the bad filter's message")
         if "/slow>500ms/" not in "\n".join(capture()):
             fail("a bad filter replaced the previous one:\n" + "\n".join(capture()))
@@ -178,8 +163,7 @@ def main():
         if shown_time() != 21.5:
             fail("a failed search moved the playhead: " + status())
 
-        tmux("send-keys", "-t", "t", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+        P.quit()
     finally:
         tmux("kill-server")
 

@@ -41,11 +41,8 @@ def main():
             f.write(json.dumps([0.2 + i * 0.01, "s", l]) + "\n")
         f.write('[2.0, "o", "done\\r\\n"]\n')
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
-        tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, cast), "Enter")
+        P.shell(COLS)
+        P.run("%s play %s" % (TRACECAST, cast))
         wait_for(lambda: "done" in "\n".join(capture()) and "paused" in status(), "at the end, paused")
         tmux("send-keys", "-t", "t", "Tab")
         wait_for(lambda: "[syscalls:" in status(), "panel focused")
@@ -65,8 +62,7 @@ def main():
         for want in ("tid 100", "pid 100", "comm bash"):
             if want not in box:
                 fail("detail box of the parent's write lacks %r:\n%s" % (want, box))
-        tmux("send-keys", "-t", "t", "Escape", "Escape", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+        P.quit(keys=("Escape", "Escape", "q"))
     finally:
         tmux("kill-server")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -44,17 +44,10 @@ def keys(*k):
     tmux("send-keys", "-t", "t", *k)
 
 
-def prompt(key, text, what):
-    keys(key)
-    wait_for(lambda: ": _" in status(), what + " prompt")
-    tmux("send-keys", "-t", "t", "-l", text)
-    keys("Enter")
-
-
 def jumps(flt, fwd, back, t, kind, what):
     """Set the filter flt, go back to the start, then fwd reaches the one
     shown call at t; fwd and back again find nothing beyond it."""
-    prompt("/", flt, "filter")
+    P.prompt("/", "filter", flt)
     wait_for(lambda: "/%s/" % flt in "\n".join(capture()), "filter %s set" % flt)
     keys("0")
     at(0.0, "back to the start")
@@ -76,11 +69,8 @@ def main():
         for e in EVENTS:
             f.write(json.dumps(list(e)) + "\n")
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
-        keys("clear; %s play --slow 100 %s; echo EXIT=$?" % (TRACECAST, cast), "Enter")
+        P.shell(COLS)
+        P.run("%s play --slow 100 %s" % (TRACECAST, cast))
         wait_for(lambda: "end" in "\n".join(capture()) and "paused" in status(), "at the end, paused")
         # failed calls, filtered to stat: the openat at 1.2 is hidden
         jumps("name=stat", "f", "F", 3.0, "failed", "the failed stat, past the hidden openat")
@@ -89,14 +79,13 @@ def main():
         # the search matches the text as shown
         keys("0")
         at(0.0, "back to the start")
-        prompt("t", "foo", "search")
+        P.prompt("t", "search", "foo")
         at(1.0, "search: foo written fo<SGR>o")
-        prompt("t", "baz", "search")
+        P.prompt("t", "search", "baz")
         at(2.5, "search: baz written across two events")
         keys("N")
         wait_for(lambda: "not found" in status(), "no baz before 2.5")
-        keys("q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+        P.quit()
     finally:
         tmux("kill-server")
         shutil.rmtree(tmp, ignore_errors=True)

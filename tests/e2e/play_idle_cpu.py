@@ -67,11 +67,8 @@ def main():
             if i % 10 == 0:
                 f.write('[%.2f, "s", "7 poll([{fd=3, events=POLLIN}], 1, 100) = 0 (Timeout) <0.1>"]\n' % (i * 0.01))
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
-        tmux("send-keys", "-t", "t", "clear; %s play --speed 4 %s; echo EXIT=$?" % (TRACECAST, cast), "Enter")
+        P.shell(COLS)
+        P.run("%s play --speed 4 %s" % (TRACECAST, cast))
         wait_for(lambda: re.search(r"0:(2\d|3\d)\.\d / ", status()), "playing past 20 s")
         pid = wait_for(player_pid, "player pid")
         tmux("send-keys", "-t", "t", "Space")
@@ -86,8 +83,7 @@ def main():
         tmux("send-keys", "-t", "t", "-l", "poll")
         tmux("send-keys", "-t", "t", "Enter")
         check_idle(pid, "after a filter change")
-        tmux("send-keys", "-t", "t", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+        P.quit()
     finally:
         tmux("kill-server")
         shutil.rmtree(tmp, ignore_errors=True)

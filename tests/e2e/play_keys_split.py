@@ -23,12 +23,9 @@ def main():
     if not shutil.which("tmux"):
         skip("tmux is not installed (make deps installs it)")
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
+        P.shell(COLS)
         tmux("set", "-s", "escape-time", "0")
-        tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+        P.run("%s play %s" % (TRACECAST, FIX))
         wait_for(lambda: "\u25b6" in status(), "playing")
         tmux("send-keys", "-t", "t", "Space")
         wait_for(lambda: "paused" in status(), "paused")
@@ -53,8 +50,7 @@ def main():
         wait_for(lambda: "tracecast play: keys" in "\n".join(capture()), "help box")
         tmux("send-keys", "-t", "t", "-H", "1b")
         wait_for(lambda: "tracecast play: keys" not in "\n".join(capture()), "help closed by Escape")
-        tmux("send-keys", "-t", "t", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+        P.quit()
     finally:
         tmux("kill-server")
 

@@ -41,11 +41,8 @@ def main():
         f.write('[1.5, "s", "77 openat(AT_FDCWD, \\"/nope\\", O_RDONLY) = -1 ENOENT (No such file or directory) <0.000004>"]\n')
         f.write('[2.0, "o", "done\\r\\n"]\n')
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
-        tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, cast), "Enter")
+        P.shell(COLS)
+        P.run("%s play %s" % (TRACECAST, cast))
         wait_for(lambda: "done" in "\n".join(capture()) and "paused" in status(), "at the end, paused")
         scr = "\n".join(capture())
         if "4321" in scr:
@@ -78,8 +75,7 @@ def main():
                  "older lines scrolled in")
         tmux("send-keys", "-t", "t", "Escape")
         wait_for(lambda: "[syscalls:" not in status(), "Esc left the panel")
-        tmux("send-keys", "-t", "t", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+        P.quit()
     finally:
         tmux("kill-server")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -67,13 +67,10 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="tc-play.")
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
+        P.shell(COLS)
         tmux("set", "-g", "window-size", "manual")
         before = stty_of_pane(os.path.join(tmp, "stty0"))
-        tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+        P.run("%s play %s" % (TRACECAST, FIX))
         wait_for(lambda: "\u25b6" in status() and (shown_time() or 0) >= 1.0, "playing")
         # the side panel and timeline are there
         scr = capture()
@@ -127,10 +124,7 @@ def main():
         # jump to 50%, filter syscalls, errors only
         tmux("send-keys", "-t", "t", "5")
         wait_for(lambda: (shown_time() or 0) > 20, "jump to 50%")
-        tmux("send-keys", "-t", "t", "/")
-        wait_for(lambda: "filter: _" in status(), "filter prompt")
-        tmux("send-keys", "-t", "t", "-l", "hosts|libc")
-        tmux("send-keys", "-t", "t", "Enter")
+        P.prompt("/", "filter", "hosts|libc")
         wait_for(lambda: "/hosts|libc/" in "\n".join(capture()), "filter in the panel title")
         panel = [l[61:] for l in capture()[:ROWS - 2]]
         calls = [l for l in panel if re.search(r"^\s*[+-]\d+\.\d{3} ", l)]
@@ -165,8 +159,7 @@ def main():
         wait_for(lambda: any("syscalls" in l[61:] for l in capture()), "side panel again")
 
         # quit: terminal restored
-        tmux("send-keys", "-t", "t", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+        P.quit()
         if tmux("display", "-p", "-t", "t", "#{alternate_on}").strip() != "0":
             fail("still on the alternate screen after q")
         after = stty_of_pane(os.path.join(tmp, "stty1"))
@@ -174,7 +167,7 @@ def main():
             fail("stty -a changed after q:\n%s\n---\n%s" % (before, after))
 
         # SIGTERM: terminal restored too
-        tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+        P.run("%s play %s" % (TRACECAST, FIX))
         wait_for(lambda: "\u25b6" in status(), "playing again")
         pid = wait_for(player_pid, "player pid")
         os.kill(pid, 15)
@@ -187,7 +180,7 @@ def main():
 
         # SIGHUP and Ctrl-C: the same
         for how, code in (("HUP", 129), ("C-c", 0)):
-            tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+            P.run("%s play %s" % (TRACECAST, FIX))
             wait_for(lambda: "\u25b6" in status(), "playing again")
             if how == "HUP":
                 os.kill(wait_for(player_pid, "player pid"), 1)
@@ -200,19 +193,17 @@ def main():
             if after != before:
                 fail("stty -a changed after %s:\n%s\n---\n%s" % (how, before, after))
         # -m pauses exactly at the marker; -l goes round again
-        tmux("send-keys", "-t", "t", "clear; %s play -m -s 8 --from 8 %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+        P.run("%s play -m -s 8 --from 8 %s" % (TRACECAST, FIX))
         wait_for(lambda: "paused" in status() and "[build]" in status(), "paused at marker build", 20)
         if abs((shown_time() or 0) - 10.0) > 0.05:
             fail("-m paused at %s, not at the marker's 0:10.0" % status())
-        tmux("send-keys", "-t", "t", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit after -m")
-        tmux("send-keys", "-t", "t", "clear; %s play -l -s 8 --from 57 %s; echo EXIT=$?" % (TRACECAST, FIX), "Enter")
+        P.quit(what="exit after -m")
+        P.run("%s play -l -s 8 --from 57 %s" % (TRACECAST, FIX))
         wait_for(lambda: (shown_time() or 0) >= 59.0, "near the end")
         wait_for(lambda: 57.0 <= (shown_time() or 0) < 58.5, "looped back to 0:57")
         if "paused" in status():
             fail("-l paused at the end instead of looping")
-        tmux("send-keys", "-t", "t", "q")
-        wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit after -l")
+        P.quit(what="exit after -l")
     finally:
         subprocess.run(["tmux", "-L", SOCK, "kill-server"], capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -28,15 +28,14 @@ def write_cast(path, cols, rows):
 
 
 def run(path, last):
-    tmux("send-keys", "-t", "t", "clear; %s play %s; echo EXIT=$?" % (TRACECAST, path), "Enter")
+    P.run("%s play %s" % (TRACECAST, path))
     wait_for(lambda: last in "\n".join(capture()[:22]), "the recording's last row")
     tmux("send-keys", "-t", "t", "Space")
     wait_for(lambda: "paused" in status(), "paused")
 
 
 def quit_player():
-    tmux("send-keys", "-t", "t", "q")
-    wait_for(lambda: any("EXIT=0" in l for l in capture()), "exit 0 after q")
+    P.quit()
     tmux("send-keys", "-t", "t", "clear", "Enter")
 
 
@@ -50,10 +49,7 @@ def main():
     write_cast(wide, 120, ROWS)
     dump = subprocess.run([TRACECAST, "dump", same], capture_output=True, text=True).stdout.split("\n")
     try:
-        tmux("new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
-             "env", "-i", "PATH=/usr/bin:/bin", "TERM=tmux-256color", "PS1=$ ",
-             "bash", "--norc", "--noprofile")
-        tmux("set", "-g", "status", "off")
+        P.shell(COLS)
         run(same, "row 24")
         if "row 01" in "\n".join(capture()):
             fail("expected the first rows hidden by status and timeline:\n" + "\n".join(capture()))
