@@ -152,6 +152,29 @@ def output(events, code="o"):
     return "".join(e[2] for e in events if e[1] == code)
 
 
+# The command of the kill -9 tests (python3 -c TICKER SIDE PERIOD): writes
+# "tick N" every PERIOD seconds, and N with its CLOCK_MONOTONIC time to the
+# file SIDE, flushed, so a test knows when each line was written.
+TICKER = r'''
+import os, sys, time
+side = open(sys.argv[1], "w")
+for n in range(100000):
+    os.write(1, b"tick %d\n" % n)
+    side.write("%d %d\n" % (n, time.monotonic_ns()))
+    side.flush()
+    time.sleep(float(sys.argv[2]))
+'''
+
+
+def read_ticks(side):
+    """TICKER's SIDE file: [(N, monotonic ns)], [] when not there yet."""
+    try:
+        rows = [l.split() for l in open(side).read().splitlines()]
+    except OSError:
+        return []
+    return [(int(a), int(b)) for a, b in rows if b]
+
+
 def term_cat(cmd):
     """Run cmd in a pty (script) with no input: what a terminal receives."""
     p = subprocess.run(["script", "-qec", cmd, "/dev/null"], stdin=subprocess.DEVNULL,

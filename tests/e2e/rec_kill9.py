@@ -12,28 +12,15 @@ from lib_rec import *  # noqa: E402,F403
 
 need_pty()
 side = path("ticks.txt")
-ticker = r'''
-import os, sys, time
-side = open(sys.argv[1], "w")
-for n in range(100000):
-    os.write(1, b"tick %d\n" % n)
-    side.write("%d %d\n" % (n, time.monotonic_ns()))
-    side.flush()
-    time.sleep(0.01)
-'''
 f = path("k.cast")
 env = {k: v for k, v in os.environ.items() if not k.startswith("TRACECAST")}
 env["TMPDIR"] = TMP  # the control socket's folder outlives a kill -9: cleanup() removes it
-p = subprocess.Popen([TC, "rec", "-q", "--flush-ms", "100", f, "--", "python3", "-c", ticker, side],
+p = subprocess.Popen([TC, "rec", "-q", "--flush-ms", "100", f, "--", "python3", "-c", TICKER, side, "0.01"],
                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
 
 def ticks():
-    try:
-        rows = [l.split() for l in open(side).read().splitlines()]
-    except OSError:
-        return []
-    return [(int(a), int(b)) for a, b in rows if b]
+    return read_ticks(side)
 
 
 wait_for(lambda: len(ticks()) > 5 and ticks()[-1][1] - ticks()[0][1] > 800e6, 30, "ticks")

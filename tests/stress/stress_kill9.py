@@ -13,15 +13,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib_stress import *  # noqa: E402,F403
 
 rnd = random.Random(os.environ.get("STRESS_SEED", "9"))
-ticker = r'''
-import os, sys, time
-side = open(sys.argv[1], "w")
-for n in range(100000):
-    os.write(1, b"tick %d\n" % n)
-    side.write("%d %d\n" % (n, time.monotonic_ns()))
-    side.flush()
-    time.sleep(0.005)
-'''
 old = path("ow.cast")
 run([TC, "rec", "-q", old, "--", "echo", "the old one"])
 for i in range(16):
@@ -30,7 +21,7 @@ for i in range(16):
     ow = i % 4 == 2
     f = old if ow else path("k%d.cast%s" % (i, ".gz" if gz else ""))
     args = [TC, "rec", "-q", "--flush-ms", "100"] + (["--overwrite"] if ow else []) + \
-        [f, "--", "python3", "-c", ticker, side]
+        [f, "--", "python3", "-c", TICKER, side, "0.005"]
     p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, env=env_clean())
     time.sleep(rnd.uniform(0.0, 1.2))
@@ -47,11 +38,7 @@ for i in range(16):
         h, ev = read_cast(f, allow_cut=not data.endswith(b"\n"))
         if ow and h.get("command") is None and "the old one" in output(ev):
             continue  # killed before the first flush: the old one, whole
-        try:
-            rows = [l.split() for l in open(side).read().splitlines()]
-        except OSError:
-            rows = []
-        ticks = [(int(a), int(b)) for a, b in rows if b]
+        ticks = read_ticks(side)
         must = [n for n, t in ticks if t < killed_at - (100e6 + 300e6)]
         out = output(ev)
         missing = [n for n in must if ("tick %d\r\n" % n) not in out]
