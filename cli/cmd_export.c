@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli_common.h"
 #include "cli_output.h"
 #include "cli_window.h"
 #include "commands.h"
 #include "report/export.h"
+#include "tracecast/cast_reader.h"
 
 static const char ex_usage_text[] =
 	"usage: tracecast export FILE --format F [-o OUT] [--force] [--raw]\n"
@@ -55,7 +57,7 @@ typedef struct ex_cli {
 static int ex_on_header(void *user, const cast_header_t *hdr)
 {
 	ex_cli_t *c = user;
-	return export_new(&c->x, hdr, &c->o, c->fp);
+	return c->x ? 0 : export_new(&c->x, hdr, &c->o, c->fp);
 }
 
 static int ex_on_event(void *user, const cast_event_t *ev, report_window_pos_t pos)
@@ -63,7 +65,36 @@ static int ex_on_event(void *user, const cast_event_t *ev, report_window_pos_t p
 	ex_cli_t *c = user;
 	if (pos == REPORT_WINDOW_DONE)
 		return 1;
-	return pos == REPORT_WINDOW_IN ? export_event(c->x, ev) : 0;
+	return pos == REPORT_WINDOW_IN ? export_event(c->x, ev) : export_follow(c->x, ev);
+}
+
+/* The chrome format's first pass (see export_follow): the whole file, when
+ * it is a regular file, read quietly (the second pass reports its bad
+ * lines). Returns 0, or 1 after a message. */
+static int ex_first_pass(ex_cli_t *c, const char *path)
+{
+	struct stat st;
+	cast_reader_t *r;
+	cast_error_t err;
+	cast_event_t ev;
+	int rc;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    cast_reader_open(&r, path, &err) < 0)
+		return 0; /* the one pass says what is wrong */
+	rc = export_new(&c->x, cast_reader_header(r), &c->o, c->fp);
+	while (!rc && (rc = cast_reader_next(r, &ev, &err)) != 0) {
+		if (rc == CAST_ERR_SYNTAX)
+			rc = 0;
+		else if (rc > 0)
+			rc = export_follow(c->x, &ev);
+	}
+	cast_reader_free(r);
+	if (rc < 0 && rc != -EIO) {
+		fprintf(stderr, "tracecast export: %s: %s\n", path, strerror(-rc));
+		return 1;
+	}
+	return 0; /* an I/O error is met again, and reported, by the second pass */
 }
 
 int cmd_export(int argc, char **argv)
@@ -141,7 +172,9 @@ int cmd_export(int argc, char **argv)
 	if ((rc = cli_output_open(&o, "export", out, force, raw)))
 		return rc;
 	c.fp = o.fp;
-	rc = cli_window_read("export", path, &w, strict, ex_on_header, ex_on_event, &c);
+	rc = c.o.format == EXPORT_CHROME ? ex_first_pass(&c, path) : 0;
+	if (!rc)
+		rc = cli_window_read("export", path, &w, strict, ex_on_header, ex_on_event, &c);
 	if (!rc && c.x) {
 		int e = export_finish(c.x);
 		if (e < 0) {

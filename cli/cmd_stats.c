@@ -63,7 +63,7 @@ static int st_on_event(void *user, const cast_event_t *ev, report_window_pos_t p
 		return c->s_events ? 1 : 0;
 	}
 	if (pos != REPORT_WINDOW_IN)
-		return 0;
+		return stats_follow(c->stats, ev); /* its threads and names */
 	if (is_s)
 		c->s_in++;
 	if (c->profile && ev->code[0] == 'p' && !ev->code[1])

@@ -374,6 +374,11 @@ static int x_finish_speedscope(export_t *x)
 	return 0;
 }
 
+int export_follow(export_t *x, const cast_event_t *ev)
+{
+	return tasks_event(&x->tasks, ev);
+}
+
 int export_event(export_t *x, const cast_event_t *ev)
 {
 	int rc = 0;

@@ -63,6 +63,14 @@ int export_new(export_t **out, const cast_header_t *hdr, const export_opts_t *o,
 /* One event in the window. Returns 0 or -errno (ENOMEM, a write error). */
 int export_event(export_t *x, const cast_event_t *ev);
 
+/* An event outside the window, or of a first pass over the whole
+ * recording: nothing is written, it is only followed for which process
+ * each thread belongs to and the names. The chrome format writes each
+ * event's pid as it goes: a first pass over the file (when it can be read
+ * twice) gives a forked child's first calls, which can end before its
+ * parent's clone returns, the pid of its later ones. 0 or -ENOMEM. */
+int export_follow(export_t *x, const cast_event_t *ev);
+
 /* Write what is aggregated and close the document. 0 or -errno. */
 int export_finish(export_t *x);
 

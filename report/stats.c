@@ -114,6 +114,11 @@ bool stats_line_call(const strace_line_t *l, int64_t *dur_ns)
 	return true;
 }
 
+int stats_follow(stats_t *s, const cast_event_t *ev)
+{
+	return tasks_event(&s->tasks, ev);
+}
+
 int stats_event(stats_t *s, const cast_event_t *ev)
 {
 	if (ev->code[1])

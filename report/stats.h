@@ -48,6 +48,11 @@ int stats_new(stats_t **out, const cast_header_t *hdr, const stats_opts_t *opts)
  * processes; others are ignored. Returns 0 or -ENOMEM. */
 int stats_event(stats_t *s, const cast_event_t *ev);
 
+/* An event before the window: counted nowhere, only followed for which
+ * process each thread belongs to and the names (a window that starts after
+ * a clone or an exec). Returns 0 or -ENOMEM. */
+int stats_follow(stats_t *s, const cast_event_t *ev);
+
 /* Whether the parsed line l is one call as the table counts it (a complete
  * line or a <... resumed> half that returned); then *dur_ns is its
  * duration (0 when the line has none). The rule stats_event() applies,

@@ -159,3 +159,16 @@ int tasks_sample(tasks_t *t, const cast_event_t *ev)
 	json_decref(j);
 	return rc;
 }
+
+int tasks_event(tasks_t *t, const cast_event_t *ev)
+{
+	if (ev->code[1])
+		return 0;
+	if (ev->code[0] == 'p')
+		return tasks_sample(t, ev);
+	if (ev->code[0] != 's')
+		return 0;
+	strace_line_t l;
+	strace_line_parse(ev->data, ev->data_len, &l);
+	return tasks_line(t, &l);
+}

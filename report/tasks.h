@@ -48,4 +48,8 @@ int tasks_line(tasks_t *t, const strace_line_t *l);
 /* Follow one "p" event (proc samples name pids). 0 or -ENOMEM. */
 int tasks_sample(tasks_t *t, const cast_event_t *ev);
 
+/* Follow any event: an "s" line (parsed here) or a "p" sample; others are
+ * ignored. 0 or -ENOMEM. */
+int tasks_event(tasks_t *t, const cast_event_t *ev);
+
 #endif
