@@ -34,6 +34,7 @@ export TRACECAST_PYTHONPATH=${TRACECAST_PYTHONPATH:-$PWD/recorder/python}
 unset TRACECAST_PY_NATIVE
 TREE="$BENCHBIN/prof_work 10 40 10000000 80"
 WAKER=$BENCHBIN/waker_preload.so
+SFLOOR=$BENCHBIN/sampler_floor
 [ -f "$WAKER" ] || { echo "bench/profile.sh: $WAKER missing (make bench builds it)"; exit 1; }
 # The seed workflow's profiler, for comparison: cProfile started in every
 # Python process of the tree through a sitecustomize (as `python -m
@@ -261,6 +262,20 @@ if [ "${PROFILE_ONLY:-}" = outside ]; then
 			awk '{printf "%.3f\n", $1 + $2}' "$W/wt" >> "$W/wake.$v"
 		done
 	done
+	# the raw limit of a 100 Hz sampler reading from outside
+	# (bench/sampler_floor.c): its own CPU on the same runs of the sample,
+	# level 0 woken 100 times a second only, 1 with one 8-byte read of
+	# each Python process a tick, 2 with a schedstat read of each of their
+	# threads too (what knowing which threads ran takes); interleaved
+	for n in 10 100; do
+		for lv in 0 1 2; do : > "$W/floor.$n.$lv"; done
+		for _ in $(seq "${RUNS_SELF:-5}"); do
+			for lv in 0 1 2; do
+				SF_LEVEL=$lv REQUESTS=$n "$SFLOOR" 100 $EVW </dev/null 2>&1 >/dev/null |
+					sed -n 's/^sampler_floor: cpu_ms=\([0-9.]*\).*/\1/p' >> "$W/floor.$n.$lv"
+			done
+		done
+	done
 	castlen() { tail -n 1 "$1" | /usr/bin/python3 -c 'import json, sys; print("%.1f" % json.loads(sys.stdin.read())[0])'; }
 	EV10_S=$(castlen "$W/ev10.out.cast"); EV100_S=$(castlen "$W/ev100.out.cast")
 	WAKE_MS=$(paste -d' ' "$W/wake.0" "$W/wake.1" | awk '{print ($2 - $1) * 1000 / 5}' | median)
@@ -341,6 +356,20 @@ PY
 		echo "(bench/waker_preload.c; median of ${RUNS_SELF:-5} pairs). Against the baseline's CPU per second"
 		echo "of wall time, that floor alone is $(awk -v w="$WAKE_MS" -v c="$(median < "$W/ev10.none")" -v s="$EV10_S" 'BEGIN {printf "%.1f", 100 * w * s / 1000 / c}')% of the sample as shipped ($EV10_S s)"
 		echo "and $(awk -v w="$WAKE_MS" -v c="$(median < "$W/ev100.none")" -v s="$EV100_S" 'BEGIN {printf "%.1f", 100 * w * s / 1000 / c}')% of REQUESTS=100 ($EV100_S s)."
+		echo
+		echo "The raw limit of a sampler that reads from outside at 100 Hz here"
+		echo "(bench/sampler_floor.c, run on the same sample, its own CPU, median of ${RUNS_SELF:-5};"
+		echo "in brackets against the baseline tree's CPU above), beside the recorder's extra CPU"
+		echo "with python-outside:100 (from the table above):"
+		echo
+		echo "| workload | woken 100/s | + 1 read per process | + 1 schedstat read per thread | the recorder's extra |"
+		echo "| --- | ---: | ---: | ---: | ---: |"
+		for n in 10 100; do
+			b=$(median < "$W/ev$n.none")
+			cell() { awk -v m="$1" -v b="$b" 'BEGIN {printf "%.1f ms (%.1f%%)", m, 100 * m / 1000 / b}'; }
+			extra=$(paste -d' ' "$W/ev$n.none.self" "$W/ev$n.outside.self" | awk '{print $2 - $1}' | median)
+			echo "| REQUESTS=$n | $(cell "$(median < "$W/floor.$n.0")") | $(cell "$(median < "$W/floor.$n.1")") | $(cell "$(median < "$W/floor.$n.2")") | $(cell "$extra") |"
+		done
 		echo
 		if [ -n "$WHERE" ]; then
 			echo "Where the recorder's CPU goes with python-outside:100 (\`perf record -e cpu-clock"

@@ -61,23 +61,32 @@ static void po_emit_lost(pyout_t *po, pid_t pid, int64_t t, unsigned late, unsig
 	out->emit(out->user, t, "p", buf, (size_t)len);
 }
 
-/* Write one thread's sample. -ENOMEM. */
-static int po_emit_stack(pyout_t *po, pid_t pid, int64_t t, unsigned long tid, const char *stack,
+/* Write one thread's sample (its stack, or the task's kept one when
+ * stack is NULL) and keep its text in the task. -ENOMEM. */
+static int po_emit_stack(pyout_t *po, pid_t pid, int64_t t, pyout_task_t *task, const char *stack,
 			 size_t len, char state, const rec_emit_t *out)
 {
+	po->samples++;
+	if (!stack && task->event_len) { /* the same stack and state as last written */
+		out->emit(out->user, t, "p", task->event, task->event_len);
+		return 0;
+	}
+	if (!stack) {
+		stack = task->stack;
+		len = task->len;
+	}
 	if (po_json_room(po, JSTR_ESCAPE_MAX(len) + 128) < 0)
 		return -ENOMEM;
 	size_t n = (size_t)snprintf(po->json, po->json_cap,
 				    "{\"src\":\"py\",\"pid\":%d,\"tid\":%lu,\"stack\":\"",
-				    (int)pid, tid);
+				    (int)pid, task->tid);
 	n += jstr_escape(po->json + n, stack, len);
 	if (state < 'A' || state > 'z')
 		state = '?';
 	n += (size_t)snprintf(po->json + n, po->json_cap - n, "\",\"state\":\"%c\"%s}",
 			      state, state == 'R' ? "" : ",\"idle\":true");
 	out->emit(out->user, t, "p", po->json, n);
-	po->samples++;
-	return 0;
+	return pyout_tasks_keep_event(task, po->json, n);
 }
 
 /* Sample one process; 0, or -ESRCH/-EFAULT when it is gone or exec'd. */
@@ -105,8 +114,7 @@ static int po_sample(pyout_t *po, pyout_proc_t *p, unsigned late, const rec_emit
 			if (!task || task->seen)
 				continue;
 			task->seen = true;
-			if (po_emit_stack(po, p->pid, t, task->tid, task->stack, task->len,
-					  task->state, out) < 0)
+			if (po_emit_stack(po, p->pid, t, task, NULL, 0, task->state, out) < 0)
 				return -ENOMEM;
 			continue;
 		}
@@ -127,7 +135,7 @@ static int po_sample(pyout_t *po, pyout_proc_t *p, unsigned late, const rec_emit
 			continue; /* the thread is gone */
 		if (pyout_tasks_took(task, state, rd.text + th->off, th->len) < 0)
 			return -ENOMEM;
-		if (po_emit_stack(po, p->pid, t, tid, rd.text + th->off, th->len, state, out) < 0)
+		if (po_emit_stack(po, p->pid, t, task, rd.text + th->off, th->len, state, out) < 0)
 			return -ENOMEM;
 	}
 	pyout_tasks_end(&p->tasks);

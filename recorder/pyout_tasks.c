@@ -17,6 +17,7 @@ static void pt_close(pyout_task_t *t)
 	if (t->fd_children >= 0)
 		close(t->fd_children);
 	free(t->stack);
+	free(t->event);
 }
 
 void pyout_tasks_close(pyout_tasks_t *ts)
@@ -148,6 +149,20 @@ int pyout_tasks_took(pyout_task_t *t, char state, const char *stack, size_t len)
 	memcpy(copy, stack, len);
 	t->stack = copy;
 	t->len = len;
+	t->event_len = 0;
+	return 0;
+}
+
+int pyout_tasks_keep_event(pyout_task_t *t, const char *event, size_t len)
+{
+	char *copy = realloc(t->event, len ? len : 1);
+	if (!copy) {
+		t->event_len = 0;
+		return -ENOMEM;
+	}
+	memcpy(copy, event, len);
+	t->event = copy;
+	t->event_len = len;
 	return 0;
 }
 

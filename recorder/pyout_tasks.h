@@ -35,6 +35,8 @@ typedef struct pyout_task {
 	char base_state;           /* its state then */
 	char *stack;               /* its stack at the last walk */
 	size_t len;
+	char *event;               /* the p event of that stack and state, or NULL */
+	size_t event_len;
 	char state;                /* read this round (0: not yet) */
 } pyout_task_t;
 
@@ -64,9 +66,13 @@ char pyout_tasks_state(const pyout_task_t *t);
 size_t pyout_tasks_begin(pyout_tasks_t *ts);
 
 /* The walk took t's stack (len bytes) with the thread in state: t is
- * seen, its stack kept, and the schedstat read this round kept as its
- * base if the thread was asleep then. -ENOMEM. */
+ * seen, its stack kept (its event forgotten), and the schedstat read this
+ * round kept as its base if the thread was asleep then. -ENOMEM. */
 int pyout_tasks_took(pyout_task_t *t, char state, const char *stack, size_t len);
+
+/* Keep the p event written for t's stack (written again as is while the
+ * thread has not run). -ENOMEM (then none is kept). */
+int pyout_tasks_keep_event(pyout_task_t *t, const char *event, size_t len);
 
 /* End a round: drop the tasks not seen in it. */
 void pyout_tasks_end(pyout_tasks_t *ts);

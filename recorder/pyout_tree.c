@@ -16,6 +16,7 @@
 #define TR_PROBE_MAX 256       /* new pids probed one by one at most */
 #define TR_RETRY_BACK 8        /* newest pids probed again after a listing */
 #define TR_REOPEN_NS 1000000000LL /* a python* exe without a runtime yet: retried this long */
+#define TR_EXE_EVERY_NS 1000000000LL /* a process being read: its exe stat'd this often */
 
 int pyout_tree_init(pyout_tree_t *tr, const pid_t *attach, size_t n_attach)
 {
@@ -302,13 +303,22 @@ static void tr_warn(pyout_tree_t *tr, pid_t pid, const char *why)
 }
 
 /* Look at each tracked process's executable: gone processes are
- * dropped, new or changed ones (exec) opened as Python if they are. */
+ * dropped, new or changed ones (exec) opened as Python if they are. A
+ * process being read is looked at once a second only: an exec makes its
+ * next walk fail (the old addresses, unmapped or no interpreter state
+ * there), which unreads it (pyout_tree_unread) and so looks at it at the
+ * next look; the stat catches the exec whose walk still succeeds. */
 static void tr_check_exes(pyout_tree_t *tr, int64_t now)
 {
 	for (size_t i = 0; i < tr->n_procs;) {
 		pyout_proc_t *p = &tr->procs[i];
 		char path[64], err[160];
 		struct stat st;
+		if (p->walk && p->exe_known && now < p->exe_next) {
+			i++;
+			continue;
+		}
+		p->exe_next = now + TR_EXE_EVERY_NS;
 		snprintf(path, sizeof path, "/proc/%d/exe", (int)p->pid);
 		if (stat(path, &st) < 0) {
 			if (errno == ENOENT && kill(p->pid, 0) < 0 && errno == ESRCH) {

@@ -30,6 +30,7 @@ typedef struct pyout_proc {
 	dev_t dev;                 /* /proc/PID/exe as last looked at */
 	ino_t ino;
 	bool exe_known;
+	int64_t exe_next;          /* a process being read: exe looked at again then */
 	py_walk_t *walk;           /* NULL: not a readable Python (yet) */
 	int64_t reopen_until;      /* try py_walk_open again until then */
 	int fd_children;           /* /proc/PID/task/PID/children, or -1 */
