@@ -44,6 +44,7 @@ struct py_thread {
 	struct iovec *liov, *riov;
 	unsigned char *verify;      /* the re-read of a chain */
 	unsigned char *stack;       /* the top of the thread's frame stack */
+	unsigned char *stack2;      /* the same range, read again in the same call */
 	unsigned char *cspan;       /* the C stack around its recent _PyCFrames */
 	uint64_t stack_lo, stack_hi; /* its addresses in the process */
 	pt_tsc_t tsc[PT_TSC];
@@ -67,9 +68,10 @@ py_thread_t *py_thread_new(pid_t pid, uint64_t code_type, py_names_t *names)
 	w->riov = malloc((2 * PY_WALK_MAX_DEPTH + PT_NWIN + 4) * sizeof *w->riov);
 	w->verify = malloc(PT_STACK_MAX + PT_NWIN * PT_WIN + PY_WALK_MAX_DEPTH * PY_MEM_FR_BYTES);
 	w->stack = malloc(PT_STACK_MAX);
+	w->stack2 = malloc(PT_STACK_MAX);
 	w->cspan = malloc(PT_CSPAN);
 	bool ok = w->frames && w->seen && w->seen_gen && w->liov && w->riov && w->verify &&
-		  w->stack && w->cspan;
+		  w->stack && w->stack2 && w->cspan;
 	for (size_t i = 0; i < PT_NWIN; i++)
 		if (!(w->win[i] = malloc(PT_WIN)))
 			ok = false;
@@ -91,6 +93,7 @@ void py_thread_free(py_thread_t *w)
 	free(w->riov);
 	free(w->verify);
 	free(w->stack);
+	free(w->stack2);
 	free(w->cspan);
 	for (size_t i = 0; i < PT_NWIN; i++)
 		free(w->win[i]);
@@ -125,6 +128,30 @@ static bool pt_seen(py_thread_t *w, uint64_t addr)
  * while their callee runs) must be unchanged too, so a stack that was
  * unwound and built again in between is caught unless it came back to
  * the very same instructions. */
+/* The code objects of the chain only, in one call (the chain is a
+ * snapshot already: see the header). 0 or -errno (-EAGAIN: unreadable). */
+static int pt_read_codes(py_thread_t *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		w->liov[i] = (struct iovec){ w->frames[i].code, PY_MEM_CO_BYTES };
+		w->riov[i] = (struct iovec){ (void *)(uintptr_t)py_mem_rd64(w->frames[i].raw, PYO_FR_CODE),
+					     PY_MEM_CO_BYTES };
+	}
+	int r = n ? py_mem_readv(w->pid, w->liov, w->riov, n) : 0;
+	return r == -EFAULT ? -EAGAIN : r;
+}
+
+/* Are two copies of a frame the same for the chain's purposes (its code,
+ * globals, link and owner; for a caller, i > 0, its instruction too)? */
+static bool pt_frame_same(const unsigned char *a, const unsigned char *b, size_t i)
+{
+	return py_mem_rd64(a, PYO_FR_CODE) == py_mem_rd64(b, PYO_FR_CODE) &&
+	       py_mem_rd64(a, PYO_FR_GLOBALS) == py_mem_rd64(b, PYO_FR_GLOBALS) &&
+	       py_mem_rd64(a, PYO_FR_PREVIOUS) == py_mem_rd64(b, PYO_FR_PREVIOUS) &&
+	       (i == 0 || py_mem_rd64(a, PYO_FR_PREV_INSTR) == py_mem_rd64(b, PYO_FR_PREV_INSTR)) &&
+	       a[PYO_FR_OWNER] == b[PYO_FR_OWNER];
+}
+
 static int pt_verify(py_thread_t *w, uint64_t ts, uint64_t cframe, uint64_t top, size_t n,
 		     bool codes)
 {
@@ -181,16 +208,29 @@ static int pt_verify(py_thread_t *w, uint64_t ts, uint64_t cframe, uint64_t top,
 		return r == -EFAULT ? -EAGAIN : r;
 	if (cf0 != cframe || cf1 != cframe || now_top != top)
 		return -EAGAIN;
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *a = w->frames[i].raw, *b = w->verify + w->frames[i].vat;
-		if (py_mem_rd64(a, PYO_FR_CODE) != py_mem_rd64(b, PYO_FR_CODE) ||
-		    py_mem_rd64(a, PYO_FR_GLOBALS) != py_mem_rd64(b, PYO_FR_GLOBALS) ||
-		    py_mem_rd64(a, PYO_FR_PREVIOUS) != py_mem_rd64(b, PYO_FR_PREVIOUS) ||
-		    (i > 0 && py_mem_rd64(a, PYO_FR_PREV_INSTR) != py_mem_rd64(b, PYO_FR_PREV_INSTR)) ||
-		    a[PYO_FR_OWNER] != b[PYO_FR_OWNER])
+	for (size_t i = 0; i < n; i++)
+		if (!pt_frame_same(w->frames[i].raw, w->verify + w->frames[i].vat, i))
 			return -EAGAIN;
-	}
 	return 0;
+}
+
+/* Is the chain just walked a snapshot of the first call (see the
+ * header)? q: that call's guess, got its bytes, cframe and top as read
+ * in it, stack_from_guess: the walk's stack buffer is the guess. */
+static bool pt_snapshot(const py_thread_t *w, const py_thread_guess_t *q, size_t got,
+			uint64_t cframe, uint64_t top, bool stack_from_guess, size_t n)
+{
+	if (!q->end_snap || got < q->end_snap || !stack_from_guess || q->cf != cframe ||
+	    q->cframe2 != cframe || q->top2 != top)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const py_mem_frame_t *f = &w->frames[i];
+		if (f->where != 0)
+			return false;
+		if (!pt_frame_same(f->raw, w->stack2 + (f->addr - q->glo), i))
+			return false;
+	}
+	return true;
 }
 
 /* Append to text; -ENOMEM. */
@@ -265,6 +305,7 @@ void py_thread_guess_add(py_thread_t *w, uint64_t ts, const unsigned long *same,
 	pt_tsc_t *g = &w->tsc[(ts >> 4) % PT_TSC];
 	q->nw = 0;
 	q->glo = q->ghi = q->clo = q->chi = 0;
+	q->end_snap = 0;
 	liov[*k] = (struct iovec){ q->h, sizeof q->h };
 	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)ts, sizeof q->h };
 	*bytes += sizeof q->h;
@@ -316,6 +357,18 @@ void py_thread_guess_add(py_thread_t *w, uint64_t ts, const unsigned long *same,
 	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)clo, (size_t)(chi - clo) };
 	*bytes += (size_t)(chi - clo);
 	q->end_c = *bytes;
+	if (!q->ghi)
+		return;
+	/* the second look (see the header) */
+	q->cf = g->cf[0];
+	liov[*k] = (struct iovec){ w->stack2, (size_t)(q->ghi - q->glo) };
+	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)q->glo, (size_t)(q->ghi - q->glo) };
+	liov[*k] = (struct iovec){ &q->cframe2, 8 };
+	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)(ts + PYO_TS_CFRAME), 8 };
+	liov[*k] = (struct iovec){ &q->top2, 8 };
+	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)(q->cf + PYO_CF_CURRENT_FRAME), 8 };
+	*bytes += (size_t)(q->ghi - q->glo) + 16;
+	q->end_snap = *bytes;
 }
 
 /* One try at thread state ts (see the header). */
@@ -382,6 +435,7 @@ int py_thread_try(py_thread_t *w, uint64_t ts, uint64_t interp, bool last,
 	 * reads give is checked like the rest. */
 	w->stack_lo = w->stack_hi = 0;
 	w->n_win = 0;
+	bool stack_from_guess = false;
 	for (size_t j = 0; j < q->nw && got >= q->end_w[j]; j++) {
 		w->win_lo[j] = q->wlo[j];
 		w->win_hi[j] = q->whi[j];
@@ -396,6 +450,7 @@ int py_thread_try(py_thread_t *w, uint64_t ts, uint64_t interp, bool last,
 			 * others (a deeper stack) through windows */
 			w->stack_lo = q->glo;
 			w->stack_hi = stop;
+			stack_from_guess = true;
 		} else if (py_mem_read(w->pid, lo, w->stack, (size_t)(stop - lo)) == 0) {
 			w->stack_lo = lo;
 			w->stack_hi = stop;
@@ -426,8 +481,10 @@ int py_thread_try(py_thread_t *w, uint64_t ts, uint64_t interp, bool last,
 	 * run from C with no Python frame under it is dropped too.) */
 	if (n && w->frames[n - 1].raw[PYO_FR_OWNER] == PYO_FRAME_OWNED_BY_GENERATOR)
 		return -EAGAIN;
-	/* the check, and the code objects, in one call */
-	if ((r = pt_verify(w, ts, cframe, top, n, true)) < 0)
+	/* the check, and the code objects, in one call; or the code objects
+	 * alone when the chain is a snapshot of the first call */
+	bool snap = pt_snapshot(w, q, got, cframe, top, stack_from_guess, n);
+	if ((r = snap ? pt_read_codes(w, n) : pt_verify(w, ts, cframe, top, n, true)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++)
 		if (py_mem_rd64(w->frames[i].code, PYO_OB_TYPE) != w->code_type)
@@ -453,8 +510,9 @@ int py_thread_try(py_thread_t *w, uint64_t ts, uint64_t interp, bool last,
 		first = false;
 	}
 	py_names_prefetch_drop(w->names);
-	/* names read now were read after the check: check again */
-	if (missed && (r = pt_verify(w, ts, cframe, top, n, false)) < 0) {
+	/* names read now were read after the check: check again (a
+	 * snapshot's frames held their code objects, and so their names) */
+	if (missed && !snap && (r = pt_verify(w, ts, cframe, top, n, false)) < 0) {
 		text->len = *off;
 		return r;
 	}

@@ -15,7 +15,18 @@
  * data-stack chunk and the windows it read under frames outside the
  * chunk. The next walk reads those guesses with the state in its first
  * call (py_thread_guess_add: the round can put a thread's first read
- * into its own call), and reads again what proves wrong. */
+ * into its own call), and reads again what proves wrong.
+ *
+ * That first call also looks twice: after the stack and the C stack it
+ * reads the stack range, the state's _PyCFrame pointer and the guessed
+ * _PyCFrame's current frame again. When the whole chain was in the
+ * guessed stack and both looks agree (the same _PyCFrame, the same
+ * current frame, every frame of the chain the same as in the check
+ * above), the chain is a snapshot taken within one call, microseconds
+ * wide, and the check after the walk reads the code objects only; a
+ * running thread, whose chain changes between two calls, is then read in
+ * one try instead of being retried and lost as torn. Otherwise the walk
+ * is checked by the second call as described above. */
 #ifndef TRACECAST_PY_THREAD_H
 #define TRACECAST_PY_THREAD_H
 
@@ -31,7 +42,7 @@
 #if PYO_OK
 #define PY_THREAD_SAME 1        /* py_thread_try: a thread of the same set, not walked */
 #define PY_THREAD_GW 2          /* windows of the last walk read again */
-#define PY_THREAD_GUESS_IOVS (3 + PY_THREAD_GW) /* iovecs py_thread_guess_add adds at most */
+#define PY_THREAD_GUESS_IOVS (6 + PY_THREAD_GW) /* iovecs py_thread_guess_add adds at most */
 
 typedef struct py_thread py_thread_t;
 
@@ -52,7 +63,12 @@ typedef struct py_thread_guess {
 	size_t nw;
 	uint64_t glo, ghi;          /* the stack range asked; ghi 0: none */
 	uint64_t wlo[PY_THREAD_GW], whi[PY_THREAD_GW];
+	/* the snapshot's second look, after the C stack: the stack range
+	 * again (into the walker's second buffer), the state's _PyCFrame
+	 * pointer and the current frame of the guessed _PyCFrame cf */
+	uint64_t cf, cframe2, top2;
 	size_t end_h, end_stack, end_c, end_w[PY_THREAD_GW]; /* where each part ends in the call's bytes */
+	size_t end_snap;            /* 0: no second look asked */
 } py_thread_guess_t;
 
 /* A walker for process pid, whose code type object is at code_type,
