@@ -20,9 +20,10 @@
  * it, all code objects of a chain in one call, the check in one call.
  *
  * The process runs while it is read, so a stack read is checked: the
- * chain is read, then every frame's code, globals and link and the
- * thread's current frame are read again in one call and must be
- * unchanged (else the walk is retried, PY_WALK_TRIES times in all); a
+ * first call reads the thread's stack twice (a chain that agrees in both
+ * copies is a snapshot: py_thread.h); else every frame's code, globals
+ * and link and the thread's current frame are read again in one call and
+ * must be unchanged (else the walk is retried, PY_WALK_TRIES times in all); a
  * chain that loops or is deeper than PY_WALK_MAX_DEPTH, or whose code
  * objects are not code objects, is never emitted. Such threads are
  * counted in the round as torn / deep. */
