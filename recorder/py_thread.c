@@ -49,6 +49,7 @@ struct py_thread {
 	uint64_t stack_lo, stack_hi; /* its addresses in the process */
 	pt_tsc_t tsc[PT_TSC];
 	unsigned char *win[PT_NWIN]; /* windows under frames met outside it */
+	unsigned char *win2[PY_THREAD_GW]; /* the guessed ones, read again in the same call */
 	uint64_t win_lo[PT_NWIN], win_hi[PT_NWIN];
 	size_t n_win;
 };
@@ -75,6 +76,9 @@ py_thread_t *py_thread_new(pid_t pid, uint64_t code_type, py_names_t *names)
 	for (size_t i = 0; i < PT_NWIN; i++)
 		if (!(w->win[i] = malloc(PT_WIN)))
 			ok = false;
+	for (size_t i = 0; i < PY_THREAD_GW; i++)
+		if (!(w->win2[i] = malloc(PT_WIN)))
+			ok = false;
 	if (!ok) {
 		py_thread_free(w);
 		return NULL;
@@ -97,6 +101,8 @@ void py_thread_free(py_thread_t *w)
 	free(w->cspan);
 	for (size_t i = 0; i < PT_NWIN; i++)
 		free(w->win[i]);
+	for (size_t i = 0; i < PY_THREAD_GW; i++)
+		free(w->win2[i]);
 	free(w);
 }
 
@@ -216,18 +222,25 @@ static int pt_verify(py_thread_t *w, uint64_t ts, uint64_t cframe, uint64_t top,
 
 /* Is the chain just walked a snapshot of the first call (see the
  * header)? q: that call's guess, got its bytes, cframe and top as read
- * in it, stack_from_guess: the walk's stack buffer is the guess. */
+ * in it, stack_from_guess: the walk's stack buffer is the guess (else
+ * its frames were read later). */
 static bool pt_snapshot(const py_thread_t *w, const py_thread_guess_t *q, size_t got,
 			uint64_t cframe, uint64_t top, bool stack_from_guess, size_t n)
 {
-	if (!q->end_snap || got < q->end_snap || !stack_from_guess || q->cf != cframe ||
+	if (!q->end_snap || got < q->end_snap || q->cf != cframe ||
 	    q->cframe2 != cframe || q->top2 != top)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const py_mem_frame_t *f = &w->frames[i];
-		if (f->where != 0)
-			return false;
-		if (!pt_frame_same(f->raw, w->stack2 + (f->addr - q->glo), i))
+		size_t j = (size_t)(f->where - 1);
+		const unsigned char *again;
+		if (f->where == 0 && stack_from_guess)
+			again = w->stack2 + (f->addr - q->glo);
+		else if (f->where > 0 && j < q->nw) /* a window of the guess */
+			again = w->win2[j] + (f->addr - q->wlo[j]);
+		else
+			return false; /* read alone, or by a window of its own */
+		if (!pt_frame_same(f->raw, again, i))
 			return false;
 	}
 	return true;
@@ -363,11 +376,18 @@ void py_thread_guess_add(py_thread_t *w, uint64_t ts, const unsigned long *same,
 	q->cf = g->cf[0];
 	liov[*k] = (struct iovec){ w->stack2, (size_t)(q->ghi - q->glo) };
 	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)q->glo, (size_t)(q->ghi - q->glo) };
+	*bytes += (size_t)(q->ghi - q->glo);
+	for (size_t j = 0; j < q->nw; j++) {
+		size_t n = (size_t)(q->whi[j] - q->wlo[j]);
+		liov[*k] = (struct iovec){ w->win2[j], n };
+		riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)q->wlo[j], n };
+		*bytes += n;
+	}
 	liov[*k] = (struct iovec){ &q->cframe2, 8 };
 	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)(ts + PYO_TS_CFRAME), 8 };
 	liov[*k] = (struct iovec){ &q->top2, 8 };
 	riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)(q->cf + PYO_CF_CURRENT_FRAME), 8 };
-	*bytes += (size_t)(q->ghi - q->glo) + 16;
+	*bytes += 16;
 	q->end_snap = *bytes;
 }
 

@@ -18,9 +18,9 @@
  * into its own call), and reads again what proves wrong.
  *
  * That first call also looks twice: after the stack and the C stack it
- * reads the stack range, the state's _PyCFrame pointer and the guessed
- * _PyCFrame's current frame again. When the whole chain was in the
- * guessed stack and both looks agree (the same _PyCFrame, the same
+ * reads the stack range, the guessed windows, the state's _PyCFrame
+ * pointer and the guessed _PyCFrame's current frame again. When the
+ * whole chain was in the guessed stack and windows and both looks agree (the same _PyCFrame, the same
  * current frame, every frame of the chain the same as in the check
  * above), the chain is a snapshot taken within one call, microseconds
  * wide, and the check after the walk reads the code objects only; a
@@ -42,7 +42,7 @@
 #if PYO_OK
 #define PY_THREAD_SAME 1        /* py_thread_try: a thread of the same set, not walked */
 #define PY_THREAD_GW 2          /* windows of the last walk read again */
-#define PY_THREAD_GUESS_IOVS (6 + PY_THREAD_GW) /* iovecs py_thread_guess_add adds at most */
+#define PY_THREAD_GUESS_IOVS (6 + 2 * PY_THREAD_GW) /* iovecs py_thread_guess_add adds at most */
 
 typedef struct py_thread py_thread_t;
 

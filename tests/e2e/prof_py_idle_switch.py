@@ -26,18 +26,21 @@ def phase_a(s): time.sleep(s)
 def phase_b(s): time.sleep(s)
 def phase_c(s): time.sleep(s)
 def phase_d(s): time.sleep(s)
-def alternate(fns, period, n, out):
+def alternate(fns, period, n, out, longest):
     for i in range(n):
         out.append(fns[i % 2].__name__)
+        t0 = time.monotonic()
         fns[i % 2](period)
-seq1, seq2 = [], []
-t1 = threading.Thread(target=alternate, args=((phase_a, phase_b), 0.12, 12, seq1))
-t2 = threading.Thread(target=alternate, args=((phase_c, phase_d), 0.17, 9, seq2))
+        longest[0] = max(longest[0], time.monotonic() - t0)
+seq1, seq2, long1, long2 = [], [], [0.0], [0.0]
+t1 = threading.Thread(target=alternate, args=((phase_a, phase_b), 0.12, 12, seq1, long1))
+t2 = threading.Thread(target=alternate, args=((phase_c, phase_d), 0.17, 9, seq2, long2))
 t1.start(); t2.start()
 t1.join(); t2.join()
 print("tids %d %d" % (t1.native_id, t2.native_id))
 print("seq1 " + " ".join(seq1))
 print("seq2 " + " ".join(seq2))
+print("longest %.6f %.6f" % (long1[0], long2[0]))
 ''')
 
 cast = os.path.join(d, "switch.cast")
@@ -51,6 +54,8 @@ lines = dict(l.split(" ", 1) for l in text.replace("\r", "").splitlines() if " "
 check("tids" in lines and "seq1" in lines, "no program output: %r" % text)
 tid1, tid2 = (int(x) for x in lines["tids"].split())
 want = {tid1: lines["seq1"].split(), tid2: lines["seq2"].split()}
+check("longest" in lines, "no phase lengths in the output: %r" % text)
+longest = dict(zip((tid1, tid2), (float(x) for x in lines["longest"].split())))
 
 by_tid = collections.defaultdict(list)
 for t, s in stacks(ev, "py"):
@@ -70,9 +75,10 @@ for tid, seq in want.items():
     check(got[1:-1] == seq[1:-1] or got == seq or got[1:] == seq[1:] or got[:-1] == seq[:-1],
           "tid %d: sampled phases %s, the program's %s" % (tid, got, seq))
     # a stale stack would stretch a phase into the next one: no phase may
-    # have more samples than its length at 100 Hz and a round either side
-    # (rounds lost to a loaded machine make phases shorter, never longer)
-    cap = {tid1: 12 + 2, tid2: 17 + 2}[tid]
+    # have more samples than the program's longest phase (its sleep as
+    # measured around it: a loaded machine wakes it late) at 100 Hz and a
+    # round either side (rounds lost to load make phases shorter)
+    cap = int(longest[tid] * 100) + 2
     long_ = [r for r in runs if r[1] > cap]
     check(not long_, "tid %d: phases longer than %d samples (a stale stack?): %s" % (tid, cap, runs))
     # asleep, the phases are idle; a round may catch a thread woken and
