@@ -37,7 +37,8 @@
   'use strict';
 
   const SYS_MAX_SCAN = 200000; // as overlay_syscalls.c
-  const F_ERROR = 1, F_UNFINISHED = 2, F_RESUMED = 4;
+  const SYS_FLY_SCAN = 4096, SYS_FLY_MAX_NS = 3600e9;
+  const F_ERROR = 1, F_UNFINISHED = 2, F_RESUMED = 4, F_NOTCALL = 8;
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -147,12 +148,14 @@
     return sysBody(S, i).substr(c + 1, r);
   }
 
-  // One row as overlay_syscalls_draw writes it (untruncated).
-  function sysRowText(S, i, Tns) {
+  // One row as overlay_syscalls_draw writes it (untruncated); start: when
+  // a call in flight by its span started (sysSelect), else null.
+  function sysRowText(S, i, Tns, start) {
     let res;
-    if (S.flags[i] & F_UNFINISHED) res = 'in flight ' + f3((Tns - S.tNs[i]) / 1e9) + 's';
+    const when = start !== null ? start : S.tNs[i];
+    if ((S.flags[i] & F_UNFINISHED) || start !== null) res = 'in flight ' + f3((Tns - when) / 1e9) + 's';
     else res = sysResult(S, i);
-    const head = f3signed((S.tNs[i] - Tns) / 1e9) + ' ' + String(S.tid[i]).padEnd(6, ' ') + ' ';
+    const head = f3signed((when - Tns) / 1e9) + ' ' + String(S.tid[i]).padEnd(6, ' ') + ' ';
     return (head + sysCall(S, i) + (res ? ' ' + res : '')).replace(/ +$/, '');
   }
 
@@ -172,17 +175,33 @@
     return true;
   }
 
-  // The rows the panel of `dump --overlay` shows at Tns, oldest first.
-  function sysSelect(S, Tns, limit, re, errorsOnly) {
+  // The rows the panel of `dump --overlay` shows at Tns, oldest first:
+  // [i, start] pairs, start the time a row of a call in flight at Tns
+  // started (the call's span, s_time "end"), else null. As
+  // overlay_syscalls_draw: with end-stamped lines, first the calls later
+  // than Tns whose span starts at or before it (at most half the rows, the
+  // latest started at the bottom), then the lines up to Tns above them.
+  function sysSelect(S, Tns, limit, f, errorsOnly, sEnd) {
     const upto = lastLe(S.tNs, S.n, Tns) + 1;
+    const fly = [];
+    if (sEnd) {
+      for (let i = upto; i < S.n && i < upto + SYS_FLY_SCAN && fly.length < Math.floor(limit / 2); i++) {
+        if (S.tNs[i] - Tns > SYS_FLY_MAX_NS) break;
+        const start = S.dur[i] >= 0 ? S.tNs[i] - S.dur[i] * 1000 : S.tNs[i];
+        if (start > Tns || (S.flags[i] & (F_UNFINISHED | F_RESUMED | F_NOTCALL))) continue;
+        if (!sysWanted(S, i, f, errorsOnly)) continue;
+        fly.push([i, start]);
+      }
+      fly.sort((x, y) => x[1] - y[1]);
+    }
     const idx = [];
     let scanned = 0;
-    for (let i = upto; i-- > 0 && idx.length < limit && scanned < SYS_MAX_SCAN; scanned++) {
-      if (!sysWanted(S, i, re, errorsOnly)) continue;
+    for (let i = upto; i-- > 0 && idx.length + fly.length < limit && scanned < SYS_MAX_SCAN; scanned++) {
+      if (!sysWanted(S, i, f, errorsOnly)) continue;
       if (!sysShown(S, i, Tns)) continue;
-      idx.push(i);
+      idx.push([i, null]);
     }
-    return idx.reverse();
+    return idx.reverse().concat(fly);
   }
 
   // A call's span in ns: [start, end) (s_time "end": stamped at its end).
@@ -465,7 +484,7 @@
         const fill = el('div', 'tc-fly-fill');
         fill.style.width = (total > 0 ? Math.min(100, 100 * (Tns - a) / total) : 100) + '%';
         span.append(fill);
-        row.append(span, el('span', 'tc-sys-tid', String(S.tid[i])),
+        row.append(span, el('span', 'tc-sys-t', fmtTime(a)), el('span', 'tc-sys-tid', String(S.tid[i])),
           el('span', 'tc-sys-call', sysCall(S, i)),
           el('span', 'tc-sys-dur', ((Tns - a) / 1e9).toFixed(3) + ' s of ' +
             (b === Infinity ? '?' : ((b - a) / 1e9).toFixed(3) + ' s')));
@@ -915,7 +934,8 @@
         const Tns = toNs(api.currentTime());
         const limit = o.limit !== undefined ? o.limit : 20;
         const re = o.filter ? new RegExp(o.filter) : null;
-        return sysSelect(S, Tns, limit, re, !!o.errorsOnly).map((i) => sysRowText(S, i, Tns));
+        return sysSelect(S, Tns, limit, re, !!o.errorsOnly, D.s_end)
+          .map(([i, start]) => sysRowText(S, i, Tns, start));
       },
       play: () => player.play(),
       pause: () => player.pause(),
