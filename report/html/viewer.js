@@ -18,7 +18,8 @@
 //   syscallRows(opts)          the syscall rows `tracecast dump --overlay`
 //                              shows at the playhead, oldest first;
 //                              opts: {limit: rows (default 20), filter:
-//                              RegExp source, errorsOnly: bool}
+//                              as `dump --filter` (name=N pid=N failed
+//                              slow>D, then a regex), errorsOnly: bool}
 //   statsRows(opts)            the stats table's rows, as the "syscalls" of
 //                              `tracecast stats --json` (syscall, calls,
 //                              errors, seconds, usecs_per_call, max_usecs,
@@ -38,7 +39,7 @@
 
   const SYS_MAX_SCAN = 200000; // as overlay_syscalls.c
   const SYS_FLY_SCAN = 4096, SYS_FLY_MAX_NS = 3600e9;
-  const F_ERROR = 1, F_UNFINISHED = 2, F_RESUMED = 4, F_NOTCALL = 8;
+  const F_ERROR = 1, F_UNFINISHED = 2, F_RESUMED = 4, F_NOTCALL = 8, F_ATTACHED = 16;
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -159,12 +160,68 @@
     return (head + sysCall(S, i) + (res ? ' ' + res : '')).replace(/ +$/, '');
   }
 
-  function sysWanted(S, i, re, errorsOnly) {
-    if (errorsOnly && !(S.flags[i] & F_ERROR)) return false;
-    if (re && !re.test(S.x[i])) {
-      const p = S.pair[i];
-      if (!((S.flags[i] & F_RESUMED) && p >= 0 && re.test(S.x[p]))) return false;
+  // A syscall filter in the grammar of `tracecast dump --filter` and
+  // `play --filter` (player/sys_filter.h): terms separated by spaces, all
+  // of which must hold (name=N,.. tid=N,.. pid=N,.. failed slow>D), then
+  // a regular expression over the line without its "TID " prefix (a
+  // resumed call also matches on its unfinished half). null: all lines.
+  // Throws an Error saying why on a bad term; a bad expression is an
+  // error when strict, else matched as plain text.
+  function sysFilter(src, strict) {
+    let p = String(src || '').replace(/^ +/, '');
+    if (!p) return null;
+    const f = { names: null, tids: null, failed: false, slow: 0, re: null };
+    const list = (key, v, names) => {
+      if (!v) throw new Error(key + '=: expected ' + (names ? 'a syscall name' : 'a number'));
+      return v.split(',').map((x) => {
+        if (!x) throw new Error(key + '=' + v + ': empty item');
+        if (names ? !/^[a-z0-9_]+$/.test(x) : !/^[0-9]+$/.test(x) || +x <= 0)
+          throw new Error(key + '=' + v + ": '" + x + "' is not a " + (names ? 'syscall name' : 'thread id'));
+        return names ? x : +x;
+      });
+    };
+    for (;;) {
+      p = p.replace(/^ +/, '');
+      const tok = p.split(' ', 1)[0];
+      if (!tok) break;
+      let m;
+      if (tok.startsWith('name=')) f.names = (f.names || []).concat(list('name', tok.slice(5), true));
+      else if (/^[tp]id=/.test(tok)) f.tids = (f.tids || []).concat(list(tok.slice(0, 3), tok.slice(4), false));
+      else if (tok === 'failed') f.failed = true;
+      else if (tok.startsWith('slow>')) {
+        m = /^slow>=?((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(ns|us|ms|s|)$/.exec(tok);
+        if (!m) throw new Error(tok + ': expected a duration (slow>10ms, slow>1.5s)');
+        f.slow = Math.floor(+m[1] * { ns: 1, us: 1e3, ms: 1e6, s: 1e9, '': 1e6 }[m[2]] + 0.5);
+      } else break; // the rest is the expression
+      p = p.slice(tok.length);
     }
+    if (p) f.re = strict ? new RegExp(p) : userRegExp(p);
+    return f;
+  }
+
+  // The syscall's name of a line ("read(..." or "<... read resumed>"), or ''.
+  function sysName(S, i) {
+    const m = /^(?:([a-z0-9_]+)\(|<\.\.\. ([a-z0-9_]+) resumed>)/.exec(sysBody(S, i));
+    return m ? m[1] || m[2] : '';
+  }
+
+  function sysWanted(S, i, f, errorsOnly) {
+    if (errorsOnly && !(S.flags[i] & F_ERROR)) return false;
+    if (!f) return true;
+    const fl = S.flags[i], p = S.pair[i];
+    if (f.failed && !(fl & F_ERROR)) return false;
+    if (f.names && !f.names.includes(sysName(S, i))) return false;
+    if (f.slow) {
+      let d = S.dur[i] >= 0 ? S.dur[i] * 1000 : -1;
+      if (d < 0 && (fl & F_RESUMED) && p >= 0) d = S.tNs[i] - S.tNs[p];
+      if (d < f.slow) return false;
+    }
+    if (f.tids) {
+      const at = (fl & F_ATTACHED) ? /^@(\d+)/.exec(S.x[i]) : null;
+      if (!f.tids.some((t) => t === S.tid[i] || (at && t === +at[1]))) return false;
+    }
+    if (f.re && !f.re.test(sysBody(S, i)) && !((fl & F_RESUMED) && p >= 0 && f.re.test(sysBody(S, p))))
+      return false;
     return true;
   }
   function sysShown(S, i, Tns) {
@@ -374,7 +431,10 @@
     const bar = el('div', 'tc-sys-bar');
     const input = el('input', 'tc-sys-filter');
     input.type = 'search';
-    input.placeholder = 'filter: name, pid or text (regex)';
+    input.placeholder = 'filter: name=N pid=N failed slow>10ms, then a regex';
+    const HELP = 'as tracecast dump --filter: name=read,write pid=42 failed slow>10ms, ' +
+      'then a regular expression over the call';
+    input.title = HELP;
     const errs = el('label', 'tc-sys-errs');
     const cb = el('input');
     cb.type = 'checkbox';
@@ -395,14 +455,23 @@
     let filtered = null; // Int32Array of line indices (unfinished halves with a pair left out)
     let filteredT = null;
     let follow = true, Tns = 0, lastUpto = -1;
+    let flt = null; // the filter applied (a bad one keeps the previous)
+    let spanA = null, spanB = null; // the calls' spans (below)
     function refilter() {
-      const re = userRegExp(input.value);
+      try {
+        flt = sysFilter(input.value, false);
+        input.classList.remove('tc-bad');
+        input.title = HELP;
+      } catch (e) {
+        input.classList.add('tc-bad');
+        input.title = e.message;
+      }
       const errorsOnly = cb.checked;
       const idx = new Int32Array(S.n);
       let k = 0;
       for (let i = 0; i < S.n; i++) {
         if ((S.flags[i] & F_UNFINISHED) && S.pair[i] >= 0) continue;
-        if (sysWanted(S, i, re, errorsOnly)) idx[k++] = i;
+        if (sysWanted(S, i, flt, errorsOnly)) idx[k++] = i;
       }
       filtered = idx.subarray(0, k);
       filteredT = new Float64Array(k);
@@ -411,6 +480,7 @@
       lastUpto = -1;
       follow = true;
       render(true);
+      if (spanA) renderFly();
     }
     function render(force) {
       const upto = lastLe(filteredT, filtered.length, Tns) + 1;
@@ -459,7 +529,8 @@
     cb.addEventListener('change', refilter);
 
     // the spans, once: [spanA[i], spanB[i]) (NaN: not a call with a span)
-    const spanA = new Float64Array(S.n), spanB = new Float64Array(S.n);
+    spanA = new Float64Array(S.n);
+    spanB = new Float64Array(S.n);
     for (let i = 0; i < S.n; i++) {
       const f = S.flags[i];
       if (((f & F_UNFINISHED) === 0 && (f & F_RESUMED) === 0 && S.dur[i] < 0) ||
@@ -470,10 +541,11 @@
       [spanA[i], spanB[i]] = sysSpan(S, i, sEnd);
     }
     function renderFly() {
-      // calls whose span holds the playhead, oldest first
+      // calls whose span holds the playhead, oldest first (those the
+      // filter shows, as dump --overlay --filter)
       const live = [];
       for (let i = 0; i < S.n && live.length < 2000; i++)
-        if (spanA[i] <= Tns && Tns < spanB[i]) live.push([i, spanA[i], spanB[i]]);
+        if (spanA[i] <= Tns && Tns < spanB[i] && sysWanted(S, i, flt, cb.checked)) live.push([i, spanA[i], spanB[i]]);
       live.sort((x, y) => x[1] - y[1]);
       const frag = document.createDocumentFragment();
       if (!live.length) frag.append(el('div', 'tc-none', 'none'));
@@ -933,8 +1005,8 @@
         const o = opts || {};
         const Tns = toNs(api.currentTime());
         const limit = o.limit !== undefined ? o.limit : 20;
-        const re = o.filter ? new RegExp(o.filter) : null;
-        return sysSelect(S, Tns, limit, re, !!o.errorsOnly, D.s_end)
+        const f = sysFilter(o.filter, true);
+        return sysSelect(S, Tns, limit, f, !!o.errorsOnly, D.s_end)
           .map(([i, start]) => sysRowText(S, i, Tns, start));
       },
       play: () => player.play(),
