@@ -352,6 +352,35 @@ static int eh_sample(eh_ctx_t *c, const cast_event_t *ev)
 	return rc;
 }
 
+/* A "proc" sample before the range: the last one is kept (pre, its time
+ * in *pre_t) and fed at the range's start, so that the strip shows at
+ * `from` the values that hold there. */
+static int eh_keep_proc(sbuf_t *pre, int64_t *pre_t, const cast_event_t *ev)
+{
+	json_t *j = json_loadb(ev->data, ev->data_len, 0, NULL);
+	const char *src = json_string_value(json_object_get(j, "src"));
+	int rc = 0;
+
+	if (src && !strcmp(src, "proc")) {
+		sbuf_reset(pre);
+		sbuf_add(pre, ev->data, ev->data_len);
+		*pre_t = ev->time_ns;
+		if (!pre->data)
+			rc = -ENOMEM;
+	}
+	json_decref(j);
+	return rc;
+}
+
+static int eh_flush_proc(eh_ctx_t *c, sbuf_t *pre, int64_t *pre_t)
+{
+	if (*pre_t < 0)
+		return 0;
+	cast_event_t ev = { .time_ns = *pre_t, .code = "p", .data = pre->data, .data_len = pre->len };
+	*pre_t = -1;
+	return eh_sample(c, &ev);
+}
+
 /* The player's header line: a plain asciicast v2 header (no tracecast key). */
 static int eh_term_header(eh_ctx_t *c, const cast_header_t *h)
 {
@@ -396,7 +425,8 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 {
 	cast_reader_t *r;
 	cast_event_t ev;
-	sbuf_t markers;
+	sbuf_t markers, pre_proc;
+	int64_t pre_proc_t = -1;
 	int rc;
 
 	if ((rc = cast_reader_open(&r, path, err)) < 0)
@@ -408,6 +438,7 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 	if ((rc = eh_term_header(c, h)) < 0)
 		goto out;
 	sbuf_init(&markers);
+	sbuf_init(&pre_proc);
 	sbuf_adds(&c->panel, "{\"v\":1");
 	sbuf_printf(&c->panel, ",\"t0\":%" PRId64, c->from / 1000);
 	sbuf_printf(&c->panel, ",\"s_end\":%s", c->s_end ? "true" : "false");
@@ -434,7 +465,11 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 			break;
 		html_stats_event(&c->hs, &ev);
 		if (one && code[0] == 'p') {
-			if (ev.time_ns >= c->from && (rc = eh_sample(c, &ev)) < 0)
+			if (ev.time_ns < c->from)
+				rc = eh_keep_proc(&pre_proc, &pre_proc_t, &ev);
+			else if ((rc = eh_flush_proc(c, &pre_proc, &pre_proc_t)) >= 0)
+				rc = eh_sample(c, &ev);
+			if (rc < 0)
 				goto out_m;
 			continue;
 		}
@@ -466,12 +501,15 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 	}
 	if (c->pre.len)
 		sbuf_add(&c->term, c->pre.data, c->pre.len);
+	if ((rc = eh_flush_proc(c, &pre_proc, &pre_proc_t)) < 0)
+		goto out_m;
 	rc = 0;
 	sbuf_adds(&c->panel, ",\"markers\":");
 	sbuf_add(&c->panel, c->st->n_markers ? markers.data : "[", c->st->n_markers ? markers.len : 1);
 	sbuf_adds(&c->panel, "]");
 out_m:
 	sbuf_cleanup(&markers);
+	sbuf_cleanup(&pre_proc);
 out:
 	cast_reader_free(r);
 	return rc;

@@ -34,6 +34,11 @@
 //                              {markers: [A, B]} between the first marker A
 //                              and the first B after it (= stats
 //                              --between-markers A B)
+//   procRows()                 the CPU/RSS strip's rows as drawn at the
+//                              playhead: {pid, comm, cpu (percent), rss_kb,
+//                              text} of the latest proc sample at or
+//                              before it (cpu and rss_kb null before the
+//                              first: text '-')
 (function () {
   'use strict';
 
@@ -595,7 +600,7 @@
     });
     if (!procs.length) {
       box.append(el('div', 'tc-none', 'no /proc samples (record with --profile=proc)'));
-      return { update() {} };
+      return { update() {}, rows: () => [] };
     }
     procs.sort((a, b) => b.maxCpu - a.maxCpu || b.maxRss - a.maxRss);
     const shown = procs.slice(0, 8);
@@ -652,10 +657,16 @@
         for (const it of items) {
           draw(it, Tns);
           const k = lastLe(it.p.t, it.p.t.length, Tns);
+          it.k = k;
           it.val.textContent = k < 0 ? '-' : 'cpu ' + it.p.cpu[k].toFixed(0) + '%  rss ' +
             (it.p.rss[k] / 1024).toFixed(1) + ' MB';
         }
       },
+      // the strip's rows as drawn: the sample each shows and its text
+      rows: () => items.map((it) => ({
+        pid: it.p.pid, comm: it.p.comm, cpu: it.k >= 0 ? it.p.cpu[it.k] : null,
+        rss_kb: it.k >= 0 ? it.p.rss[it.k] : null, text: it.val.textContent,
+      })),
     };
   }
 
@@ -1018,6 +1029,7 @@
     const procs = buildProcs(ui.procs, D, api, endNs);
     const flame = buildFlame(ui.flame, D, api);
     const stats = buildStats(ui.stats, D, S);
+    api.procRows = procs.rows;
     // statsRows(opts): the window's rows (see the API at the top)
     api.statsRows = (opts) => {
       const o = opts || {};
@@ -1072,6 +1084,7 @@
     playerDuration: () => (api ? api.playerDuration() : undefined),
     screenText: () => (api ? api.screenText() : ''),
     syscallRows: (o) => (api ? api.syscallRows(o) : []),
+    procRows: () => (api ? api.procRows() : []),
     statsRows: (o) => (api ? api.statsRows(o) : []),
     play: async () => { await ready; return api.play(); },
     pause: async () => { await ready; return api.pause(); },
