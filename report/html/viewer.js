@@ -39,6 +39,10 @@
 //                              text} of the latest proc sample at or
 //                              before it (cpu and rss_kb null before the
 //                              first: text '-')
+//   flameStacks()              the flame graph drawn (its own window
+//                              control), as `tracecast export --format
+//                              folded` lines: {"frame;..;leaf": samples};
+//                              on-CPU samples, lost ones as "[lost]"
 (function () {
   'use strict';
 
@@ -887,7 +891,7 @@
     const n = D.py.t.length;
     if (!n) {
       box.append(el('div', 'tc-none', 'no stack samples (record with --profile=python or perf)'));
-      return { update() {} };
+      return { update() {}, stacks: () => ({}) };
     }
     const tNs = new Float64Array(n);
     let acc = 0;
@@ -895,6 +899,9 @@
       acc += D.py.t[i];
       tNs[i] = acc * 1000;
     }
+    // how many samples each counts: 1, or N for a lost record ("[lost]")
+    const weight = new Float64Array(n).fill(1);
+    for (const [i, w] of D.py.w || []) weight[i] = w;
     const ctl = el('div', 'tc-flame-ctl');
     const wc = buildWindowCtl(D, 'win', 'samples in ');
     const info = el('span', 'tc-flame-info');
@@ -902,24 +909,34 @@
     const graph = el('div', 'tc-flame-graph');
     box.append(ctl, graph);
 
-    let lastKey = '';
+    let lastKey = '', root = null;
     function render(Tns) {
-      const { mode, a, b } = wc.range(Tns);
-      const lo = lastLt(tNs, n, a) + 1, hi = lastLe(tNs, n, b) + 1;
-      const key = mode + ':' + lo + ':' + hi;
+      const r = wc.range(Tns);
+      // between markers: the samples after the first in the file and
+      // before the second (as export --between-markers), else by time
+      let lo, hi;
+      if (r.mode === 'marks' && D.markers[r.ia].length > 3) {
+        lo = D.markers[r.ia][3];
+        hi = D.markers[r.ib][3];
+      } else {
+        lo = lastLt(tNs, n, r.a) + 1;
+        hi = lastLe(tNs, n, r.b) + 1;
+      }
+      const key = r.mode + ':' + lo + ':' + hi;
       if (key === lastKey) return;
       lastKey = key;
-      const root = { name: 'all', n: 0, kids: new Map() };
+      root = { name: 'all', n: 0, kids: new Map() };
       for (let i = lo; i < hi; i++) {
         let node = root;
-        node.n++;
+        const w = weight[i];
+        node.n += w;
         for (const f of D.stacks[D.py.s[i]].split(';')) {
           let k = node.kids.get(f);
           if (!k) {
             k = { name: f, n: 0, kids: new Map() };
             node.kids.set(f, k);
           }
-          k.n++;
+          k.n += w;
           node = k;
         }
       }
@@ -951,7 +968,22 @@
       graph.style.height = ((depthMax + 1) * H) + 'px';
       graph.replaceChildren(frag);
     }
-    return { update: windowUpdater(wc, render, () => { lastKey = ''; }).update };
+    // the graph drawn, as `export --format folded` lines: {stack: samples}
+    // (a frame's own samples, those not in a frame above it)
+    function stacks() {
+      const out = {};
+      const walk = (node, path) => {
+        let self = node.n;
+        for (const k of node.kids.values()) {
+          self -= k.n;
+          walk(k, path ? path + ';' + k.name : k.name);
+        }
+        if (path && self > 0) out[path] = self;
+      };
+      if (root) walk(root, '');
+      return out;
+    }
+    return { update: windowUpdater(wc, render, () => { lastKey = ''; }).update, stacks };
   }
 
   async function main() {
@@ -1030,6 +1062,7 @@
     const flame = buildFlame(ui.flame, D, api);
     const stats = buildStats(ui.stats, D, S);
     api.procRows = procs.rows;
+    api.flameStacks = flame.stacks;
     // statsRows(opts): the window's rows (see the API at the top)
     api.statsRows = (opts) => {
       const o = opts || {};
@@ -1085,6 +1118,7 @@
     screenText: () => (api ? api.screenText() : ''),
     syscallRows: (o) => (api ? api.syscallRows(o) : []),
     procRows: () => (api ? api.procRows() : []),
+    flameStacks: () => (api ? api.flameStacks() : {}),
     statsRows: (o) => (api ? api.statsRows(o) : []),
     play: async () => { await ready; return api.play(); },
     pause: async () => { await ready; return api.pause(); },
