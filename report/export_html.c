@@ -46,6 +46,7 @@ typedef struct eh_ctx {
 	eh_stack_t *stacks;        /* open addressing */
 	size_t cap_stacks, n_stacks;
 	sbuf_t stack_list, py_t, py_s, py_pid;
+	sbuf_t py_w;               /* [index, weight] of the samples that count N */
 	int64_t py_last;
 	bool term_empty;
 	html_stats_t hs;           /* the stats table (html_stats.h) */
@@ -332,7 +333,17 @@ static int eh_sample(eh_ctx_t *c, const cast_event_t *ev)
 		}
 		c->st->n_proc++;
 	} else if (src && (!strcmp(src, "py") || !strcmp(src, "perf"))) {
+		/* as `export --format folded`: on-CPU samples only (idle ones
+		 * left out), a lost record {"lost":N} as N samples of "[lost]" */
+		json_t *lost = json_object_get(j, "lost"), *idle = json_object_get(j, "idle");
 		const char *stack = json_string_value(json_object_get(j, "stack"));
+		json_int_t w = 1;
+		if (json_is_integer(lost) && json_integer_value(lost) > 0) {
+			stack = "[lost]";
+			w = json_integer_value(lost);
+		} else if (idle && (json_is_true(idle) || json_integer_value(idle) != 0)) {
+			stack = NULL;
+		}
 		if (stack && *stack) {
 			long idx = eh_stack_idx(c, stack);
 			if (idx < 0) {
@@ -344,12 +355,44 @@ static int eh_sample(eh_ctx_t *c, const cast_event_t *ev)
 				sbuf_printf(&c->py_s, "%s%ld", sep, idx);
 				sbuf_printf(&c->py_pid, "%s%" JSON_INTEGER_FORMAT, sep,
 					    json_integer_value(json_object_get(j, "pid")));
+				if (w != 1)
+					sbuf_printf(&c->py_w, "%s[%lu,%" JSON_INTEGER_FORMAT "]",
+						    c->py_w.len ? "," : "", c->st->n_py, w);
 				c->st->n_py++;
 			}
 		}
 	}
 	json_decref(j);
 	return rc;
+}
+
+/* A "proc" sample before the range: the last one is kept (pre, its time
+ * in *pre_t) and fed at the range's start, so that the strip shows at
+ * `from` the values that hold there. */
+static int eh_keep_proc(sbuf_t *pre, int64_t *pre_t, const cast_event_t *ev)
+{
+	json_t *j = json_loadb(ev->data, ev->data_len, 0, NULL);
+	const char *src = json_string_value(json_object_get(j, "src"));
+	int rc = 0;
+
+	if (src && !strcmp(src, "proc")) {
+		sbuf_reset(pre);
+		sbuf_add(pre, ev->data, ev->data_len);
+		*pre_t = ev->time_ns;
+		if (!pre->data)
+			rc = -ENOMEM;
+	}
+	json_decref(j);
+	return rc;
+}
+
+static int eh_flush_proc(eh_ctx_t *c, sbuf_t *pre, int64_t *pre_t)
+{
+	if (*pre_t < 0)
+		return 0;
+	cast_event_t ev = { .time_ns = *pre_t, .code = "p", .data = pre->data, .data_len = pre->len };
+	*pre_t = -1;
+	return eh_sample(c, &ev);
 }
 
 /* The player's header line: a plain asciicast v2 header (no tracecast key). */
@@ -396,7 +439,9 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 {
 	cast_reader_t *r;
 	cast_event_t ev;
-	sbuf_t markers;
+	sbuf_t markers, pre_proc;
+	int64_t pre_proc_t = -1;
+	report_window_t win; /* which samples: as `export --format folded` */
 	int rc;
 
 	if ((rc = cast_reader_open(&r, path, err)) < 0)
@@ -408,6 +453,14 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 	if ((rc = eh_term_header(c, h)) < 0)
 		goto out;
 	sbuf_init(&markers);
+	sbuf_init(&pre_proc);
+	report_window_init(&win);
+	if (c->o->from_ns >= 0)
+		win.from_ns = c->o->from_ns;
+	if (c->o->to_ns >= 0)
+		win.to_ns = c->o->to_ns;
+	win.mark_a = c->o->mark_a;
+	win.mark_b = c->o->mark_a ? c->o->mark_b : NULL;
 	sbuf_adds(&c->panel, "{\"v\":1");
 	sbuf_printf(&c->panel, ",\"t0\":%" PRId64, c->from / 1000);
 	sbuf_printf(&c->panel, ",\"s_end\":%s", c->s_end ? "true" : "false");
@@ -433,8 +486,15 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 		if (ev.time_ns > c->to)
 			break;
 		html_stats_event(&c->hs, &ev);
+		report_window_pos_t pos = report_window_feed(&win, &ev);
 		if (one && code[0] == 'p') {
-			if (ev.time_ns >= c->from && (rc = eh_sample(c, &ev)) < 0)
+			/* in the window as report/window.h says (a sample at a
+			 * marker's time by its place in the file) */
+			if (pos == REPORT_WINDOW_OUT)
+				rc = eh_keep_proc(&pre_proc, &pre_proc_t, &ev);
+			else if (pos == REPORT_WINDOW_IN && (rc = eh_flush_proc(c, &pre_proc, &pre_proc_t)) >= 0)
+				rc = eh_sample(c, &ev);
+			if (rc < 0)
 				goto out_m;
 			continue;
 		}
@@ -454,7 +514,9 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 			html_page_jstr(&markers, ev.data, ev.data_len);
 			/* the first syscall line after it in the file (the page's
 			 * stats between two markers count as `stats` does) */
-			sbuf_printf(&markers, ",%zu]", html_stats_lines_seen(&c->hs));
+			sbuf_printf(&markers, ",%zu", html_stats_lines_seen(&c->hs));
+			/* and the first stack sample after it (the flame graph) */
+			sbuf_printf(&markers, ",%lu]", c->st->n_py);
 			c->st->n_markers++;
 		}
 		if (c->pre.len) {
@@ -466,12 +528,15 @@ static int eh_read(eh_ctx_t *c, const char *path, cast_error_t *err)
 	}
 	if (c->pre.len)
 		sbuf_add(&c->term, c->pre.data, c->pre.len);
+	if ((rc = eh_flush_proc(c, &pre_proc, &pre_proc_t)) < 0)
+		goto out_m;
 	rc = 0;
 	sbuf_adds(&c->panel, ",\"markers\":");
 	sbuf_add(&c->panel, c->st->n_markers ? markers.data : "[", c->st->n_markers ? markers.len : 1);
 	sbuf_adds(&c->panel, "]");
 out_m:
 	sbuf_cleanup(&markers);
+	sbuf_cleanup(&pre_proc);
 out:
 	cast_reader_free(r);
 	return rc;
@@ -501,6 +566,8 @@ static void eh_profile(eh_ctx_t *c)
 	sbuf_add(&c->panel, c->py_s.data, c->py_s.len);
 	sbuf_adds(&c->panel, "],\"pid\":[");
 	sbuf_add(&c->panel, c->py_pid.data, c->py_pid.len);
+	sbuf_adds(&c->panel, "],\"w\":[");
+	sbuf_add(&c->panel, c->py_w.data, c->py_w.len);
 	sbuf_adds(&c->panel, "]}}");
 }
 
@@ -512,7 +579,7 @@ int export_html_write(const char *path, FILE *out, const export_html_opts_t *o,
 	timeline_t *tl = NULL;
 	timeline_opts_t to = { .strict = false, .quiet = true };
 	sbuf_t *bufs[] = { &c.term, &c.pre, &c.panel, &c.stack_list, &c.py_t, &c.py_s,
-			   &c.py_pid };
+			   &c.py_pid, &c.py_w };
 	int rc;
 
 	memset(&c, 0, sizeof(c));

@@ -18,7 +18,8 @@
 //   syscallRows(opts)          the syscall rows `tracecast dump --overlay`
 //                              shows at the playhead, oldest first;
 //                              opts: {limit: rows (default 20), filter:
-//                              RegExp source, errorsOnly: bool}
+//                              as `dump --filter` (name=N pid=N failed
+//                              slow>D, then a regex), errorsOnly: bool}
 //   statsRows(opts)            the stats table's rows, as the "syscalls" of
 //                              `tracecast stats --json` (syscall, calls,
 //                              errors, seconds, usecs_per_call, max_usecs,
@@ -33,11 +34,21 @@
 //                              {markers: [A, B]} between the first marker A
 //                              and the first B after it (= stats
 //                              --between-markers A B)
+//   procRows()                 the CPU/RSS strip's rows as drawn at the
+//                              playhead: {pid, comm, cpu (percent), rss_kb,
+//                              text} of the latest proc sample at or
+//                              before it (cpu and rss_kb null before the
+//                              first: text '-')
+//   flameStacks()              the flame graph drawn (its own window
+//                              control), as `tracecast export --format
+//                              folded` lines: {"frame;..;leaf": samples};
+//                              on-CPU samples, lost ones as "[lost]"
 (function () {
   'use strict';
 
   const SYS_MAX_SCAN = 200000; // as overlay_syscalls.c
-  const F_ERROR = 1, F_UNFINISHED = 2, F_RESUMED = 4;
+  const SYS_FLY_SCAN = 4096, SYS_FLY_MAX_NS = 3600e9;
+  const F_ERROR = 1, F_UNFINISHED = 2, F_RESUMED = 4, F_NOTCALL = 8, F_ATTACHED = 16;
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -147,21 +158,79 @@
     return sysBody(S, i).substr(c + 1, r);
   }
 
-  // One row as overlay_syscalls_draw writes it (untruncated).
-  function sysRowText(S, i, Tns) {
+  // One row as overlay_syscalls_draw writes it (untruncated); start: when
+  // a call in flight by its span started (sysSelect), else null.
+  function sysRowText(S, i, Tns, start) {
     let res;
-    if (S.flags[i] & F_UNFINISHED) res = 'in flight ' + f3((Tns - S.tNs[i]) / 1e9) + 's';
+    const when = start !== null ? start : S.tNs[i];
+    if ((S.flags[i] & F_UNFINISHED) || start !== null) res = 'in flight ' + f3((Tns - when) / 1e9) + 's';
     else res = sysResult(S, i);
-    const head = f3signed((S.tNs[i] - Tns) / 1e9) + ' ' + String(S.tid[i]).padEnd(6, ' ') + ' ';
+    const head = f3signed((when - Tns) / 1e9) + ' ' + String(S.tid[i]).padEnd(6, ' ') + ' ';
     return (head + sysCall(S, i) + (res ? ' ' + res : '')).replace(/ +$/, '');
   }
 
-  function sysWanted(S, i, re, errorsOnly) {
-    if (errorsOnly && !(S.flags[i] & F_ERROR)) return false;
-    if (re && !re.test(S.x[i])) {
-      const p = S.pair[i];
-      if (!((S.flags[i] & F_RESUMED) && p >= 0 && re.test(S.x[p]))) return false;
+  // A syscall filter in the grammar of `tracecast dump --filter` and
+  // `play --filter` (player/sys_filter.h): terms separated by spaces, all
+  // of which must hold (name=N,.. tid=N,.. pid=N,.. failed slow>D), then
+  // a regular expression over the line without its "TID " prefix (a
+  // resumed call also matches on its unfinished half). null: all lines.
+  // Throws an Error saying why on a bad term; a bad expression is an
+  // error when strict, else matched as plain text.
+  function sysFilter(src, strict) {
+    let p = String(src || '').replace(/^ +/, '');
+    if (!p) return null;
+    const f = { names: null, tids: null, failed: false, slow: 0, re: null };
+    const list = (key, v, names) => {
+      if (!v) throw new Error(key + '=: expected ' + (names ? 'a syscall name' : 'a number'));
+      return v.split(',').map((x) => {
+        if (!x) throw new Error(key + '=' + v + ': empty item');
+        if (names ? !/^[a-z0-9_]+$/.test(x) : !/^[0-9]+$/.test(x) || +x <= 0)
+          throw new Error(key + '=' + v + ": '" + x + "' is not a " + (names ? 'syscall name' : 'thread id'));
+        return names ? x : +x;
+      });
+    };
+    for (;;) {
+      p = p.replace(/^ +/, '');
+      const tok = p.split(' ', 1)[0];
+      if (!tok) break;
+      let m;
+      if (tok.startsWith('name=')) f.names = (f.names || []).concat(list('name', tok.slice(5), true));
+      else if (/^[tp]id=/.test(tok)) f.tids = (f.tids || []).concat(list(tok.slice(0, 3), tok.slice(4), false));
+      else if (tok === 'failed') f.failed = true;
+      else if (tok.startsWith('slow>')) {
+        m = /^slow>=?((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(ns|us|ms|s|)$/.exec(tok);
+        if (!m) throw new Error(tok + ': expected a duration (slow>10ms, slow>1.5s)');
+        f.slow = Math.floor(+m[1] * { ns: 1, us: 1e3, ms: 1e6, s: 1e9, '': 1e6 }[m[2]] + 0.5);
+      } else break; // the rest is the expression
+      p = p.slice(tok.length);
     }
+    if (p) f.re = strict ? new RegExp(p) : userRegExp(p);
+    return f;
+  }
+
+  // The syscall's name of a line ("read(..." or "<... read resumed>"), or ''.
+  function sysName(S, i) {
+    const m = /^(?:([a-z0-9_]+)\(|<\.\.\. ([a-z0-9_]+) resumed>)/.exec(sysBody(S, i));
+    return m ? m[1] || m[2] : '';
+  }
+
+  function sysWanted(S, i, f, errorsOnly) {
+    if (errorsOnly && !(S.flags[i] & F_ERROR)) return false;
+    if (!f) return true;
+    const fl = S.flags[i], p = S.pair[i];
+    if (f.failed && !(fl & F_ERROR)) return false;
+    if (f.names && !f.names.includes(sysName(S, i))) return false;
+    if (f.slow) {
+      let d = S.dur[i] >= 0 ? S.dur[i] * 1000 : -1;
+      if (d < 0 && (fl & F_RESUMED) && p >= 0) d = S.tNs[i] - S.tNs[p];
+      if (d < f.slow) return false;
+    }
+    if (f.tids) {
+      const at = (fl & F_ATTACHED) ? /^@(\d+)/.exec(S.x[i]) : null;
+      if (!f.tids.some((t) => t === S.tid[i] || (at && t === +at[1]))) return false;
+    }
+    if (f.re && !f.re.test(sysBody(S, i)) && !((fl & F_RESUMED) && p >= 0 && f.re.test(sysBody(S, p))))
+      return false;
     return true;
   }
   function sysShown(S, i, Tns) {
@@ -172,17 +241,33 @@
     return true;
   }
 
-  // The rows the panel of `dump --overlay` shows at Tns, oldest first.
-  function sysSelect(S, Tns, limit, re, errorsOnly) {
+  // The rows the panel of `dump --overlay` shows at Tns, oldest first:
+  // [i, start] pairs, start the time a row of a call in flight at Tns
+  // started (the call's span, s_time "end"), else null. As
+  // overlay_syscalls_draw: with end-stamped lines, first the calls later
+  // than Tns whose span starts at or before it (at most half the rows, the
+  // latest started at the bottom), then the lines up to Tns above them.
+  function sysSelect(S, Tns, limit, f, errorsOnly, sEnd) {
     const upto = lastLe(S.tNs, S.n, Tns) + 1;
+    const fly = [];
+    if (sEnd) {
+      for (let i = upto; i < S.n && i < upto + SYS_FLY_SCAN && fly.length < Math.floor(limit / 2); i++) {
+        if (S.tNs[i] - Tns > SYS_FLY_MAX_NS) break;
+        const start = S.dur[i] >= 0 ? S.tNs[i] - S.dur[i] * 1000 : S.tNs[i];
+        if (start > Tns || (S.flags[i] & (F_UNFINISHED | F_RESUMED | F_NOTCALL))) continue;
+        if (!sysWanted(S, i, f, errorsOnly)) continue;
+        fly.push([i, start]);
+      }
+      fly.sort((x, y) => x[1] - y[1]);
+    }
     const idx = [];
     let scanned = 0;
-    for (let i = upto; i-- > 0 && idx.length < limit && scanned < SYS_MAX_SCAN; scanned++) {
-      if (!sysWanted(S, i, re, errorsOnly)) continue;
+    for (let i = upto; i-- > 0 && idx.length + fly.length < limit && scanned < SYS_MAX_SCAN; scanned++) {
+      if (!sysWanted(S, i, f, errorsOnly)) continue;
       if (!sysShown(S, i, Tns)) continue;
-      idx.push(i);
+      idx.push([i, null]);
     }
-    return idx.reverse();
+    return idx.reverse().concat(fly);
   }
 
   // A call's span in ns: [start, end) (s_time "end": stamped at its end).
@@ -355,7 +440,10 @@
     const bar = el('div', 'tc-sys-bar');
     const input = el('input', 'tc-sys-filter');
     input.type = 'search';
-    input.placeholder = 'filter: name, pid or text (regex)';
+    input.placeholder = 'filter: name=N pid=N failed slow>10ms, then a regex';
+    const HELP = 'as tracecast dump --filter: name=read,write pid=42 failed slow>10ms, ' +
+      'then a regular expression over the call';
+    input.title = HELP;
     const errs = el('label', 'tc-sys-errs');
     const cb = el('input');
     cb.type = 'checkbox';
@@ -376,14 +464,23 @@
     let filtered = null; // Int32Array of line indices (unfinished halves with a pair left out)
     let filteredT = null;
     let follow = true, Tns = 0, lastUpto = -1;
+    let flt = null; // the filter applied (a bad one keeps the previous)
+    let spanA = null, spanB = null; // the calls' spans (below)
     function refilter() {
-      const re = userRegExp(input.value);
+      try {
+        flt = sysFilter(input.value, false);
+        input.classList.remove('tc-bad');
+        input.title = HELP;
+      } catch (e) {
+        input.classList.add('tc-bad');
+        input.title = e.message;
+      }
       const errorsOnly = cb.checked;
       const idx = new Int32Array(S.n);
       let k = 0;
       for (let i = 0; i < S.n; i++) {
         if ((S.flags[i] & F_UNFINISHED) && S.pair[i] >= 0) continue;
-        if (sysWanted(S, i, re, errorsOnly)) idx[k++] = i;
+        if (sysWanted(S, i, flt, errorsOnly)) idx[k++] = i;
       }
       filtered = idx.subarray(0, k);
       filteredT = new Float64Array(k);
@@ -392,6 +489,7 @@
       lastUpto = -1;
       follow = true;
       render(true);
+      if (spanA) renderFly();
     }
     function render(force) {
       const upto = lastLe(filteredT, filtered.length, Tns) + 1;
@@ -440,7 +538,8 @@
     cb.addEventListener('change', refilter);
 
     // the spans, once: [spanA[i], spanB[i]) (NaN: not a call with a span)
-    const spanA = new Float64Array(S.n), spanB = new Float64Array(S.n);
+    spanA = new Float64Array(S.n);
+    spanB = new Float64Array(S.n);
     for (let i = 0; i < S.n; i++) {
       const f = S.flags[i];
       if (((f & F_UNFINISHED) === 0 && (f & F_RESUMED) === 0 && S.dur[i] < 0) ||
@@ -451,10 +550,11 @@
       [spanA[i], spanB[i]] = sysSpan(S, i, sEnd);
     }
     function renderFly() {
-      // calls whose span holds the playhead, oldest first
+      // calls whose span holds the playhead, oldest first (those the
+      // filter shows, as dump --overlay --filter)
       const live = [];
       for (let i = 0; i < S.n && live.length < 2000; i++)
-        if (spanA[i] <= Tns && Tns < spanB[i]) live.push([i, spanA[i], spanB[i]]);
+        if (spanA[i] <= Tns && Tns < spanB[i] && sysWanted(S, i, flt, cb.checked)) live.push([i, spanA[i], spanB[i]]);
       live.sort((x, y) => x[1] - y[1]);
       const frag = document.createDocumentFragment();
       if (!live.length) frag.append(el('div', 'tc-none', 'none'));
@@ -465,7 +565,7 @@
         const fill = el('div', 'tc-fly-fill');
         fill.style.width = (total > 0 ? Math.min(100, 100 * (Tns - a) / total) : 100) + '%';
         span.append(fill);
-        row.append(span, el('span', 'tc-sys-tid', String(S.tid[i])),
+        row.append(span, el('span', 'tc-sys-t', fmtTime(a)), el('span', 'tc-sys-tid', String(S.tid[i])),
           el('span', 'tc-sys-call', sysCall(S, i)),
           el('span', 'tc-sys-dur', ((Tns - a) / 1e9).toFixed(3) + ' s of ' +
             (b === Infinity ? '?' : ((b - a) / 1e9).toFixed(3) + ' s')));
@@ -504,7 +604,7 @@
     });
     if (!procs.length) {
       box.append(el('div', 'tc-none', 'no /proc samples (record with --profile=proc)'));
-      return { update() {} };
+      return { update() {}, rows: () => [] };
     }
     procs.sort((a, b) => b.maxCpu - a.maxCpu || b.maxRss - a.maxRss);
     const shown = procs.slice(0, 8);
@@ -561,10 +661,16 @@
         for (const it of items) {
           draw(it, Tns);
           const k = lastLe(it.p.t, it.p.t.length, Tns);
+          it.k = k;
           it.val.textContent = k < 0 ? '-' : 'cpu ' + it.p.cpu[k].toFixed(0) + '%  rss ' +
             (it.p.rss[k] / 1024).toFixed(1) + ' MB';
         }
       },
+      // the strip's rows as drawn: the sample each shows and its text
+      rows: () => items.map((it) => ({
+        pid: it.p.pid, comm: it.p.comm, cpu: it.k >= 0 ? it.p.cpu[it.k] : null,
+        rss_kb: it.k >= 0 ? it.p.rss[it.k] : null, text: it.val.textContent,
+      })),
     };
   }
 
@@ -785,7 +891,7 @@
     const n = D.py.t.length;
     if (!n) {
       box.append(el('div', 'tc-none', 'no stack samples (record with --profile=python or perf)'));
-      return { update() {} };
+      return { update() {}, stacks: () => ({}) };
     }
     const tNs = new Float64Array(n);
     let acc = 0;
@@ -793,6 +899,9 @@
       acc += D.py.t[i];
       tNs[i] = acc * 1000;
     }
+    // how many samples each counts: 1, or N for a lost record ("[lost]")
+    const weight = new Float64Array(n).fill(1);
+    for (const [i, w] of D.py.w || []) weight[i] = w;
     const ctl = el('div', 'tc-flame-ctl');
     const wc = buildWindowCtl(D, 'win', 'samples in ');
     const info = el('span', 'tc-flame-info');
@@ -800,24 +909,34 @@
     const graph = el('div', 'tc-flame-graph');
     box.append(ctl, graph);
 
-    let lastKey = '';
+    let lastKey = '', root = null;
     function render(Tns) {
-      const { mode, a, b } = wc.range(Tns);
-      const lo = lastLt(tNs, n, a) + 1, hi = lastLe(tNs, n, b) + 1;
-      const key = mode + ':' + lo + ':' + hi;
+      const r = wc.range(Tns);
+      // between markers: the samples after the first in the file and
+      // before the second (as export --between-markers), else by time
+      let lo, hi;
+      if (r.mode === 'marks' && D.markers[r.ia].length > 3) {
+        lo = D.markers[r.ia][3];
+        hi = D.markers[r.ib][3];
+      } else {
+        lo = lastLt(tNs, n, r.a) + 1;
+        hi = lastLe(tNs, n, r.b) + 1;
+      }
+      const key = r.mode + ':' + lo + ':' + hi;
       if (key === lastKey) return;
       lastKey = key;
-      const root = { name: 'all', n: 0, kids: new Map() };
+      root = { name: 'all', n: 0, kids: new Map() };
       for (let i = lo; i < hi; i++) {
         let node = root;
-        node.n++;
+        const w = weight[i];
+        node.n += w;
         for (const f of D.stacks[D.py.s[i]].split(';')) {
           let k = node.kids.get(f);
           if (!k) {
             k = { name: f, n: 0, kids: new Map() };
             node.kids.set(f, k);
           }
-          k.n++;
+          k.n += w;
           node = k;
         }
       }
@@ -849,7 +968,22 @@
       graph.style.height = ((depthMax + 1) * H) + 'px';
       graph.replaceChildren(frag);
     }
-    return { update: windowUpdater(wc, render, () => { lastKey = ''; }).update };
+    // the graph drawn, as `export --format folded` lines: {stack: samples}
+    // (a frame's own samples, those not in a frame above it)
+    function stacks() {
+      const out = {};
+      const walk = (node, path) => {
+        let self = node.n;
+        for (const k of node.kids.values()) {
+          self -= k.n;
+          walk(k, path ? path + ';' + k.name : k.name);
+        }
+        if (path && self > 0) out[path] = self;
+      };
+      if (root) walk(root, '');
+      return out;
+    }
+    return { update: windowUpdater(wc, render, () => { lastKey = ''; }).update, stacks };
   }
 
   async function main() {
@@ -914,8 +1048,9 @@
         const o = opts || {};
         const Tns = toNs(api.currentTime());
         const limit = o.limit !== undefined ? o.limit : 20;
-        const re = o.filter ? new RegExp(o.filter) : null;
-        return sysSelect(S, Tns, limit, re, !!o.errorsOnly).map((i) => sysRowText(S, i, Tns));
+        const f = sysFilter(o.filter, true);
+        return sysSelect(S, Tns, limit, f, !!o.errorsOnly, D.s_end)
+          .map(([i, start]) => sysRowText(S, i, Tns, start));
       },
       play: () => player.play(),
       pause: () => player.pause(),
@@ -926,6 +1061,8 @@
     const procs = buildProcs(ui.procs, D, api, endNs);
     const flame = buildFlame(ui.flame, D, api);
     const stats = buildStats(ui.stats, D, S);
+    api.procRows = procs.rows;
+    api.flameStacks = flame.stacks;
     // statsRows(opts): the window's rows (see the API at the top)
     api.statsRows = (opts) => {
       const o = opts || {};
@@ -980,6 +1117,8 @@
     playerDuration: () => (api ? api.playerDuration() : undefined),
     screenText: () => (api ? api.screenText() : ''),
     syscallRows: (o) => (api ? api.syscallRows(o) : []),
+    procRows: () => (api ? api.procRows() : []),
+    flameStacks: () => (api ? api.flameStacks() : {}),
     statsRows: (o) => (api ? api.statsRows(o) : []),
     play: async () => { await ready; return api.play(); },
     pause: async () => { await ready; return api.pause(); },

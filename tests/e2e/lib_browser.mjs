@@ -181,9 +181,65 @@ export function overlayRows(file, t, filter) {
     const m = l.match(/^( *[+-]\d+\.\d{3}) (\S+) +(-|\d+us|\d+\.\dms|\d+\.\d{3}s|\d+s) (.*)$/);
     return m ? `${m[1]} ${m[2].padEnd(6)} ${m[4]}` : l;
   };
-  const rows = panel.slice(title + 1).filter((l) => l !== '').map((l) => noDur(l.replace(/ +$/, '')));
+  const durOf = (l) => {
+    const m = l.match(/^ *[+-]\d+\.\d{3} \S+ +(-|\d+us|\d+\.\dms|\d+\.\d{3}s|\d+s) /);
+    return m ? m[1] : null;
+  };
+  const full = panel.slice(title + 1).filter((l) => l !== '').map((l) => l.replace(/ +$/, ''));
+  const rows = full.map(noDur);
   for (const r of rows) if (r.endsWith('…')) fail(`${file}: a row was cut at ${W} columns: ${r}`);
-  return { rows, capacity: H - 2 - title - 1 };
+  return { rows, capacity: H - 2 - title - 1, durs: full.map(durOf) };
+}
+
+// A duration as the terminal panel prints it ("-", "12us", "250.0ms",
+// "1.500s", "12s") in microseconds, with the half-unit it was rounded to:
+// {us, tol}; null for "-".
+export function overlayDurUs(d) {
+  if (d === null || d === '-') return null;
+  let m;
+  if ((m = /^(\d+)us$/.exec(d))) return { us: +m[1], tol: 1 };
+  if ((m = /^(\d+\.\d)ms$/.exec(d))) return { us: +m[1] * 1000, tol: 51 };
+  if ((m = /^(\d+\.\d{3})s$/.exec(d))) return { us: +m[1] * 1e6, tol: 501 };
+  if ((m = /^(\d+)s$/.exec(d))) return { us: +m[1] * 1e6, tol: 500001 };
+  fail(`not a panel duration: ${d}`);
+}
+
+// openExport(browser, file, html, ...opts): `tracecast export FILE
+// --format html -o HTML` with opts, opened offline in chromium; {page,
+// seen} once the page is ready.
+export async function openExport(browser, file, html, ...opts) {
+  mustTc('export', file, '--format', 'html', ...opts, '-o', html);
+  const { page, seen } = await offlinePage(browser);
+  await page.goto('file://' + html);
+  await page.evaluate(() => window.tracecast.ready);
+  return { page, seen };
+}
+
+// quiet(seen): the page made no request, logged no error, opened no dialog.
+export function quiet(seen) {
+  return seen.requests.length === 0 && seen.errors.length === 0 && seen.dialogs.length === 0;
+}
+
+// The syscall panel as drawn: list, the rows of the list up to the
+// playhead (the rendered ones, oldest first); fly, the rows under "in
+// flight at the playhead". Each {t (seconds, from the m:ss.sss shown),
+// tid, call, res, dur (text)}.
+export function panelDom(page) {
+  return page.evaluate(() => {
+    const secs = (s) => {
+      const m = /^(\d+):(\d+\.\d+)$/.exec(s);
+      return m ? +m[1] * 60 + +m[2] : NaN;
+    };
+    const row = (r) => {
+      const q = (c) => { const e = r.querySelector(c); return e ? e.textContent : null; };
+      return { t: secs(q('.tc-sys-t')), tid: q('.tc-sys-tid'), call: q('.tc-sys-call'),
+        res: q('.tc-sys-res'), dur: q('.tc-sys-dur') };
+    };
+    return {
+      list: [...document.querySelectorAll('.tc-sys-rows .tc-sys-row:not(.tc-future)')].map(row),
+      fly: [...document.querySelectorAll('.tc-sys-fly .tc-fly-row')].map(row),
+    };
+  });
 }
 
 // The three times a page is checked at: the second marker (or the only
@@ -221,4 +277,60 @@ export async function compareAtTimes(page, name, file, times, filter, check) {
       check(rows.length > 0, `${name} at ${t}: dump shows syscall rows`);
     }
   }
+}
+
+// panelAgrees(page, file, T, filter, check, what): the syscall panel drawn
+// at the playhead T (panelDom) shows what `dump --at T --overlay
+// [--filter F]` shows: each row dump shows "in flight N.NNNs" is a row
+// under "in flight" (same thread and call, start and elapsed time to the
+// ms), and no other; every other row of dump is a row of the list up to
+// the playhead, the newest last (same time to the ms, thread, call and
+// result, and the duration dump shows). Returns the pairs compared:
+// {fly: [{dom, dump}], list: [{dom, dump}]} (dump: {rel, tid, body, dur}).
+export async function panelAgrees(page, file, T, filter, check, what) {
+  const near = (a, b) => Math.abs(a - b) <= 0.0011;
+  const { rows, durs } = overlayRows(file, T, filter);
+  const dom = await panelDom(page);
+  const fly = [], done = [], out = { fly: [], list: [] };
+  rows.forEach((r, k) => {
+    const m = /^ *([+-]\d+\.\d{3}) (\S+) +(.*)$/.exec(r);
+    if (!m) return check(false, `${what}: odd dump row: ${r}`);
+    const x = { rel: +m[1], tid: m[2], body: m[3], dur: durs[k] };
+    (/ in flight \d+\.\d{3}s$/.test(x.body) ? fly : done).push(x);
+  });
+  fly.sort((a, b) => a.rel - b.rel);
+  const got = dom.fly.map((f) => `${f.t.toFixed(3)} ${f.tid} ${f.call} :: ${f.dur}`);
+  const exp = fly.map((f) => `${(T + f.rel).toFixed(3)} ${f.tid} ${f.body}`);
+  check(dom.fly.length === fly.length, `${what}: ${dom.fly.length} rows in flight drawn, dump ` +
+    `--overlay shows ${fly.length}:\n--- page\n${got.join('\n')}\n--- dump\n${exp.join('\n')}`);
+  for (const f of fly) {
+    const d = dom.fly.find((x) => x.tid === f.tid && f.body.startsWith(x.call + ' in flight') &&
+      near(x.t, T + f.rel));
+    const el = d && /^(\d+\.\d{3}) s of /.exec(d.dur);
+    if (!d || !el || !f.body.endsWith(` in flight ${el[1]}s`)) {
+      check(false, `${what}: dump's call in flight "${(T + f.rel).toFixed(3)} ${f.tid} ${f.body}" is ` +
+        `not drawn in flight so:\n--- page\n${got.join('\n')}`);
+      continue;
+    }
+    out.fly.push({ dom: d, dump: f });
+  }
+  // the list: its rows up to the playhead (an unfinished half never
+  // resumed is drawn there as "unfinished", and in flight)
+  const list = dom.list.filter((r) => r.res !== 'unfinished');
+  for (const r of dom.list.filter((x) => x.res === 'unfinished'))
+    check(dom.fly.some((f) => f.tid === r.tid && f.call === r.call), `${what}: ${r.call} (unfinished) is not in flight`);
+  check(list.length >= Math.min(done.length, 8), `${what}: ${list.length} rows drawn up to the playhead, ` +
+    `dump shows ${done.length}`);
+  const tail = done.slice(-list.length);
+  for (const [k, r] of list.entries()) {
+    const w = tail[k];
+    const body = r.call + (r.res ? ' ' + r.res : '');
+    const pd = r.dur ? +r.dur.replace(/ ms$/, '') * 1000 : null, wd = overlayDurUs(w ? w.dur : null);
+    const ok = w && r.tid === w.tid && body === w.body && near(r.t, T + w.rel) &&
+      (wd === null ? pd === null : pd !== null && Math.abs(pd - wd.us) <= wd.tol + 1);
+    check(ok, `${what}: list row ${k} drawn "${r.t.toFixed(3)} ${r.tid} ${body} [${r.dur}]", dump: ` +
+      (w ? `"${(T + w.rel).toFixed(3)} ${w.tid} ${w.body} [${w.dur}]"` : 'none'));
+    if (ok) out.list.push({ dom: r, dump: w });
+  }
+  return out;
 }
