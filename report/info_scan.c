@@ -123,6 +123,14 @@ static void info_on_event(info_scan_t *c, const cast_event_t *ev)
 		if (c->hooked[c0])
 			c->sec[c->hooked[c0] - 1]->event(c->sec_state[c->hooked[c0] - 1], ev);
 	}
+	if (c->events && ev->time_ns < c->last_ns) {
+		/* players play events in file order: this one plays early */
+		cast_error_t w;
+		cast_error_set(&w, c->path, ev->line, 0, "time %.6f s is before an earlier event's "
+			       "%.6f s (players play events in file order)",
+			       (double)ev->time_ns / 1e9, (double)c->last_ns / 1e9);
+		info_diag_add(&c->warnings, &w);
+	}
 	c->events++;
 	if (ev->time_ns > c->last_ns)
 		c->last_ns = ev->time_ns;

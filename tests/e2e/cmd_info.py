@@ -63,6 +63,17 @@ try:
     check(v["status"] == "valid" and v["warnings_total"] == 1 and v["warnings"][0]["line"] == 9,
           f"validation {v}")
 
+    # an event whose time goes back: a warning with its line (players play
+    # events in file order), still valid
+    back = os.path.join(tmp, "back.cast")
+    with open(back, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"version": 2, "width": 20, "height": 5}) + "\n")
+        for e in ([0.5, "o", "a"], [0.2, "o", "b"], [0.9, "o", "c"]):
+            f.write(json.dumps(e) + "\n")
+    b = json.loads(run([T, "info", "--json", back]).stdout)["validation"]
+    check(b["status"] == "valid" and b["warnings_total"] == 1 and b["warnings"][0]["line"] == 3 and
+          "before an earlier event" in b["warnings"][0]["message"], f"time going back: {b}")
+
     # text report: everything named, no raw control character anywhere
     t = run([T, "info", path])
     out = t.stdout.decode()
