@@ -83,18 +83,19 @@ static int ex_first_pass(ex_cli_t *c, const char *path)
 	    cast_reader_open(&r, path, &err) < 0)
 		return 0; /* the one pass says what is wrong */
 	rc = export_new(&c->x, cast_reader_header(r), &c->o, c->fp);
-	while (!rc && (rc = cast_reader_next(r, &ev, &err)) != 0) {
-		if (rc == CAST_ERR_SYNTAX)
-			rc = 0;
-		else if (rc > 0)
+	int got;
+	while (!rc && (got = cast_reader_next(r, &ev, &err)) != 0) {
+		if (got < 0 && got != CAST_ERR_SYNTAX)
+			break; /* an I/O error: met again, and reported, by the second pass */
+		if (got > 0)
 			rc = export_follow(c->x, &ev);
 	}
 	cast_reader_free(r);
-	if (rc < 0 && rc != -EIO) {
+	if (rc < 0) { /* out of memory */
 		fprintf(stderr, "tracecast export: %s: %s\n", path, strerror(-rc));
 		return 1;
 	}
-	return 0; /* an I/O error is met again, and reported, by the second pass */
+	return 0;
 }
 
 int cmd_export(int argc, char **argv)

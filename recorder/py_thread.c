@@ -125,15 +125,6 @@ static bool pt_seen(py_thread_t *w, uint64_t addr)
 	return false;
 }
 
-/* Read the chain again in ONE call, framed by two reads of the thread's
- * _PyCFrame pointer: [tstate->cframe, cframe->current_frame, every frame,
- * tstate->cframe]. 0 when nothing changed, -EAGAIN when something did,
- * -errno. The _PyCFrame lives on the C stack, where a later activation
- * reuses its address and a finished one leaves a stale current_frame, so
- * it must be the thread's at both ends; the callers' prev_instr (fixed
- * while their callee runs) must be unchanged too, so a stack that was
- * unwound and built again in between is caught unless it came back to
- * the very same instructions. */
 /* The code objects of the chain only, in one call (the chain is a
  * snapshot already: see the header). 0 or -errno (-EAGAIN: unreadable). */
 static int pt_read_codes(py_thread_t *w, size_t n)
@@ -158,6 +149,15 @@ static bool pt_frame_same(const unsigned char *a, const unsigned char *b, size_t
 	       a[PYO_FR_OWNER] == b[PYO_FR_OWNER];
 }
 
+/* Read the chain again in ONE call, framed by two reads of the thread's
+ * _PyCFrame pointer: [tstate->cframe, cframe->current_frame, every frame,
+ * tstate->cframe]. 0 when nothing changed, -EAGAIN when something did,
+ * -errno. The _PyCFrame lives on the C stack, where a later activation
+ * reuses its address and a finished one leaves a stale current_frame, so
+ * it must be the thread's at both ends; the callers' prev_instr (fixed
+ * while their callee runs) must be unchanged too, so a stack that was
+ * unwound and built again in between is caught unless it came back to
+ * the very same instructions. */
 static int pt_verify(py_thread_t *w, uint64_t ts, uint64_t cframe, uint64_t top, size_t n,
 		     bool codes)
 {
