@@ -125,16 +125,23 @@ static bool pt_seen(py_thread_t *w, uint64_t addr)
 	return false;
 }
 
+/* Add the chain's code objects to the iovecs at *k. */
+static void pt_add_codes(py_thread_t *w, size_t n, size_t *k)
+{
+	for (size_t i = 0; i < n; i++) {
+		w->liov[*k] = (struct iovec){ w->frames[i].code, PY_MEM_CO_BYTES };
+		w->riov[(*k)++] = (struct iovec){ (void *)(uintptr_t)py_mem_rd64(w->frames[i].raw, PYO_FR_CODE),
+						  PY_MEM_CO_BYTES };
+	}
+}
+
 /* The code objects of the chain only, in one call (the chain is a
  * snapshot already: see the header). 0 or -errno (-EAGAIN: unreadable). */
 static int pt_read_codes(py_thread_t *w, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		w->liov[i] = (struct iovec){ w->frames[i].code, PY_MEM_CO_BYTES };
-		w->riov[i] = (struct iovec){ (void *)(uintptr_t)py_mem_rd64(w->frames[i].raw, PYO_FR_CODE),
-					     PY_MEM_CO_BYTES };
-	}
-	int r = n ? py_mem_readv(w->pid, w->liov, w->riov, n) : 0;
+	size_t k = 0;
+	pt_add_codes(w, n, &k);
+	int r = k ? py_mem_readv(w->pid, w->liov, w->riov, k) : 0;
 	return r == -EFAULT ? -EAGAIN : r;
 }
 
@@ -202,11 +209,8 @@ static int pt_verify(py_thread_t *w, uint64_t ts, uint64_t cframe, uint64_t top,
 	}
 	/* the code objects too, after the frames that hold them: a frame
 	 * unchanged at the check held its code, so what is read is that code */
-	for (size_t i = 0; codes && i < n; i++) {
-		w->liov[k] = (struct iovec){ w->frames[i].code, PY_MEM_CO_BYTES };
-		w->riov[k++] = (struct iovec){ (void *)(uintptr_t)py_mem_rd64(w->frames[i].raw, PYO_FR_CODE),
-					       PY_MEM_CO_BYTES };
-	}
+	if (codes)
+		pt_add_codes(w, n, &k);
 	w->liov[k] = (struct iovec){ &cf1, 8 };
 	w->riov[k++] = w->riov[0];
 	int r = py_mem_readv(w->pid, w->liov, w->riov, k);

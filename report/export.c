@@ -388,9 +388,7 @@ int export_event(export_t *x, const cast_event_t *ev)
 		if (ev->code[0] == 's')
 			rc = export_strace_line(x, ev);
 	} else if (ev->code[0] == 's' && x->o.format == EXPORT_SPEEDSCOPE) {
-		strace_line_t l; /* only to name the processes */
-		strace_line_parse(ev->data, ev->data_len, &l);
-		rc = tasks_line(&x->tasks, &l);
+		rc = tasks_event(&x->tasks, ev); /* only to name the processes */
 	} else if (ev->code[0] == 'p') {
 		if (!memmem(ev->data, ev->data_len, "\"src\"", 5))
 			return 0;
