@@ -15,6 +15,7 @@
  * proc_reads=P thread_reads=T") and exits with CMD's status. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
@@ -34,8 +35,10 @@
 typedef struct sf_proc {
 	pid_t pid;
 	int python;               /* 1 python*, 0 not, -1 not looked at yet */
+	char exe[64];             /* its executable when last looked at */
 	uint64_t addr;            /* a mapped address (its first mapping) */
 	int fd[SF_MAX_THREADS];   /* its threads' schedstat */
+	long tid[SF_MAX_THREADS]; /* whose */
 	size_t nfd;
 } sf_proc_t;
 
@@ -54,7 +57,8 @@ static sf_proc_t *sf_find(sf_proc_t *v, size_t n, pid_t pid)
 	return NULL;
 }
 
-/* Look at a process once: python* or not, and its first mapping. */
+/* Look at a process's executable: python* or not, and (when it changed)
+ * its first mapping. */
 static void sf_look(sf_proc_t *p)
 {
 	char path[64], exe[64];
@@ -63,6 +67,9 @@ static void sf_look(sf_proc_t *p)
 	if (n <= 0)
 		return;
 	exe[n] = '\0';
+	if (p->python >= 0 && strcmp(exe, p->exe) == 0)
+		return; /* no exec since */
+	memcpy(p->exe, exe, (size_t)n + 1);
 	const char *base = strrchr(exe, '/');
 	base = base ? base + 1 : exe;
 	p->python = strncmp(base, "python", 6) == 0;
@@ -77,7 +84,8 @@ static void sf_look(sf_proc_t *p)
 		fclose(f);
 }
 
-/* The threads of a python process: their schedstat opened once. */
+/* The threads of a python process: each one's schedstat opened once,
+ * closed when it is gone. */
 static void sf_threads(sf_proc_t *p)
 {
 	char path[96];
@@ -85,19 +93,35 @@ static void sf_threads(sf_proc_t *p)
 	DIR *d = opendir(path);
 	if (!d)
 		return;
-	for (size_t i = 0; i < p->nfd; i++)
-		close(p->fd[i]);
-	p->nfd = 0;
+	bool seen[SF_MAX_THREADS] = { false };
 	struct dirent *e;
-	while ((e = readdir(d)) && p->nfd < SF_MAX_THREADS) {
+	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof path, "/proc/%d/task/%.16s/schedstat", (int)p->pid, e->d_name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			p->fd[p->nfd++] = fd;
+		long tid = strtol(e->d_name, NULL, 10);
+		size_t j = 0;
+		while (j < p->nfd && p->tid[j] != tid)
+			j++;
+		if (j == p->nfd && p->nfd < SF_MAX_THREADS) {
+			snprintf(path, sizeof path, "/proc/%d/task/%ld/schedstat", (int)p->pid, tid);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			p->fd[p->nfd] = fd;
+			p->tid[p->nfd++] = tid;
+		}
+		if (j < p->nfd)
+			seen[j] = true;
 	}
 	closedir(d);
+	for (size_t j = p->nfd; j-- > 0;) {
+		if (seen[j])
+			continue;
+		close(p->fd[j]);
+		p->fd[j] = p->fd[--p->nfd];
+		p->tid[j] = p->tid[p->nfd];
+		seen[j] = seen[p->nfd];
+	}
 }
 
 /* Follow the tree from root: children of every thread of every process. */
